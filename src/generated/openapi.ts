@@ -1,0 +1,2381 @@
+/**
+ * GENERATED FILE — DO NOT EDIT.
+ * Source: openapi.yaml, by openapi-typescript (npm run generate).
+ * npm test fails when this file is stale.
+ */
+/* eslint-disable */
+export interface paths {
+    "/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server metadata
+         * @description Name, version and the protocol extensions this server implements.
+         */
+        get: operations["getServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description 200 while the process is up. Decided by status code (KServe / Triton compatible); the body is informative.
+         */
+        get: operations["getServerLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description 200 when the server accepts inference; 503 while starting or shutting down.
+         */
+        get: operations["getServerReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model metadata
+         * @description Inputs, outputs and versions of the model's default (highest ready) version.
+         */
+        get: operations["getModelMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model version metadata */
+        get: operations["getModelVersionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model readiness
+         * @description 200 when the model's default version can serve inference, 503 (`model_not_ready`) otherwise.
+         */
+        get: operations["getModelReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model version readiness */
+        get: operations["getModelVersionReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inference (OIP v2)
+         * @description Runs the model's default version. The body is either JSON (`InferRequest`) or, with the binary tensor
+         *     extension, `application/octet-stream`: a JSON `InferRequest` header of `Inference-Header-Content-Length`
+         *     bytes followed by the raw tensor data of every input whose `parameters.binary_data_size` is set, in order.
+         *     Raw data is little-endian; BOOL is one byte per element; each BYTES element is a 4-byte little-endian length
+         *     followed by its bytes. Outputs come back binary when requested (`binary_data_output`, or per output
+         *     `parameters.binary_data`), and the response then carries `Inference-Header-Content-Length` too.
+         */
+        post: operations["modelInfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inference on one version (OIP v2)
+         * @description As `modelInfer`, on the given version.
+         */
+        post: operations["modelVersionInfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Repository index
+         * @description Every model version found in the repository, with its state (Triton's names).
+         */
+        post: operations["repositoryIndex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load a model
+         * @description (Re)loads the model's versions from the repository according to its version policy.
+         */
+        post: operations["repositoryModelLoad"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unload a model
+         * @description Unloads every version of the model; requests already running finish first.
+         */
+        post: operations["repositoryModelUnload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict (TF-Serving REST)
+         * @description TensorFlow Serving's REST predict on the model's default version. Row format (`instances` → `predictions`)
+         *     or columnar format (`inputs` → `outputs`). A model with one input takes plain values per instance; several
+         *     inputs take objects keyed by input name. BYTES values are strings, or `{"b64": "..."}` for raw bytes.
+         */
+        post: operations["modelPredict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}/versions/{version}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Predict on one version (TF-Serving REST) */
+        post: operations["modelVersionPredict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List models
+         * @description Every model in the repository with its versions, ordered by name.
+         */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a model */
+        get: operations["retrieveModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a model version
+         * @description The body is the raw ONNX file. The server opens a real session on it before accepting; it is then written
+         *     atomically as the model's next version and loaded. Invalid ONNX is a 422 (`model_invalid`) with the
+         *     runtime's message, and nothing is left on disk.
+         */
+        post: operations["uploadModelVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a model version */
+        get: operations["retrieveModelVersion"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a model version
+         * @description Unloads the version (running requests finish), then removes its folder.
+         */
+        delete: operations["deleteModelVersion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List datasets
+         * @description Newest first.
+         */
+        get: operations["listDatasets"];
+        put?: never;
+        /**
+         * Upload a dataset
+         * @description CSV with a header row (`text/csv`) or JSON Lines (`application/x-ndjson`), parsed and validated before the
+         *     response. Columns are typed `number` (every present value numeric) or `string`; empty cells are missing.
+         *     A rejected upload is a 422 `dataset_invalid` whose `details` list up to 100 `{line, column, message}`;
+         *     nothing is stored then.
+         */
+        post: operations["createDataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{dataset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a dataset */
+        get: operations["retrieveDataset"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a dataset
+         * @description Jobs that already started keep their copy of the rows; new jobs cannot use it.
+         */
+        delete: operations["deleteDataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List training jobs
+         * @description Newest first, optionally filtered by status.
+         */
+        get: operations["listTrainingJobs"];
+        put?: never;
+        /**
+         * Create a training job
+         * @description Queues a job that trains the network on the dataset and, on success, exports it to ONNX and deploys it as
+         *     the next version of `model`. The response is the job with every hyperparameter resolved (defaults filled in).
+         */
+        post: operations["createTrainingJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a training job */
+        get: operations["retrieveTrainingJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a training job
+         * @description A queued job is cancelled at once; a running one stops at the next batch boundary and ends `cancelled`
+         *     (the response then still shows `running`). A job that already ended is a 409 `invalid_job_state`.
+         */
+        post: operations["cancelTrainingJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/training-jobs/{job_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Training job events
+         * @description Events in order, ids increasing per job. As JSON, a cursor page (`after` = last event id seen). With
+         *     `Accept: text/event-stream`, a live Server-Sent Events stream: `id:` is the event id, `event:` its type and
+         *     `data:` the JSON `TrainingJobEvent`; it replays from `Last-Event-ID` (or `after`), sends `: heartbeat`
+         *     comments while idle, and ends after the job's terminal status event.
+         */
+        get: operations["listTrainingJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This contract */
+        get: operations["getOpenApiSpec"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description The one error body, everywhere. A superset of what OIP (`error`) and TF-Serving clients read. */
+        Error: {
+            /** @description Human-readable message naming the field, what was expected and what came. */
+            error: string;
+            code: components["schemas"]["ErrorCode"];
+            status: number;
+            request_id: string;
+            details?: components["schemas"]["ErrorDetail"][];
+        };
+        ErrorDetail: {
+            /** @description Line of the uploaded file (1 = header row for CSV). */
+            line?: number;
+            column?: string;
+            field?: string;
+            message: string;
+        };
+        /**
+         * @description Stable machine-readable error code.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_json" | "invalid_input" | "invalid_parameter" | "input_shape_mismatch" | "datatype_mismatch" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "not_found" | "method_not_allowed" | "model_not_found" | "version_not_found" | "model_not_ready" | "model_invalid" | "dataset_not_found" | "dataset_invalid" | "job_not_found" | "invalid_job_state" | "training_spec_invalid" | "idempotency_conflict" | "rate_limited" | "overloaded" | "unavailable" | "internal";
+        /**
+         * @description Tensor datatype (OIP v2 names). BYTES are strings (UTF-8) in JSON.
+         * @enum {string}
+         */
+        Datatype: "BOOL" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "INT8" | "INT16" | "INT32" | "INT64" | "FP16" | "FP32" | "FP64" | "BYTES";
+        TensorMetadata: {
+            name: string;
+            datatype: components["schemas"]["Datatype"];
+            /** @description Dimensions; -1 marks a dynamic dimension. */
+            shape: number[];
+        };
+        /** @description One element, or a nested array of elements. Non-finite floats travel as "NaN", "Infinity", "-Infinity". */
+        TensorValue: number | string | boolean | components["schemas"]["TensorValue"][];
+        /** @description Tensor contents in row-major order, flat or nested to match the shape. */
+        TensorData: components["schemas"]["TensorValue"][];
+        /** @description Free-form parameters (OIP). Values are strings, numbers or booleans. */
+        Parameters: {
+            [key: string]: string | number | boolean;
+        };
+        /** @description Request-level parameters. */
+        InferParameters: components["schemas"]["Parameters"] & {
+            /** @description Binary tensor extension — return every output as binary data. */
+            binary_data_output?: boolean;
+        };
+        /** @description Tensor-level parameters. */
+        TensorParameters: components["schemas"]["Parameters"] & {
+            /** @description Binary tensor extension — this tensor's data is that many bytes of the binary section. */
+            binary_data_size?: number;
+            /** @description On a requested output — return this output as binary data. */
+            binary_data?: boolean;
+        };
+        ServerMetadataResponse: {
+            name: string;
+            version: string;
+            extensions: string[];
+        };
+        HealthResponse: {
+            live?: boolean;
+            ready?: boolean;
+        };
+        ModelMetadataResponse: {
+            name: string;
+            versions?: string[];
+            /** @example onnxruntime_onnx */
+            platform: string;
+            inputs: components["schemas"]["TensorMetadata"][];
+            outputs: components["schemas"]["TensorMetadata"][];
+        };
+        ModelReadyResponse: {
+            name: string;
+            version?: string;
+            ready: boolean;
+        };
+        InferRequestInput: {
+            name: string;
+            shape: number[];
+            datatype: components["schemas"]["Datatype"];
+            parameters?: components["schemas"]["TensorParameters"];
+            data?: components["schemas"]["TensorData"];
+        };
+        InferRequestOutput: {
+            name: string;
+            parameters?: components["schemas"]["TensorParameters"];
+        };
+        InferRequest: {
+            id?: string;
+            parameters?: components["schemas"]["InferParameters"];
+            inputs: components["schemas"]["InferRequestInput"][];
+            /** @description Outputs to return (all when absent). */
+            outputs?: components["schemas"]["InferRequestOutput"][];
+        };
+        InferResponseOutput: {
+            name: string;
+            shape: number[];
+            datatype: components["schemas"]["Datatype"];
+            parameters?: components["schemas"]["TensorParameters"];
+            data?: components["schemas"]["TensorData"];
+        };
+        InferResponse: {
+            model_name: string;
+            model_version?: string;
+            id?: string;
+            parameters?: components["schemas"]["Parameters"];
+            outputs: components["schemas"]["InferResponseOutput"][];
+        };
+        RepositoryIndexRequest: {
+            /** @description Only versions that are READY. */
+            ready?: boolean;
+        };
+        RepositoryIndexEntry: {
+            name: string;
+            version: string;
+            state: components["schemas"]["ModelState"];
+            reason: string;
+        };
+        RepositoryModelRequest: {
+            parameters?: components["schemas"]["Parameters"];
+        };
+        RepositoryActionResponse: {
+            name: string;
+            loaded_versions?: string[];
+        };
+        /** @description TF-Serving REST predict body, row (`instances`) or columnar (`inputs`) format. */
+        PredictRequest: {
+            signature_name?: string;
+            instances: unknown[];
+        } | {
+            signature_name?: string;
+            inputs: unknown;
+        };
+        PredictResponse: {
+            predictions: unknown[];
+        } | {
+            outputs: unknown;
+        };
+        ModelName: string;
+        /** @enum {string} */
+        ModelState: "READY" | "UNAVAILABLE" | "LOADING" | "UNLOADING";
+        ModelVersion: {
+            /** @constant */
+            object: "model.version";
+            model: string;
+            /** @description A positive integer, as a string (OIP convention). */
+            version: string;
+            state: components["schemas"]["ModelState"];
+            /** @description Why the version is not READY (e.g. the runtime's load error); empty otherwise. */
+            reason: string;
+            size_bytes: number;
+            /** Format: date-time */
+            created_at: string;
+            inputs: components["schemas"]["TensorMetadata"][];
+            outputs: components["schemas"]["TensorMetadata"][];
+            /**
+             * @description How the version came to be.
+             * @enum {string}
+             */
+            source: "repository" | "upload" | "training";
+            /** @description The job that trained it, for source training. */
+            training_job?: string | null;
+        };
+        Model: {
+            /** @constant */
+            object: "model";
+            name: components["schemas"]["ModelName"];
+            description: string;
+            platform: string;
+            /** @description The highest READY version, if any. */
+            default_version: string | null;
+            versions: components["schemas"]["ModelVersion"][];
+        };
+        ModelList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Model"][];
+        };
+        ModelVersionDeleted: {
+            /** @constant */
+            object: "model.version.deleted";
+            model: string;
+            version: string;
+            deleted: boolean;
+        };
+        ListEnvelope: {
+            /** @constant */
+            object: "list";
+            has_more: boolean;
+            /** @description Pass as `after` for the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        DatasetColumn: {
+            name: string;
+            /** @enum {string} */
+            type: "number" | "string";
+            /** @description Rows where the value is empty or absent. */
+            missing: number;
+        };
+        Dataset: {
+            id: string;
+            /** @constant */
+            object: "dataset";
+            name?: string | null;
+            /** @enum {string} */
+            format: "csv" | "jsonl";
+            rows: number;
+            columns: components["schemas"]["DatasetColumn"][];
+            bytes: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        DatasetList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["Dataset"][];
+        };
+        DatasetDeleted: {
+            id: string;
+            /** @constant */
+            object: "dataset.deleted";
+            deleted: boolean;
+        };
+        /** @description The network. `logistic` is softmax regression; `linear` is a linear model (regression). */
+        Architecture: {
+            /** @constant */
+            type: "linear";
+        } | {
+            /** @constant */
+            type: "logistic";
+        } | {
+            /** @constant */
+            type: "mlp";
+            /**
+             * @description Hidden layer sizes.
+             * @default [
+             *       64,
+             *       64
+             *     ]
+             */
+            hidden_layers?: number[];
+            /**
+             * @default relu
+             * @enum {string}
+             */
+            activation?: "relu" | "tanh" | "sigmoid";
+        };
+        /** @description The optimizer. `gd` uses the whole training split per step (batch_size is ignored). */
+        Optimizer: {
+            /** @constant */
+            type: "gd";
+            /** @default 0.1 */
+            learning_rate?: number;
+        } | {
+            /** @constant */
+            type: "sgd";
+            /** @default 0.01 */
+            learning_rate?: number;
+            /** @default 0 */
+            momentum?: number;
+            /**
+             * @description Needs momentum > 0.
+             * @default false
+             */
+            nesterov?: boolean;
+        } | {
+            /** @constant */
+            type: "adam";
+            /** @default 0.001 */
+            learning_rate?: number;
+            /** @default 0.9 */
+            beta1?: number;
+            /** @default 0.999 */
+            beta2?: number;
+            /** @default 1e-8 */
+            epsilon?: number;
+            /**
+             * @description Decoupled (AdamW).
+             * @default 0
+             */
+            weight_decay?: number;
+        };
+        /** @description Stop when validation loss has not improved by more than min_delta for patience epochs. */
+        EarlyStopping: {
+            patience: number;
+            /** @default 0 */
+            min_delta?: number;
+        };
+        TrainingJobCreateRequest: {
+            /** @description The model the trained network is deployed under, as its next version. */
+            model: components["schemas"]["ModelName"];
+            /** @description Training data (a dataset id). */
+            dataset: string;
+            /** @description Validation data; when set, validation_split is not used. */
+            validation_dataset?: string | null;
+            /** @enum {string} */
+            task: "classification" | "regression";
+            /** @description The column to predict. */
+            target: string;
+            /** @description Feature columns, in order. Default — every other numeric column. */
+            features?: string[];
+            architecture: components["schemas"]["Architecture"];
+            optimizer: components["schemas"]["Optimizer"];
+            /**
+             * @description Default — cross_entropy for classification, mse for regression.
+             * @enum {string}
+             */
+            loss?: "cross_entropy" | "mse";
+            epochs: number;
+            /** @default 32 */
+            batch_size?: number;
+            /**
+             * @description Fraction held out for validation (stratified for classification); 0 disables validation.
+             * @default 0.2
+             */
+            validation_split?: number;
+            early_stopping?: components["schemas"]["EarlyStopping"] | null;
+            /** @description Default — a random seed, reported in hyperparameters. */
+            seed?: number;
+        };
+        /** @description The create body with every default resolved. */
+        TrainingHyperparameters: {
+            /** @enum {string} */
+            task: "classification" | "regression";
+            target: string;
+            features: string[];
+            architecture: components["schemas"]["Architecture"];
+            optimizer: components["schemas"]["Optimizer"];
+            /** @enum {string} */
+            loss: "cross_entropy" | "mse";
+            epochs: number;
+            batch_size: number;
+            validation_split: number;
+            early_stopping: components["schemas"]["EarlyStopping"] | null;
+            seed: number;
+        };
+        /** @enum {string} */
+        TrainingJobStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        EpochMetrics: {
+            epoch: number;
+            train_loss: number;
+            train_accuracy?: number;
+            val_loss?: number;
+            val_accuracy?: number;
+            learning_rate: number;
+            samples_per_second: number;
+            elapsed_ms: number;
+        };
+        TrainingJobError: {
+            /** @description e.g. training_failed, interrupted, dataset_not_found, training_spec_invalid. */
+            code: string;
+            message: string;
+        };
+        TrainingJobResult: {
+            model: string;
+            version: string;
+        };
+        TrainingJob: {
+            id: string;
+            /** @constant */
+            object: "training_job";
+            status: components["schemas"]["TrainingJobStatus"];
+            model: string;
+            dataset: string;
+            validation_dataset: string | null;
+            /** @description Jobs ahead of this one; null unless queued. */
+            queue_position: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            hyperparameters: components["schemas"]["TrainingHyperparameters"];
+            metrics: components["schemas"]["EpochMetrics"] | null;
+            error: components["schemas"]["TrainingJobError"] | null;
+            result: components["schemas"]["TrainingJobResult"] | null;
+        };
+        TrainingJobList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["TrainingJob"][];
+        };
+        /** @enum {string} */
+        TrainingJobEventType: "status" | "metrics" | "message";
+        TrainingJobEvent: {
+            id: number;
+            /** @constant */
+            object: "training_job.event";
+            /** Format: date-time */
+            created_at: string;
+            type: components["schemas"]["TrainingJobEventType"];
+            status?: components["schemas"]["TrainingJobStatus"];
+            message?: string;
+            metrics?: components["schemas"]["EpochMetrics"];
+        };
+        TrainingJobEventList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["TrainingJobEvent"][];
+        };
+    };
+    responses: {
+        /** @description Model metadata. */
+        ModelMetadata: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "name": "keras_mlp",
+                 *       "versions": [
+                 *         "1"
+                 *       ],
+                 *       "platform": "onnxruntime_onnx",
+                 *       "inputs": [
+                 *         {
+                 *           "name": "input",
+                 *           "datatype": "FP32",
+                 *           "shape": [
+                 *             -1,
+                 *             100
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "outputs": [
+                 *         {
+                 *           "name": "probabilities",
+                 *           "datatype": "FP32",
+                 *           "shape": [
+                 *             -1,
+                 *             10
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelMetadataResponse"];
+            };
+        };
+        /** @description The model is ready. */
+        ModelReady: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "name": "keras_mlp",
+                 *       "version": "1",
+                 *       "ready": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelReadyResponse"];
+            };
+        };
+        /**
+         * @description Inference outputs. JSON, or with binary outputs requested, `application/octet-stream` with the JSON header
+         *     length in the `Inference-Header-Content-Length` response header.
+         */
+        InferResponse: {
+            headers: {
+                /** @description Binary tensor extension — length of the JSON header at the start of the body. */
+                "Inference-Header-Content-Length"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "model_name": "keras_mlp",
+                 *       "model_version": "1",
+                 *       "id": "req-1",
+                 *       "outputs": [
+                 *         {
+                 *           "name": "probabilities",
+                 *           "shape": [
+                 *             1,
+                 *             3
+                 *           ],
+                 *           "datatype": "FP32",
+                 *           "data": [
+                 *             0.1,
+                 *             0.7,
+                 *             0.2
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["InferResponse"];
+                /** @example {"model_name":"keras_mlp","outputs":[{"name":"probabilities","shape":[1,3],"datatype":"FP32","parameters":{"binary_data_size":12}}]}<12 raw bytes> */
+                "application/octet-stream": string;
+            };
+        };
+        /** @description Predictions (row format) or outputs (columnar format). */
+        PredictResponse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "predictions": [
+                 *         [
+                 *           0.98,
+                 *           0.01,
+                 *           0.01
+                 *         ],
+                 *         [
+                 *           0.01,
+                 *           0.04,
+                 *           0.95
+                 *         ]
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PredictResponse"];
+            };
+        };
+        /** @description Done. */
+        RepositoryAction: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "name": "keras_mlp",
+                 *       "loaded_versions": [
+                 *         "1"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RepositoryActionResponse"];
+            };
+        };
+        /** @description The request is malformed (invalid JSON, a bad field, a shape or datatype mismatch). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "inputs[0]: shape [1,99] does not match model input 'input' shape [-1,100]",
+                 *       "code": "input_shape_mismatch",
+                 *       "status": 400,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Missing or wrong API key. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Missing or invalid API key: send Authorization: Bearer <key>",
+                 *       "code": "unauthorized",
+                 *       "status": 401,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such model, version, dataset, job or route. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Model 'nope' not found",
+                 *       "code": "model_not_found",
+                 *       "status": 404,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The resource is in the wrong state, or an Idempotency-Key was reused with another body. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Job job_01JD is succeeded; only queued or running jobs can be cancelled",
+                 *       "code": "invalid_job_state",
+                 *       "status": 409,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is over the server's limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Request body is 70000000 bytes; the limit is 67108864 bytes (--max-body-size)",
+                 *       "code": "payload_too_large",
+                 *       "status": 413,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body's Content-Type is not one this operation takes. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Content-Type 'text/plain' is not supported here; expected application/json or application/octet-stream",
+                 *       "code": "unsupported_media_type",
+                 *       "status": 415,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is well-formed but cannot be used (an invalid ONNX model, a dataset with bad rows, a spec that does not fit the data). */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Dataset has 1 invalid row",
+                 *       "code": "dataset_invalid",
+                 *       "status": 422,
+                 *       "request_id": "req_8f1c2d",
+                 *       "details": [
+                 *         {
+                 *           "line": 3,
+                 *           "column": "sepal_length",
+                 *           "message": "expected 5 fields, got 4"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Rate limited. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before retrying. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Too many requests",
+                 *       "code": "rate_limited",
+                 *       "status": 429,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The server or model is not ready (starting, shutting down, model unavailable). */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Model 'keras_mlp' version 1 is not ready (state UNAVAILABLE)",
+                 *       "code": "model_not_ready",
+                 *       "status": 503,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description An unexpected server error (never a stack trace). */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Internal server error",
+                 *       "code": "internal",
+                 *       "status": 500,
+                 *       "request_id": "req_8f1c2d"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /** @description Model name. */
+        ModelName: components["schemas"]["ModelName"];
+        /** @description Model version, a positive integer. */
+        ModelVersion: string;
+        /** @description Dataset id. */
+        DatasetId: string;
+        /** @description Training job id. */
+        JobId: string;
+        /** @description Page size. */
+        Limit: number;
+        /** @description The `next_cursor` of the previous page. */
+        After: string;
+        /**
+         * @description The same key and body within 24 h return the first result instead of creating a second resource; the same
+         *     key with another body is a 409 `idempotency_conflict`.
+         */
+        IdempotencyKey: string;
+        /** @description Binary tensor extension — length in bytes of the JSON header at the start of an octet-stream body. */
+        InferenceHeaderContentLength: number;
+    };
+    requestBodies: {
+        InferRequest: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "req-1",
+                 *       "inputs": [
+                 *         {
+                 *           "name": "input",
+                 *           "shape": [
+                 *             1,
+                 *             4
+                 *           ],
+                 *           "datatype": "FP32",
+                 *           "data": [
+                 *             [
+                 *               0.5,
+                 *               1,
+                 *               "NaN",
+                 *               2
+                 *             ]
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "outputs": [
+                 *         {
+                 *           "name": "probabilities"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["InferRequest"];
+                /** @example {"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","parameters":{"binary_data_size":16}}]}<16 raw bytes> */
+                "application/octet-stream": string;
+            };
+        };
+        PredictRequest: {
+            content: {
+                /**
+                 * @example {
+                 *       "signature_name": "serving_default",
+                 *       "instances": [
+                 *         [
+                 *           5.1,
+                 *           3.5,
+                 *           1.4,
+                 *           0.2
+                 *         ],
+                 *         [
+                 *           6.7,
+                 *           3,
+                 *           5.2,
+                 *           2.3
+                 *         ]
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PredictRequest"];
+            };
+        };
+    };
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "maas",
+                     *       "version": "0.1.0",
+                     *       "extensions": [
+                     *         "binary_tensor_data",
+                     *         "model_repository",
+                     *         "tf_serving_predict"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServerMetadataResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getServerLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Live. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "live": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getServerReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ready": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelMetadata"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelVersionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelMetadata"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelReady"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelVersionReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelReady"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modelInfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Binary tensor extension — length in bytes of the JSON header at the start of an octet-stream body. */
+                "Inference-Header-Content-Length"?: components["parameters"]["InferenceHeaderContentLength"];
+            };
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["InferRequest"];
+        responses: {
+            200: components["responses"]["InferResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modelVersionInfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Binary tensor extension — length in bytes of the JSON header at the start of an octet-stream body. */
+                "Inference-Header-Content-Length"?: components["parameters"]["InferenceHeaderContentLength"];
+            };
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["InferRequest"];
+        responses: {
+            200: components["responses"]["InferResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    repositoryIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "ready": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["RepositoryIndexRequest"];
+            };
+        };
+        responses: {
+            /** @description The index. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "name": "keras_mlp",
+                     *         "version": "1",
+                     *         "state": "READY",
+                     *         "reason": ""
+                     *       },
+                     *       {
+                     *         "name": "broken",
+                     *         "version": "1",
+                     *         "state": "UNAVAILABLE",
+                     *         "reason": "Load model from ... failed: Protobuf parsing failed."
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["RepositoryIndexEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    repositoryModelLoad: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["RepositoryAction"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    repositoryModelUnload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["RepositoryAction"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    modelPredict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PredictRequest"];
+        responses: {
+            200: components["responses"]["PredictResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modelVersionPredict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PredictRequest"];
+        responses: {
+            200: components["responses"]["PredictResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                after?: components["parameters"]["After"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of models. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "model",
+                     *           "name": "keras_mlp",
+                     *           "description": "100 → 64 relu → 64 relu → 10 softmax",
+                     *           "platform": "onnxruntime_onnx",
+                     *           "default_version": "1",
+                     *           "versions": [
+                     *             {
+                     *               "object": "model.version",
+                     *               "model": "keras_mlp",
+                     *               "version": "1",
+                     *               "state": "READY",
+                     *               "reason": "",
+                     *               "size_bytes": 46393,
+                     *               "created_at": "2026-11-29T10:00:00.000Z",
+                     *               "inputs": [
+                     *                 {
+                     *                   "name": "input",
+                     *                   "datatype": "FP32",
+                     *                   "shape": [
+                     *                     -1,
+                     *                     100
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "outputs": [
+                     *                 {
+                     *                   "name": "probabilities",
+                     *                   "datatype": "FP32",
+                     *                   "shape": [
+                     *                     -1,
+                     *                     10
+                     *                   ]
+                     *                 }
+                     *               ],
+                     *               "source": "repository"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    retrieveModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model",
+                     *       "name": "keras_mlp",
+                     *       "description": "100 → 64 relu → 64 relu → 10 softmax",
+                     *       "platform": "onnxruntime_onnx",
+                     *       "default_version": "1",
+                     *       "versions": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    uploadModelVersion: {
+        parameters: {
+            query?: {
+                /** @description Sets the model's description (kept in its config.json). */
+                description?: string;
+            };
+            header?: {
+                /**
+                 * @description The same key and body within 24 h return the first result instead of creating a second resource; the same
+                 *     key with another body is a 409 `idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example <ONNX model bytes> */
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The new version, loaded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model.version",
+                     *       "model": "my_model",
+                     *       "version": "2",
+                     *       "state": "READY",
+                     *       "reason": "",
+                     *       "size_bytes": 1024,
+                     *       "created_at": "2026-11-29T10:00:00.000Z",
+                     *       "inputs": [
+                     *         {
+                     *           "name": "x",
+                     *           "datatype": "FP32",
+                     *           "shape": [
+                     *             -1,
+                     *             4
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "outputs": [
+                     *         {
+                     *           "name": "y",
+                     *           "datatype": "FP32",
+                     *           "shape": [
+                     *             -1,
+                     *             3
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "source": "upload"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    retrieveModelVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model.version",
+                     *       "model": "keras_mlp",
+                     *       "version": "1",
+                     *       "state": "READY",
+                     *       "reason": "",
+                     *       "size_bytes": 46393,
+                     *       "created_at": "2026-11-29T10:00:00.000Z",
+                     *       "inputs": [
+                     *         {
+                     *           "name": "input",
+                     *           "datatype": "FP32",
+                     *           "shape": [
+                     *             -1,
+                     *             100
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "outputs": [
+                     *         {
+                     *           "name": "probabilities",
+                     *           "datatype": "FP32",
+                     *           "shape": [
+                     *             -1,
+                     *             10
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "source": "repository"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteModelVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model.version.deleted",
+                     *       "model": "my_model",
+                     *       "version": "2",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelVersionDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listDatasets: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                after?: components["parameters"]["After"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of datasets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatasetList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createDataset: {
+        parameters: {
+            query?: {
+                /** @description A label for the dataset (e.g. the file name). */
+                name?: string;
+            };
+            header?: {
+                /**
+                 * @description The same key and body within 24 h return the first result instead of creating a second resource; the same
+                 *     key with another body is a 409 `idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example sepal_length,sepal_width,petal_length,petal_width,species
+                 *     5.1,3.5,1.4,0.2,setosa
+                 */
+                "text/csv": string;
+                /**
+                 * @example {"x": 1.5, "y": 3.1}
+                 *     {"x": 2.0, "y": 4.2}
+                 */
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description The dataset. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ds_01JDQ3Z8W5M4",
+                     *       "object": "dataset",
+                     *       "name": "iris.csv",
+                     *       "format": "csv",
+                     *       "rows": 150,
+                     *       "columns": [
+                     *         {
+                     *           "name": "sepal_length",
+                     *           "type": "number",
+                     *           "missing": 0
+                     *         },
+                     *         {
+                     *           "name": "species",
+                     *           "type": "string",
+                     *           "missing": 0
+                     *         }
+                     *       ],
+                     *       "bytes": 4009,
+                     *       "created_at": "2026-11-29T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    retrieveDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id. */
+                dataset_id: components["parameters"]["DatasetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dataset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ds_01JDQ3Z8W5M4",
+                     *       "object": "dataset",
+                     *       "name": null,
+                     *       "format": "jsonl",
+                     *       "rows": 2,
+                     *       "columns": [
+                     *         {
+                     *           "name": "x",
+                     *           "type": "number",
+                     *           "missing": 0
+                     *         },
+                     *         {
+                     *           "name": "y",
+                     *           "type": "number",
+                     *           "missing": 0
+                     *         }
+                     *       ],
+                     *       "bytes": 40,
+                     *       "created_at": "2026-11-29T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dataset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteDataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id. */
+                dataset_id: components["parameters"]["DatasetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ds_01JDQ3Z8W5M4",
+                     *       "object": "dataset.deleted",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatasetDeleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listTrainingJobs: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                after?: components["parameters"]["After"];
+                /** @description Only jobs in this status. */
+                status?: components["schemas"]["TrainingJobStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrainingJobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The same key and body within 24 h return the first result instead of creating a second resource; the same
+                 *     key with another body is a 409 `idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "iris_classifier",
+                 *       "dataset": "ds_01JDQ3Z8W5M4",
+                 *       "task": "classification",
+                 *       "target": "species",
+                 *       "architecture": {
+                 *         "type": "mlp",
+                 *         "hidden_layers": [
+                 *           16
+                 *         ],
+                 *         "activation": "relu"
+                 *       },
+                 *       "optimizer": {
+                 *         "type": "adam",
+                 *         "learning_rate": 0.01
+                 *       },
+                 *       "epochs": 50,
+                 *       "batch_size": 16,
+                 *       "seed": 7
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrainingJobCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The queued job. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    retrieveTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelTrainingJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job after the request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listTrainingJobEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events with an id greater than this. */
+                after?: number;
+                /** @description Page size for the JSON form. */
+                limit?: number;
+            };
+            header?: {
+                /** @description SSE resume point (same meaning as `after`). */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "object": "training_job.event",
+                     *           "created_at": "2026-11-29T10:00:00.000Z",
+                     *           "type": "status",
+                     *           "status": "queued"
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "object": "training_job.event",
+                     *           "created_at": "2026-11-29T10:00:01.000Z",
+                     *           "type": "metrics",
+                     *           "metrics": {
+                     *             "epoch": 1,
+                     *             "train_loss": 0.52,
+                     *             "train_accuracy": 0.81,
+                     *             "val_loss": 0.49,
+                     *             "val_accuracy": 0.83,
+                     *             "learning_rate": 0.01,
+                     *             "samples_per_second": 52000,
+                     *             "elapsed_ms": 12
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": "3"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrainingJobEventList"];
+                    /**
+                     * @example id: 1
+                     *     event: status
+                     *     data: {"id":1,"object":"training_job.event","created_at":"2026-11-29T10:00:00.000Z","type":"status","status":"queued"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getOpenApiSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example openapi: 3.1.0
+                     *     ...
+                     */
+                    "application/yaml": string;
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+}
