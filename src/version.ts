@@ -1,0 +1,2 @@
+/** The SDK version, sent in the `x-maas-client` header (a test keeps it equal to package.json). */
+export const VERSION = '0.1.0';
