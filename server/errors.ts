@@ -106,3 +106,10 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return 'an object';
 }
+
+export class ModelNotReadyError extends ServiceUnavailableError {
+  constructor(model: string, version: number | string | undefined, state: string, reason = '') {
+    const which = version === undefined ? `Model '${model}'` : `Model '${model}' version ${version}`;
+    super('model_not_ready', `${which} is not ready (state ${state})${reason ? `: ${reason}` : ''}`);
+  }
+}

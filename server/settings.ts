@@ -1,0 +1,370 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/** Every server setting, resolved. Sources, lowest first: default < `--config FILE` < `MAAS_*` env < flag. */
+export interface Settings {
+  /** Triton-layout model repository: `<dir>/<model>/<version>/model.onnx`. */
+  modelRepository: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Seconds between repository scans; 0 turns polling off. */
+  pollInterval: number;
+  /** Largest request body, in bytes. */
+  maxBodySize: number;
+  /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. */
+  intraOpThreads: number;
+  /** Accepted Bearer keys; empty = no authentication. */
+  apiKeys: string[];
+  /** Where datasets, jobs and idempotency records live. */
+  dataDir: string;
+  maxConcurrentJobs: number;
+  /** Seconds to let in-flight requests finish on shutdown. */
+  shutdownTimeout: number;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export type SettingKey = keyof Settings;
+type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level';
+
+/** One setting, documented once: the CLI's options, `--help`, env names and config keys all come from here. */
+export interface SettingSpec {
+  key: SettingKey;
+  flag: string;
+  env: string;
+  kind: Kind;
+  valueName: string;
+  description: string;
+  /** Shown in --help. */
+  defaultText: string;
+  /** Repeatable flag (lists). */
+  multiple?: boolean;
+  min?: number;
+  max?: number;
+}
+
+export const settingSpecs: readonly SettingSpec[] = [
+  {
+    key: 'modelRepository',
+    flag: 'model-repository',
+    env: 'MAAS_MODEL_REPOSITORY',
+    kind: 'path',
+    valueName: 'DIR',
+    description: 'Model repository, Triton layout: DIR/<model>/<version>/model.onnx (+ DIR/<model>/config.json)',
+    defaultText: '<data-dir>/models',
+  },
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'MAAS_HOST',
+    kind: 'string',
+    valueName: 'HOST',
+    description: 'Interface to listen on',
+    defaultText: '127.0.0.1',
+  },
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'MAAS_PORT',
+    kind: 'integer',
+    valueName: 'PORT',
+    description: 'Port to listen on; 0 picks a free port',
+    defaultText: '8000',
+    min: 0,
+    max: 65535,
+  },
+  {
+    key: 'pollInterval',
+    flag: 'poll-interval',
+    env: 'MAAS_POLL_INTERVAL',
+    kind: 'seconds',
+    valueName: 'SECONDS',
+    description: 'Rescan the repository this often, loading and unloading versions; 0 turns polling off',
+    defaultText: '0',
+  },
+  {
+    key: 'maxBodySize',
+    flag: 'max-body-size',
+    env: 'MAAS_MAX_BODY_SIZE',
+    kind: 'bytes',
+    valueName: 'SIZE',
+    description: 'Largest request body: bytes, or with a unit (512kb, 64mb, 1gb; units are powers of 1024)',
+    defaultText: '64mb',
+  },
+  {
+    key: 'intraOpThreads',
+    flag: 'intra-op-threads',
+    env: 'MAAS_INTRA_OP_THREADS',
+    kind: 'integer',
+    valueName: 'N',
+    description: 'ONNX Runtime intra-op threads per session; 0 lets the runtime decide',
+    defaultText: '0',
+    min: 0,
+    max: 1024,
+  },
+  {
+    key: 'apiKeys',
+    flag: 'api-key',
+    env: 'MAAS_API_KEYS',
+    kind: 'list',
+    valueName: 'KEY',
+    description: 'Require Authorization: Bearer KEY (repeatable; the env var takes a comma-separated list)',
+    defaultText: 'none (no authentication)',
+    multiple: true,
+  },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: 'MAAS_DATA_DIR',
+    kind: 'path',
+    valueName: 'DIR',
+    description: 'Where datasets and training jobs are kept',
+    defaultText: './.maas-data',
+  },
+  {
+    key: 'maxConcurrentJobs',
+    flag: 'max-concurrent-jobs',
+    env: 'MAAS_MAX_CONCURRENT_JOBS',
+    kind: 'integer',
+    valueName: 'N',
+    description: 'Training jobs that run at the same time; the rest wait in the queue',
+    defaultText: '1',
+    min: 1,
+    max: 64,
+  },
+  {
+    key: 'shutdownTimeout',
+    flag: 'shutdown-timeout',
+    env: 'MAAS_SHUTDOWN_TIMEOUT',
+    kind: 'seconds',
+    valueName: 'SECONDS',
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish',
+    defaultText: '10',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'MAAS_LOG_LEVEL',
+    kind: 'log-level',
+    valueName: 'LEVEL',
+    description: `Log level for the JSON request log on stderr (${logLevels.join(', ')})`,
+    defaultText: 'warn',
+  },
+];
+
+const defaultDataDir = './.maas-data';
+
+/** Defaults for everything except modelRepository, which follows dataDir. */
+function defaults(): Omit<Settings, 'modelRepository'> & { modelRepository?: string } {
+  return {
+    host: '127.0.0.1',
+    port: 8000,
+    pollInterval: 0,
+    maxBodySize: 64 * 1024 * 1024,
+    intraOpThreads: 0,
+    apiKeys: [],
+    dataDir: defaultDataDir,
+    maxConcurrentJobs: 1,
+    shutdownTimeout: 10,
+    logLevel: 'warn',
+  };
+}
+
+/** A setting that cannot be used; the message names where it came from. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export interface LoadSettingsOptions {
+  /** Parsed flags keyed by flag name (`model-repository`), as node:util parseArgs returns them. */
+  flags?: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  /** Defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** A JSON config file; defaults to `flags.config` or MAAS_CONFIG. */
+  configFile?: string;
+  /** Base for relative paths given by flags and env; defaults to process.cwd(). */
+  cwd?: string;
+}
+
+/** Resolves every setting from its sources: default < config file < MAAS_* env < flag. */
+export function loadSettings(options: LoadSettingsOptions = {}): Settings {
+  const env = options.env ?? process.env;
+  const flags = options.flags ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const merged: Partial<Settings> = {};
+
+  const configFile = options.configFile ?? stringFlag(flags.config) ?? env.MAAS_CONFIG;
+  if (configFile) Object.assign(merged, readConfigFile(resolve(cwd, configFile)));
+
+  for (const spec of settingSpecs) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') setValue(merged, spec, parseText(spec, raw, spec.env, cwd));
+  }
+  for (const spec of settingSpecs) {
+    const raw = flags[spec.flag];
+    if (raw === undefined) continue;
+    const source = `--${spec.flag}`;
+    if (spec.kind === 'list') {
+      const items = (Array.isArray(raw) ? raw : [raw]).map(String);
+      setValue(merged, spec, checkList(items, source));
+    } else {
+      setValue(merged, spec, parseText(spec, String(Array.isArray(raw) ? raw.at(-1) : raw), source, cwd));
+    }
+  }
+  return resolveSettings(merged, cwd);
+}
+
+/** Fills in defaults (no env, no files): what `createServer(partial)` uses. */
+export function resolveSettings(partial: Partial<Settings> = {}, cwd = process.cwd()): Settings {
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Settings>;
+  const out = { ...defaults(), ...given };
+  const dataDir = resolve(cwd, out.dataDir);
+  const modelRepository = resolve(cwd, out.modelRepository ?? resolve(dataDir, 'models'));
+  return { ...out, dataDir, modelRepository, apiKeys: [...out.apiKeys] };
+}
+
+function readConfigFile(path: string): Partial<Settings> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SettingsError(`--config ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(`--config ${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new SettingsError(`--config ${path}: expected a JSON object of settings`);
+  }
+  const out: Partial<Settings> = {};
+  const base = dirname(path);
+  for (const [name, value] of Object.entries(json)) {
+    const spec = settingSpecs.find((s) => s.key === name || s.flag === name);
+    const source = `--config ${path}: "${name}"`;
+    if (!spec) {
+      const known = settingSpecs.map((s) => s.flag).join(', ');
+      throw new SettingsError(`${source} is not a setting; known settings: ${known}`);
+    }
+    if (spec.kind === 'list') {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+        throw new SettingsError(`${source}: expected an array of strings`);
+      }
+      setValue(out, spec, checkList(value as string[], source));
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      setValue(out, spec, parseText(spec, String(value), source, base));
+    } else {
+      throw new SettingsError(`${source}: expected a string or a number`);
+    }
+  }
+  return out;
+}
+
+function setValue(target: Partial<Settings>, spec: SettingSpec, value: unknown): void {
+  (target as Record<string, unknown>)[spec.key] = value;
+}
+
+function stringFlag(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseText(spec: SettingSpec, raw: string, source: string, base: string): unknown {
+  const text = raw.trim();
+  switch (spec.kind) {
+    case 'string':
+      if (!text) throw new SettingsError(`${source}: expected a value, got an empty string`);
+      return text;
+    case 'path':
+      if (!text) throw new SettingsError(`${source}: expected a directory, got an empty string`);
+      return resolve(base, text);
+    case 'integer': {
+      const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      const min = spec.min ?? 0;
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        throw new SettingsError(`${source}: expected an integer from ${min} to ${max}, got '${raw}'`);
+      }
+      return n;
+    }
+    case 'seconds': {
+      const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isFinite(n)) throw new SettingsError(`${source}: expected a number of seconds >= 0, got '${raw}'`);
+      return n;
+    }
+    case 'bytes':
+      return parseByteSize(text, source);
+    case 'list':
+      return checkList(text.split(','), source);
+    case 'log-level':
+      if (!logLevels.includes(text as LogLevel)) {
+        throw new SettingsError(`${source}: expected one of ${logLevels.join(', ')}, got '${raw}'`);
+      }
+      return text;
+  }
+}
+
+function checkList(items: string[], source: string): string[] {
+  const out = items.map((s) => s.trim()).filter((s) => s.length > 0);
+  if (out.length === 0) throw new SettingsError(`${source}: expected at least one non-empty value`);
+  return out;
+}
+
+const units: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `1048576`, `512kb`, `64mb`, `1gb`, `1.5MiB` → bytes (units are powers of 1024). */
+export function parseByteSize(text: string, source = 'size'): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const factor = match ? units[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || factor === undefined) {
+    throw new SettingsError(`${source}: expected a size such as 1048576, 512kb, 64mb or 1gb, got '${text}'`);
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < 1 || !Number.isSafeInteger(bytes)) {
+    throw new SettingsError(`${source}: expected a size of at least 1 byte, got '${text}'`);
+  }
+  return bytes;
+}
+
+/** The `--help` block for these settings: one entry per flag with its env var and default. */
+export function settingsHelp(specs: readonly SettingSpec[] = settingSpecs): string {
+  const lines: string[] = [];
+  for (const spec of specs) {
+    lines.push(`  --${spec.flag} ${spec.valueName}`);
+    lines.push(`      ${spec.description}.`);
+    lines.push(`      env ${spec.env}; default ${spec.defaultText}`);
+  }
+  lines.push('  --config FILE');
+  lines.push('      JSON file of settings keyed by flag name (e.g. {"port": 8080, "api-key": ["k1"]}).');
+  lines.push('      env MAAS_CONFIG. Precedence: default < config file < MAAS_* env < flag');
+  return lines.join('\n');
+}
+
+/** node:util parseArgs option table for these settings (plus --config). */
+export function settingsParseArgsOptions(
+  specs: readonly SettingSpec[] = settingSpecs,
+): Record<string, { type: 'string'; multiple?: boolean }> {
+  const options: Record<string, { type: 'string'; multiple?: boolean }> = { config: { type: 'string' } };
+  for (const spec of specs)
+    options[spec.flag] = spec.multiple ? { type: 'string', multiple: true } : { type: 'string' };
+  return options;
+}

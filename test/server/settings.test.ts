@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  loadSettings,
+  parseByteSize,
+  resolveSettings,
+  SettingsError,
+  settingSpecs,
+  settingsHelp,
+} from '../../server/settings.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'maas-settings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('settings', () => {
+  it('has documented defaults, with the model repository under the data dir', () => {
+    const s = loadSettings({ env: {}, cwd: '/srv' });
+    expect(s).toEqual({
+      modelRepository: '/srv/.maas-data/models',
+      host: '127.0.0.1',
+      port: 8000,
+      pollInterval: 0,
+      maxBodySize: 64 * 1024 * 1024,
+      intraOpThreads: 0,
+      apiKeys: [],
+      dataDir: '/srv/.maas-data',
+      maxConcurrentJobs: 1,
+      shutdownTimeout: 10,
+      logLevel: 'warn',
+    });
+  });
+
+  it('layers default < config file < MAAS_* env < flag', () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ port: 9000, host: '0.0.0.0', 'poll-interval': 5, maxBodySize: '1mb', 'data-dir': 'data' }),
+    );
+    const s = loadSettings({
+      cwd: '/work',
+      flags: { config, port: '9002' },
+      env: { MAAS_PORT: '9001', MAAS_POLL_INTERVAL: '2.5' },
+    });
+    expect(s.port).toBe(9002);
+    expect(s.pollInterval).toBe(2.5);
+    expect(s.host).toBe('0.0.0.0');
+    expect(s.maxBodySize).toBe(1024 * 1024);
+    // Paths in the config file are relative to the file.
+    expect(s.dataDir).toBe(resolve(dir, 'data'));
+    expect(s.modelRepository).toBe(resolve(dir, 'data', 'models'));
+  });
+
+  it('reads the config file from MAAS_CONFIG too', () => {
+    const config = join(dir, 'env-config.json');
+    writeFileSync(config, JSON.stringify({ 'api-key': ['a', 'b'] }));
+    expect(loadSettings({ env: { MAAS_CONFIG: config } }).apiKeys).toEqual(['a', 'b']);
+  });
+
+  it('takes API keys from repeated flags or a comma-separated env var; the flag wins', () => {
+    expect(loadSettings({ env: { MAAS_API_KEYS: 'k1, k2,,' } }).apiKeys).toEqual(['k1', 'k2']);
+    expect(loadSettings({ env: { MAAS_API_KEYS: 'k1' }, flags: { 'api-key': ['x', 'y'] } }).apiKeys).toEqual([
+      'x',
+      'y',
+    ]);
+  });
+
+  it('parses sizes with units as powers of 1024', () => {
+    expect(parseByteSize('1048576')).toBe(1048576);
+    expect(parseByteSize('512kb')).toBe(512 * 1024);
+    expect(parseByteSize('64MB')).toBe(64 * 1024 * 1024);
+    expect(parseByteSize('1gb')).toBe(1024 ** 3);
+    expect(parseByteSize('1.5mib')).toBe(1.5 * 1024 * 1024);
+    expect(() => parseByteSize('lots', '--max-body-size')).toThrow(
+      "--max-body-size: expected a size such as 1048576, 512kb, 64mb or 1gb, got 'lots'",
+    );
+  });
+
+  it('names the source of a bad value', () => {
+    expect(() => loadSettings({ env: {}, flags: { port: 'http' } })).toThrow(
+      new SettingsError("--port: expected an integer from 0 to 65535, got 'http'"),
+    );
+    expect(() => loadSettings({ env: { MAAS_PORT: '70000' } })).toThrow(
+      "MAAS_PORT: expected an integer from 0 to 65535, got '70000'",
+    );
+    expect(() => loadSettings({ env: { MAAS_LOG_LEVEL: 'loud' } })).toThrow('MAAS_LOG_LEVEL: expected one of');
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ prot: 1 }));
+    expect(() => loadSettings({ env: {}, configFile: config })).toThrow(`--config ${config}: "prot" is not a setting`);
+    writeFileSync(config, '{nope');
+    expect(() => loadSettings({ env: {}, configFile: config })).toThrow(`--config ${config}: not valid JSON`);
+  });
+
+  it('resolveSettings fills defaults for programmatic use without reading env', () => {
+    const s = resolveSettings({ port: 0, modelRepository: undefined }, '/x');
+    expect(s.port).toBe(0);
+    expect(s.modelRepository).toBe('/x/.maas-data/models');
+  });
+
+  it('documents every setting with its flag, env var and default in --help', () => {
+    const help = settingsHelp();
+    for (const spec of settingSpecs) {
+      expect(help).toContain(`--${spec.flag} ${spec.valueName}`);
+      expect(help).toContain(`env ${spec.env}; default ${spec.defaultText}`);
+    }
+  });
+});
