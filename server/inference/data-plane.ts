@@ -1,0 +1,205 @@
+import type { components } from '../../src/generated/openapi.js';
+import { formatShape, type Tensor } from '../../src/protocol/tensor.js';
+import { BadRequestError, ModelNotReadyError } from '../errors.js';
+import { ModelRunError, type TensorSpec } from './onnx-model.js';
+import { type ModelRegistry, platform } from './registry.js';
+
+type ServerMetadataResponse = components['schemas']['ServerMetadataResponse'];
+type ModelMetadataResponse = components['schemas']['ModelMetadataResponse'];
+type ModelReadyResponse = components['schemas']['ModelReadyResponse'];
+
+/** The protocol extensions the HTTP layer implements, advertised by `GET /v2`. */
+export const serverExtensions = ['binary_tensor_data', 'model_repository', 'tf_serving_predict'];
+
+export interface InferResult {
+  modelName: string;
+  modelVersion: string;
+  /** In the order requested (model order when no outputs were named). */
+  outputs: Tensor[];
+}
+
+export interface DataPlaneOptions {
+  registry: ModelRegistry;
+  serverName?: string;
+  serverVersion: string;
+  /** False while starting or shutting down. */
+  isReady: () => boolean;
+}
+
+/**
+ * Inference, metadata and readiness over canonical Tensors — protocol-agnostic: the OIP and TF-Serving routes both
+ * come here. Every check on what a request sends (names, datatypes, shapes) happens here, with messages that name
+ * the input, what the model expects and what came.
+ */
+export class DataPlane {
+  private readonly registry: ModelRegistry;
+  private readonly metadata: ServerMetadataResponse;
+  private readonly readyCheck: () => boolean;
+
+  constructor(options: DataPlaneOptions) {
+    this.registry = options.registry;
+    this.readyCheck = options.isReady;
+    this.metadata = {
+      name: options.serverName ?? 'maas',
+      version: options.serverVersion,
+      extensions: serverExtensions,
+    };
+  }
+
+  serverMetadata(): ServerMetadataResponse {
+    return this.metadata;
+  }
+
+  isLive(): boolean {
+    return true;
+  }
+
+  isReady(): boolean {
+    return this.readyCheck();
+  }
+
+  /** Metadata of the given version, or of the default (highest READY) one. */
+  modelMetadata(name: string, version?: number): ModelMetadataResponse {
+    const lease = this.registry.acquire(name, version);
+    try {
+      const ready = this.registry.requireModel(name).versions.filter((v) => v.state === 'READY');
+      return {
+        name,
+        versions: ready.map((v) => String(v.version)),
+        platform,
+        inputs: lease.model.inputs.map(copySpec),
+        outputs: lease.model.outputs.map(copySpec),
+      };
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** `{name, version, ready: true}`, or ModelNotReadyError (503) / not found (404). */
+  modelReady(name: string, version?: number): ModelReadyResponse {
+    const lease = this.registry.acquire(name, version);
+    lease.release();
+    return { name, version: String(lease.version), ready: true };
+  }
+
+  /** The inputs a READY version takes (for codecs that need them to decode, like TF-Serving's row format). */
+  inputSpecs(name: string, version?: number): readonly TensorSpec[] {
+    const lease = this.registry.acquire(name, version);
+    lease.release();
+    return lease.model.inputs;
+  }
+
+  /**
+   * Runs the version (default: highest READY). Inputs are checked against the model (by name, datatype and shape);
+   * `outputNames` picks outputs (all when absent). The version stays loaded until the run ends.
+   */
+  async infer(
+    name: string,
+    version: number | undefined,
+    inputs: readonly Tensor[],
+    outputNames?: readonly string[],
+  ): Promise<InferResult> {
+    if (!this.readyCheck()) throw new ModelNotReadyError(name, version, 'UNLOADING', 'the server is shutting down');
+    const lease = this.registry.acquire(name, version);
+    try {
+      const model = lease.model;
+      const ordered = checkInputs(name, model.inputs, inputs);
+      const outputs = outputNames === undefined ? undefined : checkOutputNames(name, model.outputs, outputNames);
+      let results: Tensor[];
+      try {
+        results = await model.run(ordered, outputs);
+      } catch (err) {
+        if (err instanceof ModelRunError) {
+          throw new BadRequestError(
+            'invalid_input',
+            `Model '${name}' version ${lease.version} could not run on these inputs: ${err.message}`,
+          );
+        }
+        throw err;
+      }
+      return { modelName: name, modelVersion: String(lease.version), outputs: results };
+    } finally {
+      lease.release();
+    }
+  }
+}
+
+function copySpec(spec: TensorSpec): components['schemas']['TensorMetadata'] {
+  return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
+}
+
+function quoteList(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(', ');
+}
+
+/** Checks every input against the model and returns them in the model's input order. */
+export function checkInputs(model: string, specs: readonly TensorSpec[], inputs: readonly Tensor[]): Tensor[] {
+  const given = new Map<string, Tensor>();
+  inputs.forEach((input, i) => {
+    const spec = specs.find((s) => s.name === input.name);
+    const field = `inputs[${i}]`;
+    if (!spec) {
+      throw new BadRequestError(
+        'invalid_input',
+        `${field}: model '${model}' has no input '${input.name}'; its inputs are ${quoteList(specs.map((s) => s.name))}`,
+      );
+    }
+    if (given.has(input.name))
+      throw new BadRequestError('invalid_input', `${field}: input '${input.name}' is given twice`);
+    if (input.datatype !== spec.datatype) {
+      throw new BadRequestError(
+        'datatype_mismatch',
+        `${field}: input '${input.name}' has datatype ${input.datatype}; model '${model}' expects ${spec.datatype}`,
+      );
+    }
+    if (!shapeFits(input.shape, spec.shape)) {
+      throw new BadRequestError(
+        'input_shape_mismatch',
+        `${field}: input '${input.name}' has shape ${formatShape(input.shape)}; model '${model}' expects ${formatShape(spec.shape)} (-1 = any size)`,
+      );
+    }
+    const elements = input.shape.reduce((a, b) => a * b, 1);
+    if (input.data.length !== elements) {
+      throw new BadRequestError(
+        'invalid_input',
+        `${field}: input '${input.name}' has ${input.data.length} values; shape ${formatShape(input.shape)} needs ${elements}`,
+      );
+    }
+    given.set(input.name, input);
+  });
+  const missing = specs.filter((s) => !given.has(s.name));
+  if (missing.length > 0) {
+    throw new BadRequestError(
+      'invalid_input',
+      `inputs: missing ${quoteList(missing.map((s) => s.name))}; model '${model}' takes ${specs
+        .map((s) => `'${s.name}' ${s.datatype} ${formatShape(s.shape)}`)
+        .join(', ')}`,
+    );
+  }
+  return specs.map((s) => given.get(s.name)!);
+}
+
+function shapeFits(shape: readonly number[], expected: readonly number[]): boolean {
+  if (shape.length !== expected.length) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const want = expected[i]!;
+    if (want !== -1 && shape[i] !== want) return false;
+  }
+  return true;
+}
+
+function checkOutputNames(model: string, specs: readonly TensorSpec[], names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (!specs.some((s) => s.name === name)) {
+      throw new BadRequestError(
+        'invalid_input',
+        `outputs[${i}]: model '${model}' has no output '${name}'; its outputs are ${quoteList(specs.map((s) => s.name))}`,
+      );
+    }
+    if (seen.has(name))
+      throw new BadRequestError('invalid_input', `outputs[${i}]: output '${name}' is requested twice`);
+    seen.add(name);
+  });
+  return [...names];
+}

@@ -1,0 +1,162 @@
+// The only onnxruntime-node import in the project, and a dynamic one: it is an optional peer of `maas`.
+import type * as Ort from 'onnxruntime-node';
+import type { Datatype, Tensor } from '../../src/protocol/tensor.js';
+import { importPeer } from '../peers.js';
+
+type OrtModule = typeof Ort;
+type OrtType = Ort.Tensor.Type;
+
+/** A model input or output as OIP describes it: -1 marks a dynamic dimension. */
+export interface TensorSpec {
+  name: string;
+  datatype: Datatype;
+  shape: number[];
+}
+
+export interface SessionOptions {
+  /** 0 lets ONNX Runtime decide. */
+  intraOpThreads?: number;
+}
+
+/** One open ONNX Runtime session over canonical Tensors. */
+export interface OnnxModel {
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  /** Runs the session; `outputNames` defaults to every output, in model order. Tensors come back in that order. */
+  run(inputs: readonly Tensor[], outputNames?: readonly string[]): Promise<Tensor[]>;
+  close(): Promise<void>;
+}
+
+/** A session could not be opened; `message` is ONNX Runtime's own (or why the model cannot be served). */
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
+  }
+}
+
+/** ONNX Runtime failed while running a session; `message` is its own. */
+export class ModelRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelRunError';
+  }
+}
+
+const oipToOrt: Record<Datatype, OrtType> = {
+  BOOL: 'bool',
+  UINT8: 'uint8',
+  UINT16: 'uint16',
+  UINT32: 'uint32',
+  UINT64: 'uint64',
+  INT8: 'int8',
+  INT16: 'int16',
+  INT32: 'int32',
+  INT64: 'int64',
+  FP16: 'float16',
+  FP32: 'float32',
+  FP64: 'float64',
+  BYTES: 'string',
+};
+const ortToOip = new Map<string, Datatype>(Object.entries(oipToOrt).map(([oip, ort]) => [ort, oip as Datatype]));
+
+let ortPromise: Promise<OrtModule> | undefined;
+
+/** Imports onnxruntime-node once; a MissingPeerError says how to install it. */
+export function loadOnnxRuntime(): Promise<OrtModule> {
+  ortPromise ??= importPeer('onnxruntime-node', () => import('onnxruntime-node') as Promise<OrtModule>).catch(
+    (err: unknown) => {
+      ortPromise = undefined;
+      throw err;
+    },
+  );
+  return ortPromise;
+}
+
+/** Opens a session on a model file path or on the model's bytes. */
+export async function openOnnxModel(source: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxModel> {
+  const ort = await loadOnnxRuntime();
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {};
+  if (options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
+  let session: Ort.InferenceSession;
+  try {
+    session =
+      typeof source === 'string'
+        ? await ort.InferenceSession.create(source, sessionOptions)
+        : await ort.InferenceSession.create(source, sessionOptions);
+  } catch (err) {
+    throw new ModelLoadError(errorMessage(err));
+  }
+  try {
+    const inputs = session.inputMetadata.map((m) => toSpec(m, 'input'));
+    const outputs = session.outputMetadata.map((m) => toSpec(m, 'output'));
+    return new OrtModel(ort, session, inputs, outputs);
+  } catch (err) {
+    await session.release().catch(() => {});
+    throw err;
+  }
+}
+
+function toSpec(meta: Ort.InferenceSession.ValueMetadata, kind: 'input' | 'output'): TensorSpec {
+  if (!meta.isTensor) {
+    throw new ModelLoadError(`${kind} '${meta.name}' is not a tensor (a sequence or map), which OIP cannot carry`);
+  }
+  const datatype = ortToOip.get(meta.type);
+  if (!datatype) {
+    throw new ModelLoadError(`${kind} '${meta.name}' has element type ${meta.type}, which OIP cannot carry`);
+  }
+  // Symbolic or unnamed dimensions come back as strings.
+  const shape = meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
+  return { name: meta.name, datatype, shape };
+}
+
+class OrtModel implements OnnxModel {
+  private readonly allOutputNames: string[];
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: Ort.InferenceSession,
+    readonly inputs: readonly TensorSpec[],
+    readonly outputs: readonly TensorSpec[],
+  ) {
+    this.allOutputNames = outputs.map((o) => o.name);
+  }
+
+  async run(inputs: readonly Tensor[], outputNames: readonly string[] = this.allOutputNames): Promise<Tensor[]> {
+    const feeds: Record<string, Ort.Tensor> = {};
+    for (const input of inputs) feeds[input.name] = this.toOrt(input);
+    let results: Ort.InferenceSession.ReturnType;
+    try {
+      results = await this.session.run(feeds, outputNames as string[]);
+    } catch (err) {
+      throw new ModelRunError(errorMessage(err));
+    }
+    return outputNames.map((name) => {
+      const value = results[name];
+      if (!value) throw new ModelRunError(`the session returned no output '${name}'`);
+      return fromOrt(name, value as Ort.Tensor);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.session.release();
+  }
+
+  private toOrt(tensor: Tensor): Ort.Tensor {
+    const type = oipToOrt[tensor.datatype];
+    // The canonical typed arrays are exactly what onnxruntime-node takes (FP16 as raw Uint16Array bits, BOOL as
+    // 0/1 bytes), so no copy is made.
+    return new this.ort.Tensor(type as 'float32', tensor.data as unknown as Float32Array, tensor.shape);
+  }
+}
+
+function fromOrt(name: string, value: Ort.Tensor): Tensor {
+  const datatype = ortToOip.get(value.type);
+  if (!datatype) throw new ModelRunError(`output '${name}' has element type ${value.type}, which OIP cannot carry`);
+  const data = value.type === 'string' ? [...(value.data as string[])] : value.data;
+  return { name, datatype, shape: [...value.dims], data } as Tensor;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

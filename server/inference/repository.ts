@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { components } from '../../src/generated/openapi.js';
+import { isValidModelName, parseVersion } from './names.js';
+
+export type VersionSource = components['schemas']['ModelVersion']['source'];
+
+/** Triton's version policies, in the JSON form of Triton's model config. */
+export type VersionPolicy =
+  | { latest: { num_versions: number } }
+  | { all: Record<string, never> }
+  | { specific: { versions: number[] } };
+
+export interface ModelConfig {
+  description: string;
+  versionPolicy: VersionPolicy;
+}
+
+/** One `<repo>/<model>/<version>/` folder. */
+export interface DiskVersion {
+  version: number;
+  dir: string;
+  /** `<dir>/model.onnx` (it may be missing; loading then fails with that reason). */
+  file: string;
+  sizeBytes: number;
+  createdAt: string;
+  source: VersionSource;
+  trainingJob: string | null;
+}
+
+export interface DiskModel {
+  name: string;
+  dir: string;
+  config: ModelConfig;
+  /** Why config.json could not be used; every version is then unavailable with this reason. */
+  configError?: string;
+  /** Ascending. */
+  versions: DiskVersion[];
+}
+
+/** Written next to model.onnx by uploads and training; absent for hand-placed versions. */
+interface VersionMetaFile {
+  source: VersionSource;
+  training_job: string | null;
+  created_at: string;
+}
+
+export const modelFileName = 'model.onnx';
+const configFileName = 'config.json';
+const metaFileName = 'maas-version.json';
+const defaultConfig = (): ModelConfig => ({ description: '', versionPolicy: { latest: { num_versions: 1 } } });
+
+/** The model repository on disk (Triton layout). Callers validate names and versions first (names.ts). */
+export class ModelRepository {
+  constructor(readonly root: string) {}
+
+  modelDir(name: string): string {
+    return join(this.root, name);
+  }
+
+  versionDir(name: string, version: number): string {
+    return join(this.root, name, String(version));
+  }
+
+  async ensureRoot(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
+  /** Folders at the top level whose names are valid model names, sorted. */
+  async listModelNames(): Promise<string[]> {
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(ignoreMissing);
+    if (!entries) return [];
+    return entries
+      .filter((e) => e.isDirectory() && isValidModelName(e.name))
+      .map((e) => e.name)
+      .sort();
+  }
+
+  async scan(): Promise<DiskModel[]> {
+    const models: DiskModel[] = [];
+    for (const name of await this.listModelNames()) {
+      const model = await this.readModel(name);
+      if (model) models.push(model);
+    }
+    return models;
+  }
+
+  /** The model's folder, config and versions; undefined when the folder does not exist. */
+  async readModel(name: string): Promise<DiskModel | undefined> {
+    const dir = this.modelDir(name);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(ignoreMissing);
+    if (!entries) return undefined;
+    const { config, error } = await this.readConfig(name);
+    const versions: DiskVersion[] = [];
+    for (const entry of entries) {
+      const version = entry.isDirectory() ? parseVersion(entry.name) : undefined;
+      if (version === undefined) continue;
+      versions.push(await this.readVersion(name, version));
+    }
+    versions.sort((a, b) => a.version - b.version);
+    return error === undefined ? { name, dir, config, versions } : { name, dir, config, configError: error, versions };
+  }
+
+  async readVersion(name: string, version: number): Promise<DiskVersion> {
+    const dir = this.versionDir(name, version);
+    const file = join(dir, modelFileName);
+    const info = await stat(file).catch(() => undefined);
+    const meta = await readJson<Partial<VersionMetaFile>>(join(dir, metaFileName)).catch(() => undefined);
+    const source = meta?.source === 'upload' || meta?.source === 'training' ? meta.source : 'repository';
+    return {
+      version,
+      dir,
+      file,
+      sizeBytes: info?.size ?? 0,
+      createdAt: typeof meta?.created_at === 'string' ? meta.created_at : (info?.mtime ?? new Date(0)).toISOString(),
+      source,
+      trainingJob: typeof meta?.training_job === 'string' ? meta.training_job : null,
+    };
+  }
+
+  async readConfig(name: string): Promise<{ config: ModelConfig; error?: string }> {
+    const path = join(this.modelDir(name), configFileName);
+    let json: unknown;
+    try {
+      json = await readJson(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultConfig() };
+      return { config: defaultConfig(), error: `config.json: ${(err as Error).message}` };
+    }
+    try {
+      return { config: parseModelConfig(json) };
+    } catch (err) {
+      return { config: defaultConfig(), error: `config.json: ${(err as Error).message}` };
+    }
+  }
+
+  /** Sets the description in config.json, keeping its other fields; written atomically. */
+  async writeDescription(name: string, description: string): Promise<void> {
+    const path = join(this.modelDir(name), configFileName);
+    const current = await readJson<Record<string, unknown>>(path).catch(() => ({}));
+    const next = { ...(isObject(current) ? current : {}), description };
+    await mkdir(this.modelDir(name), { recursive: true });
+    const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
+    await rename(temp, path);
+  }
+
+  /**
+   * Writes a version atomically: everything goes into a hidden temp folder beside it (not a valid version name, so
+   * scans skip it), which is then renamed into place. Fails if the version already exists.
+   */
+  async writeVersion(
+    name: string,
+    version: number,
+    bytes: Uint8Array,
+    meta: { source: VersionSource; trainingJob?: string | null },
+  ): Promise<DiskVersion> {
+    const modelDir = this.modelDir(name);
+    await mkdir(modelDir, { recursive: true });
+    const temp = join(modelDir, `.tmp-${version}-${randomBytes(6).toString('hex')}`);
+    const metaFile: VersionMetaFile = {
+      source: meta.source,
+      training_job: meta.trainingJob ?? null,
+      created_at: new Date().toISOString(),
+    };
+    try {
+      await mkdir(temp);
+      await writeFile(join(temp, modelFileName), bytes);
+      await writeFile(join(temp, metaFileName), `${JSON.stringify(metaFile, null, 2)}\n`);
+      // rename() onto an existing non-empty folder fails (ENOTEMPTY/EEXIST), which is what we want.
+      await rename(temp, this.versionDir(name, version));
+    } catch (err) {
+      await rm(temp, { recursive: true, force: true });
+      throw err;
+    }
+    return this.readVersion(name, version);
+  }
+
+  /** Removes a version folder: renamed aside first so a concurrent scan never sees it half-deleted. */
+  async removeVersion(name: string, version: number): Promise<void> {
+    const dir = this.versionDir(name, version);
+    const trash = join(this.modelDir(name), `.del-${version}-${randomBytes(6).toString('hex')}`);
+    try {
+      await rename(dir, trash);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await rm(trash, { recursive: true, force: true });
+  }
+}
+
+/** The versions a policy selects from those on disk, ascending. */
+export function selectVersions(policy: VersionPolicy, onDisk: readonly number[]): number[] {
+  const sorted = [...onDisk].sort((a, b) => a - b);
+  if ('all' in policy) return sorted;
+  if ('specific' in policy) return sorted.filter((v) => policy.specific.versions.includes(v));
+  return sorted.slice(Math.max(0, sorted.length - policy.latest.num_versions));
+}
+
+export function describePolicy(policy: VersionPolicy): string {
+  if ('all' in policy) return 'all';
+  if ('specific' in policy) return `specific [${policy.specific.versions.join(', ')}]`;
+  return `latest ${policy.latest.num_versions}`;
+}
+
+/** Validates config.json: `{ description?, version_policy?: {latest:{num_versions}} | {all:{}} | {specific:{versions}} }`. */
+export function parseModelConfig(json: unknown): ModelConfig {
+  if (!isObject(json)) throw new Error('expected a JSON object');
+  const config = defaultConfig();
+  if (json.description !== undefined) {
+    if (typeof json.description !== 'string') throw new Error('"description" must be a string');
+    config.description = json.description;
+  }
+  const policy = json.version_policy;
+  if (policy === undefined) return config;
+  if (!isObject(policy) || Object.keys(policy).length !== 1) {
+    throw new Error(
+      '"version_policy" must be one of {"latest": {"num_versions": N}}, {"all": {}}, {"specific": {"versions": [..]}}',
+    );
+  }
+  if ('latest' in policy) {
+    const n = isObject(policy.latest) ? (policy.latest.num_versions ?? 1) : undefined;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+      throw new Error('"version_policy.latest.num_versions" must be a positive integer');
+    }
+    config.versionPolicy = { latest: { num_versions: n } };
+  } else if ('all' in policy) {
+    config.versionPolicy = { all: {} };
+  } else if ('specific' in policy) {
+    const versions = isObject(policy.specific) ? policy.specific.versions : undefined;
+    if (!Array.isArray(versions) || versions.some((v) => typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
+      throw new Error('"version_policy.specific.versions" must be an array of positive integers');
+    }
+    config.versionPolicy = { specific: { versions: versions as number[] } };
+  } else {
+    throw new Error(`"version_policy" has unknown kind '${Object.keys(policy)[0]}'; expected latest, all or specific`);
+  }
+  return config;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson<T = unknown>(path: string): Promise<T> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new Error(`not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): undefined {
+  if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+  throw err;
+}
