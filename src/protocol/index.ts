@@ -1,0 +1,11 @@
+// Wire codecs shared by the SDK, the server and the msw handlers. Pure and browser-safe.
+
+export * from './base64.js';
+export * from './binary-tensor.js';
+export * from './errors.js';
+export * from './json-tensor.js';
+export * from './json-text.js';
+export * from './json-values.js';
+export * from './nested.js';
+export * from './tensor.js';
+export * from './tf-serving.js';

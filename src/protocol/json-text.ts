@@ -1,0 +1,127 @@
+// JSON text in and out with exact 64-bit integers and non-finite floats, keeping native JSON as the fast path.
+
+import { isInteger, parse as parseLossless } from 'lossless-json';
+import { ProtocolError } from './errors.js';
+
+const TWO_POW_53 = 2 ** 53;
+// An integer literal of 16+ digits where a JSON value can start (after [ , : whitespace or a minus sign).
+// Only consulted once JSON.parse produced a number >= 2^53, so float-heavy bodies never pay for the scan.
+const LONG_INTEGER_LITERAL = /[[,:\s-]\d{16}/;
+
+/**
+ * Parses JSON; integers that do not fit a float64 exactly come back as bigint, every other number as a
+ * number. Plain `JSON.parse` is the fast path: the lossless re-parse only runs when the result holds a
+ * number of magnitude >= 2^53 and the text holds a 16+ digit integer literal.
+ * Throws ProtocolError('invalid_json') with the position on malformed text.
+ */
+export function parseJsonLossless(text: string, field = ''): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw invalidJson(text, e, field);
+  }
+  if (hasUnsafeNumber(value) && LONG_INTEGER_LITERAL.test(text)) return parseLossless(text, null, losslessOptions);
+  return value;
+}
+
+const losslessOptions = {
+  parseNumber: (s: string): number | bigint => {
+    if (!isInteger(s)) return Number(s);
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : BigInt(s);
+  },
+  // JSON.parse keeps the last duplicate; lossless-json would throw. Stay consistent with the fast path.
+  onDuplicateKey: ({ newValue }: { newValue: unknown }) => newValue,
+};
+
+function hasUnsafeNumber(v: unknown): boolean {
+  if (typeof v === 'number') return v >= TWO_POW_53 || v <= -TWO_POW_53;
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i];
+      if (typeof e === 'number') {
+        if (e >= TWO_POW_53 || e <= -TWO_POW_53) return true;
+      } else if (typeof e === 'object' && e !== null && hasUnsafeNumber(e)) return true;
+    }
+    return false;
+  }
+  for (const k in v) if (hasUnsafeNumber((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+function invalidJson(text: string, nativeError: unknown, field: string): ProtocolError {
+  // Node 20's JSON.parse messages do not always carry a position; lossless-json's always do.
+  let reason = nativeError instanceof Error ? nativeError.message : String(nativeError);
+  try {
+    parseLossless(text, null, losslessOptions);
+  } catch (e) {
+    if (e instanceof Error) reason = e.message;
+  }
+  return new ProtocolError('invalid_json', field, `expected valid JSON, got: ${reason}`);
+}
+
+/**
+ * JSON.stringify that writes bigint as bare integer literals and NaN/±Infinity as "NaN"/"Infinity"/"-Infinity".
+ * Arrays of plain JSON scalars go through native JSON.stringify in one call.
+ */
+export function stringifyJson(value: unknown): string {
+  return write(value) ?? 'null';
+}
+
+function write(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'number':
+      if (v - v === 0) return String(v);
+      return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
+    case 'string':
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return writeArray(v);
+      const toJSON = (v as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return write(toJSON.call(v));
+      return writeObject(v as Record<string, unknown>);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function writeArray(a: readonly unknown[]): string {
+  if (isPlainScalarArray(a)) return JSON.stringify(a);
+  let s = '[';
+  for (let i = 0; i < a.length; i++) {
+    if (i > 0) s += ',';
+    s += write(a[i]) ?? 'null';
+  }
+  return `${s}]`;
+}
+
+function writeObject(o: Record<string, unknown>): string {
+  let s = '{';
+  let first = true;
+  for (const k of Object.keys(o)) {
+    const part = write(o[k]);
+    if (part === undefined) continue;
+    if (!first) s += ',';
+    s += `${JSON.stringify(k)}:${part}`;
+    first = false;
+  }
+  return `${s}}`;
+}
+
+function isPlainScalarArray(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const e = a[i];
+    if (typeof e === 'number') {
+      if (e - e !== 0) return false;
+    } else if (typeof e !== 'string' && typeof e !== 'boolean' && e !== null) return false;
+  }
+  return true;
+}
