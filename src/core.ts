@@ -1,0 +1,368 @@
+// The one request path every method goes through: URL and headers, idempotency key, per-attempt timeout,
+// retries with backoff, error mapping and response parsing.
+import { APIPromise, type ResponseInfo, type WithResponse } from './api-promise.js';
+import {
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  APIUserAbortError,
+  InvalidResponseError,
+  type MaasError,
+} from './errors.js';
+import { parseJson } from './json.js';
+import { abortableSleep, type BackoffPolicy, backoffDelay, isRetryableStatus, retryAfterDelay } from './retry.js';
+import type { Transport, TransportResponse } from './transport.js';
+import { randomUuid } from './uuid.js';
+import { VERSION } from './version.js';
+
+/** Console-compatible logger; every level is optional. The API key is never passed to it. */
+export interface Logger {
+  debug?(message: string, ...args: unknown[]): void;
+  info?(message: string, ...args: unknown[]): void;
+  warn?(message: string, ...args: unknown[]): void;
+  error?(message: string, ...args: unknown[]): void;
+}
+
+/**
+ * Per-call options, accepted as the last argument of every method.
+ *
+ * @example
+ * ```ts
+ * await client.models.retrieve('mnist', { timeout: 5_000, maxRetries: 0, headers: { 'x-request-id': 'abc' } });
+ * ```
+ */
+export interface RequestOptions {
+  /** Aborts the call (and any retry); the call then rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds per attempt (default: the client's, 60 s). */
+  timeout?: number | undefined;
+  /** Retries after the first attempt (default: the client's, 2). */
+  maxRetries?: number | undefined;
+  /** Extra headers; `null` removes a default header. */
+  headers?: Record<string, string | null | undefined> | undefined;
+  /** For create calls: the Idempotency-Key to send (default: a fresh UUID per call, reused on every retry). */
+  idempotencyKey?: string | undefined;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+/** One logical call, as the resources describe it. */
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path with its parameters already encoded (see `path`). */
+  path: string;
+  query?: Record<string, QueryValue> | undefined;
+  body?: { contentType: string; data: string | Uint8Array } | undefined;
+  /** Accept header (default application/json). */
+  accept?: string | undefined;
+  /** A create call: sends an Idempotency-Key. */
+  idempotent?: boolean | undefined;
+  headers?: Record<string, string> | undefined;
+  options?: RequestOptions | undefined;
+  /** Statuses returned as results rather than thrown (and never retried), e.g. health checks. */
+  acceptStatus?: ((status: number) => boolean) | undefined;
+}
+
+export interface CoreConfig {
+  baseUrl: string;
+  timeout: number;
+  maxRetries: number;
+  defaultHeaders: Record<string, string>;
+  logger: Logger | undefined;
+  backoff: BackoffPolicy;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** A response read as bytes, with its metadata. */
+export interface RawResult {
+  bytes: Uint8Array;
+  response: ResponseInfo;
+}
+
+/** An open streaming response; `close()` aborts it and releases the caller's signal. */
+export interface OpenStream {
+  response: TransportResponse;
+  info: ResponseInfo;
+  close(): void;
+}
+
+/**
+ * Builds a path from a template and values, percent-encoding each value.
+ *
+ * @example
+ * ```ts
+ * path`/v1/models/${name}/versions/${version}`;
+ * ```
+ */
+export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) out += encodeURIComponent(String(values[i])) + (strings[i + 1] ?? '');
+  return out;
+}
+
+type BodyMode = 'text' | 'bytes' | 'stream';
+type Received = { mode: 'text'; text: string } | { mode: 'bytes'; bytes: Uint8Array } | { mode: 'stream' };
+
+interface Attempt {
+  status: number;
+  headers: Headers;
+  received: Received;
+  response: TransportResponse;
+  close: () => void;
+}
+
+const TIMEOUT = Symbol('maas.timeout');
+const IS_NODE =
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+export class RequestCore {
+  // Private so that logging or inspecting a client never shows the key.
+  readonly #apiKey: string | undefined;
+
+  constructor(
+    readonly config: CoreConfig,
+    readonly transport: Transport,
+    apiKey: string | undefined,
+  ) {
+    this.#apiKey = apiKey;
+  }
+
+  /** A JSON call (parsed losslessly when the body holds 64-bit integers). */
+  json<T>(spec: RequestSpec): APIPromise<T> {
+    return new APIPromise(
+      this.#run(spec, 'text').then(({ attempt, info }) => ({
+        data: parseBody<T>(attempt, info),
+        response: info,
+      })),
+    );
+  }
+
+  /** A call whose body is returned as text (e.g. the OpenAPI document). */
+  text(spec: RequestSpec): APIPromise<string> {
+    return new APIPromise(
+      this.#run(spec, 'text').then(({ attempt, info }) => ({
+        data: attempt.received.mode === 'text' ? attempt.received.text : '',
+        response: info,
+      })),
+    );
+  }
+
+  /** A call whose body is returned as bytes with its headers (binary inference responses). */
+  async bytes(spec: RequestSpec): Promise<RawResult> {
+    const { attempt, info } = await this.#run(spec, 'bytes');
+    return { bytes: attempt.received.mode === 'bytes' ? attempt.received.bytes : new Uint8Array(0), response: info };
+  }
+
+  /** Opens a streaming response; the per-attempt timeout covers only the wait for its headers. */
+  async stream(spec: RequestSpec): Promise<OpenStream> {
+    const { attempt, info } = await this.#run(spec, 'stream');
+    return { response: attempt.response, info, close: attempt.close };
+  }
+
+  async #run(spec: RequestSpec, mode: BodyMode): Promise<{ attempt: Attempt; info: ResponseInfo }> {
+    const options = spec.options ?? {};
+    const signal = options.signal;
+    const timeout = options.timeout ?? this.config.timeout;
+    const maxRetries = Math.max(0, options.maxRetries ?? this.config.maxRetries);
+    const url = this.#url(spec);
+    // Built once per logical call, so the Idempotency-Key is identical on every retry.
+    const headers = this.#headers(spec);
+    const log = this.config.logger;
+
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
+      log?.debug?.(`maas: ${spec.method} ${url}${retry ? ` (retry ${retry}/${maxRetries})` : ''}`);
+      let attempt: Attempt;
+      try {
+        attempt = await this.#attempt(spec, url, headers, mode, timeout, signal);
+      } catch (err) {
+        if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
+        const failure = toConnectionError(err);
+        if (retry >= maxRetries) throw failure;
+        await this.#wait(spec, url, retry, maxRetries, undefined, failure.message, signal);
+        continue;
+      }
+      const info: ResponseInfo = {
+        status: attempt.status,
+        headers: attempt.headers,
+        requestId: attempt.headers.get('x-request-id') ?? undefined,
+      };
+      if ((attempt.status >= 200 && attempt.status < 300) || spec.acceptStatus?.(attempt.status)) {
+        return { attempt, info };
+      }
+      const error = toAPIError(attempt);
+      if (!isRetryableStatus(attempt.status) || retry >= maxRetries) throw error;
+      await this.#wait(spec, url, retry, maxRetries, attempt.headers, `status ${attempt.status}`, signal);
+    }
+  }
+
+  async #wait(
+    spec: RequestSpec,
+    url: string,
+    retry: number,
+    maxRetries: number,
+    headers: Headers | undefined,
+    reason: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const policy = this.config.backoff;
+    const delay = (headers && retryAfterDelay(headers, policy)) ?? backoffDelay(retry, policy);
+    this.config.logger?.info?.(
+      `maas: ${spec.method} ${url} failed (${reason}); retry ${retry + 1}/${maxRetries} in ${delay} ms`,
+    );
+    try {
+      await this.config.sleep(delay, signal);
+    } catch (err) {
+      throw new APIUserAbortError(undefined, { cause: err });
+    }
+  }
+
+  async #attempt(
+    spec: RequestSpec,
+    url: string,
+    headers: Record<string, string>,
+    mode: BodyMode,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const limited = timeout > 0 && Number.isFinite(timeout);
+    const timer = limited ? setTimeout(() => controller.abort(TIMEOUT), Math.min(timeout, 2 ** 31 - 1)) : undefined;
+    // undici's own timers sit just behind ours so ours decides, yet long calls are never cut at undici's 300 s.
+    const undiciTimeout = limited ? timeout + 1_000 : 0;
+    let keepOpen = false;
+    const release = () => signal?.removeEventListener('abort', onAbort);
+    try {
+      const response = await this.transport
+        .send({
+          method: spec.method,
+          url,
+          headers,
+          body: spec.body?.data,
+          signal: controller.signal,
+          headersTimeout: undiciTimeout,
+          bodyTimeout: mode === 'stream' ? 0 : undiciTimeout,
+        })
+        .catch((err: unknown) => {
+          throw controller.signal.reason === TIMEOUT ? new APITimeoutError(undefined, { cause: err }) : err;
+        });
+      const ok = response.status >= 200 && response.status < 300;
+      let received: Received;
+      try {
+        if (mode === 'stream' && ok) received = { mode: 'stream' };
+        else if (mode === 'bytes' && ok) received = { mode: 'bytes', bytes: await response.bytes() };
+        else received = { mode: 'text', text: await response.text() };
+      } catch (err) {
+        throw controller.signal.reason === TIMEOUT ? new APITimeoutError(undefined, { cause: err }) : err;
+      }
+      keepOpen = received.mode === 'stream';
+      return {
+        status: response.status,
+        headers: response.headers,
+        received,
+        response,
+        close: () => {
+          release();
+          controller.abort();
+          response.discard();
+        },
+      };
+    } finally {
+      clearTimeout(timer);
+      if (!keepOpen) release();
+    }
+  }
+
+  #url(spec: RequestSpec): string {
+    let url = this.config.baseUrl + spec.path;
+    if (spec.query) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(spec.query)) {
+        if (value !== undefined && value !== null) params.append(key, String(value));
+      }
+      const qs = params.toString();
+      if (qs) url += `?${qs}`;
+    }
+    return url;
+  }
+
+  #headers(spec: RequestSpec): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: spec.accept ?? 'application/json',
+      'x-maas-client': `maas-js/${VERSION}`,
+    };
+    // Browsers forbid or ignore user-agent; elsewhere it helps server logs.
+    if (IS_NODE) headers['user-agent'] = `maas-js/${VERSION}`;
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (spec.body) headers['content-type'] = spec.body.contentType;
+    assignHeaders(headers, this.config.defaultHeaders);
+    assignHeaders(headers, spec.headers);
+    if (spec.idempotent && headers['idempotency-key'] === undefined) {
+      headers['idempotency-key'] = spec.options?.idempotencyKey ?? randomUuid();
+    }
+    assignHeaders(headers, spec.options?.headers);
+    return headers;
+  }
+}
+
+function assignHeaders(target: Record<string, string>, source: Record<string, string | null | undefined> | undefined) {
+  if (!source) return;
+  for (const [name, value] of Object.entries(source)) {
+    const key = name.toLowerCase();
+    if (value === null) delete target[key];
+    else if (value !== undefined) target[key] = value;
+  }
+}
+
+function toConnectionError(err: unknown): MaasError {
+  if (err instanceof APIConnectionError) return err;
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new APITimeoutError(undefined, { cause: err });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new APIConnectionError(`Connection error: ${detail}`, { cause: err });
+}
+
+function toAPIError(attempt: Attempt): APIError {
+  const text = attempt.received.mode === 'text' ? attempt.received.text : '';
+  let body: unknown = text;
+  if (text) {
+    try {
+      body = parseJson(text);
+    } catch {
+      // Not JSON (a proxy's HTML page, Triton's plain text): keep the text.
+    }
+  }
+  return APIError.generate(attempt.status, body, undefined, attempt.headers);
+}
+
+function parseBody<T>(attempt: Attempt, info: ResponseInfo): T {
+  const text = attempt.received.mode === 'text' ? attempt.received.text : '';
+  // Some OIP servers (Triton) answer repository calls with an empty 200.
+  if (text.length === 0) return undefined as T;
+  try {
+    return parseJson(text) as T;
+  } catch (err) {
+    const snippet = text.slice(0, 200);
+    throw new InvalidResponseError(
+      `Expected a JSON body (status ${info.status}), got: ${JSON.stringify(snippet)}`,
+      info.status,
+      text,
+      info.requestId,
+      { cause: err },
+    );
+  }
+}
+
+/** Resolved client defaults (exported for tests and the client). */
+export const DEFAULTS = {
+  baseUrl: 'http://127.0.0.1:8000',
+  timeout: 60_000,
+  maxRetries: 2,
+  sleep: abortableSleep,
+} as const;
+
+export type { WithResponse };
