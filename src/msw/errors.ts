@@ -1,0 +1,85 @@
+import type { ErrorBody, ErrorCode, ErrorDetail } from './types.js';
+
+/**
+ * A failure the mock reports on purpose. `errorResponse` is the one place it becomes the `Error` body.
+ * Messages follow server/errors.ts word for word where the server has a class for the condition, so tests written
+ * against the mock read the same text from the real server.
+ */
+export class MockError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'MockError';
+  }
+}
+
+export function errorBody(error: MockError, requestId: string): ErrorBody {
+  const body: ErrorBody = { error: error.message, code: error.code, status: error.status, request_id: requestId };
+  if (error.details !== undefined) body.details = error.details;
+  return body;
+}
+
+export function errorResponse(error: MockError, requestId: string): Response {
+  return new Response(JSON.stringify(errorBody(error, requestId)), {
+    status: error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...error.headers },
+  });
+}
+
+/** Short, safe rendering of a received value for error messages (same as the server's `describe`). */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return 'an object';
+}
+
+export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
+  new MockError(400, code, message, details);
+
+export const invalidParameter = (field: string, expected: string, received: unknown) =>
+  badRequest('invalid_parameter', `${field}: expected ${expected}, got ${describe(received)}`);
+
+export const invalidInput = (field: string, expected: string, received: unknown) =>
+  badRequest('invalid_input', `${field}: expected ${expected}, got ${describe(received)}`);
+
+export const unauthorized = (message = 'Missing or invalid API key: send Authorization: Bearer <key>') =>
+  new MockError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
+
+export const notFound = (code: ErrorCode, message: string) => new MockError(404, code, message);
+export const modelNotFound = (model: string) => notFound('model_not_found', `Model '${model}' not found`);
+export const versionNotFound = (model: string, version: string) =>
+  notFound('version_not_found', `Model '${model}' has no version ${version}`);
+export const datasetNotFound = (id: string) => notFound('dataset_not_found', `Dataset '${id}' not found`);
+export const jobNotFound = (id: string) => notFound('job_not_found', `Training job '${id}' not found`);
+
+export const conflict = (code: ErrorCode, message: string) => new MockError(409, code, message);
+
+export const payloadTooLarge = (what: string, size: number, limit: number, setting: string) =>
+  new MockError(413, 'payload_too_large', `${what} is ${size} bytes; the limit is ${limit} bytes (${setting})`);
+
+export const unsupportedMediaType = (received: string | null, expected: string[]) =>
+  new MockError(
+    415,
+    'unsupported_media_type',
+    `Content-Type '${received || '(none)'}' is not supported here; expected ${expected.join(' or ')}`,
+  );
+
+export const unprocessable = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
+  new MockError(422, code, message, details);
+
+export const modelNotReady = (model: string, version: string | undefined, state: string, reason = '') =>
+  new MockError(
+    503,
+    'model_not_ready',
+    `${version === undefined ? `Model '${model}'` : `Model '${model}' version ${version}`} is not ready (state ${state})${
+      reason ? `: ${reason}` : ''
+    }`,
+  );

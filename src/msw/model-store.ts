@@ -1,0 +1,264 @@
+import { modelNotFound, modelNotReady, unprocessable, versionNotFound } from './errors.js';
+import type { MockModelSeed, MockModelVersionSeed } from './seed-models.js';
+import type { Model, ModelState, ModelVersion, RepositoryIndexEntry, TensorMetadata } from './types.js';
+
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+export const MODEL_VERSION = /^[1-9][0-9]{0,15}$/;
+
+export interface VersionRecord {
+  version: string;
+  state: ModelState;
+  reason: string;
+  size_bytes: number;
+  created_at: string;
+  inputs: TensorMetadata[];
+  outputs: TensorMetadata[];
+  source: ModelVersion['source'];
+  training_job: string | null;
+  loadError?: string;
+  labels?: Array<string | number>;
+}
+
+/** Triton's version policies, as the server reads them from config.json. Default: latest 1. */
+export type VersionPolicy = { latest: number } | { specific: number[] } | 'all';
+
+export interface ModelRecord {
+  name: string;
+  description: string;
+  platform: string;
+  policy: VersionPolicy;
+  /** Explicitly unloaded: stays unloaded until an explicit load or a new version. */
+  unloaded: boolean;
+  versions: Map<string, VersionRecord>;
+}
+
+const byVersion = (a: VersionRecord, b: VersionRecord) => Number(a.version) - Number(b.version);
+
+/** In-memory model repository: what `examples/models` plus uploads and trained versions would hold on disk. */
+export class ModelStore {
+  private readonly models = new Map<string, ModelRecord>();
+
+  clear(): void {
+    this.models.clear();
+  }
+
+  seed(seed: MockModelSeed, createdAt: string): void {
+    if (!MODEL_NAME.test(seed.name)) throw new TypeError(`maas/msw: invalid model name '${seed.name}'`);
+    const record: ModelRecord = {
+      name: seed.name,
+      description: seed.description ?? '',
+      platform: seed.platform ?? 'onnxruntime_onnx',
+      policy: seed.versionPolicy ?? { latest: 1 },
+      unloaded: false,
+      versions: new Map(),
+    };
+    const explicit = new Set<string>();
+    seed.versions.forEach((v, i) => {
+      const version = v.version ?? String(i + 1);
+      if (!MODEL_VERSION.test(version)) throw new TypeError(`maas/msw: invalid version '${version}' of ${seed.name}`);
+      record.versions.set(version, versionFromSeed(version, v, createdAt));
+      if (v.state !== undefined) explicit.add(version);
+    });
+    applyPolicy(record, explicit);
+    this.models.set(seed.name, record);
+  }
+
+  names(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  find(name: string): ModelRecord | undefined {
+    return this.models.get(name);
+  }
+
+  require(name: string): ModelRecord {
+    const model = this.models.get(name);
+    if (!model) throw modelNotFound(name);
+    return model;
+  }
+
+  requireVersion(name: string, version: string): VersionRecord {
+    const record = this.require(name).versions.get(version);
+    if (!record) throw versionNotFound(name, version);
+    return record;
+  }
+
+  /** The version inference runs on: the given one if READY, else the highest READY one. */
+  serving(name: string, version?: string): VersionRecord {
+    if (version !== undefined) {
+      const record = this.requireVersion(name, version);
+      if (record.state !== 'READY') throw modelNotReady(name, version, record.state, record.reason);
+      return record;
+    }
+    const model = this.require(name);
+    const ready = defaultVersion(model);
+    if (ready) return ready;
+    const latest = sortedVersions(model).pop();
+    if (!latest) throw modelNotReady(name, undefined, 'UNAVAILABLE', 'it has no versions');
+    throw modelNotReady(name, undefined, latest.state, latest.reason);
+  }
+
+  /** The next version number: one above the highest present (as the next folder on disk would be). */
+  nextVersion(name: string): string {
+    const model = this.models.get(name);
+    const highest = model ? Math.max(0, ...[...model.versions.keys()].map(Number)) : 0;
+    return String(highest + 1);
+  }
+
+  addVersion(name: string, record: VersionRecord, description?: string): void {
+    let model = this.models.get(name);
+    if (!model) {
+      model = {
+        name,
+        description: '',
+        platform: 'onnxruntime_onnx',
+        policy: { latest: 1 },
+        unloaded: false,
+        versions: new Map(),
+      };
+      this.models.set(name, model);
+    }
+    if (description !== undefined) model.description = description;
+    model.unloaded = false;
+    model.versions.set(record.version, record);
+    applyPolicy(model);
+  }
+
+  /** Removes the version; the model stays (with no versions, as its folder would). */
+  deleteVersion(name: string, version: string): void {
+    this.requireVersion(name, version);
+    const model = this.require(name);
+    model.versions.delete(version);
+    applyPolicy(model);
+  }
+
+  index(readyOnly: boolean): RepositoryIndexEntry[] {
+    const entries: RepositoryIndexEntry[] = [];
+    for (const name of this.names()) {
+      for (const v of sortedVersions(this.require(name))) {
+        if (readyOnly && v.state !== 'READY') continue;
+        entries.push({ name, version: v.version, state: v.state, reason: v.reason });
+      }
+    }
+    return entries;
+  }
+
+  /** Loads the versions the policy selects (the server's explicit load); 422 model_invalid when none loads. */
+  load(name: string): string[] {
+    const model = this.require(name);
+    model.unloaded = false;
+    applyPolicy(model);
+    const ready = sortedVersions(model).filter((v) => v.state === 'READY');
+    if (ready.length === 0) {
+      const problems = sortedVersions(model).map((v) => `version ${v.version}: ${v.reason || v.state}`);
+      throw unprocessable(
+        'model_invalid',
+        `Model '${name}' has no version that could be loaded${
+          problems.length ? ` (${problems.join('; ')})` : ' (no version folders with model.onnx)'
+        }`,
+      );
+    }
+    return ready.map((v) => v.version);
+  }
+
+  unload(name: string): void {
+    const model = this.require(name);
+    model.unloaded = true;
+    applyPolicy(model);
+  }
+}
+
+/** Brings states in line with the policy, as the server's registry does after every change. */
+function applyPolicy(model: ModelRecord, keep: ReadonlySet<string> = new Set()): void {
+  const versions = sortedVersions(model);
+  const selected = new Set(
+    selectVersions(
+      model.policy,
+      versions.map((v) => Number(v.version)),
+    ).map(String),
+  );
+  for (const v of versions) {
+    if (keep.has(v.version)) continue;
+    if (model.unloaded) {
+      v.state = 'UNAVAILABLE';
+      v.reason = 'unloaded';
+    } else if (!selected.has(v.version)) {
+      v.state = 'UNAVAILABLE';
+      v.reason = `not selected by the version policy (${describePolicy(model.policy)})`;
+    } else if (v.loadError !== undefined) {
+      v.state = 'UNAVAILABLE';
+      v.reason = v.loadError;
+    } else {
+      v.state = 'READY';
+      v.reason = '';
+    }
+  }
+}
+
+function selectVersions(policy: VersionPolicy, versions: number[]): number[] {
+  const sorted = [...versions].sort((a, b) => a - b);
+  if (policy === 'all') return sorted;
+  if ('specific' in policy) return sorted.filter((v) => policy.specific.includes(v));
+  return sorted.slice(Math.max(0, sorted.length - policy.latest));
+}
+
+function describePolicy(policy: VersionPolicy): string {
+  if (policy === 'all') return 'all';
+  if ('specific' in policy) return `specific [${policy.specific.join(', ')}]`;
+  return `latest ${policy.latest}`;
+}
+
+export function defaultVersion(model: ModelRecord): VersionRecord | undefined {
+  return sortedVersions(model)
+    .filter((v) => v.state === 'READY')
+    .pop();
+}
+
+export function sortedVersions(model: ModelRecord): VersionRecord[] {
+  return [...model.versions.values()].sort(byVersion);
+}
+
+export function toModelVersion(model: string, v: VersionRecord): ModelVersion {
+  const body: ModelVersion = {
+    object: 'model.version',
+    model,
+    version: v.version,
+    state: v.state,
+    reason: v.reason,
+    size_bytes: v.size_bytes,
+    created_at: v.created_at,
+    inputs: structuredClone(v.inputs),
+    outputs: structuredClone(v.outputs),
+    source: v.source,
+  };
+  if (v.source === 'training') body.training_job = v.training_job;
+  return body;
+}
+
+export function toModel(model: ModelRecord): Model {
+  return {
+    object: 'model',
+    name: model.name,
+    description: model.description,
+    platform: model.platform,
+    default_version: defaultVersion(model)?.version ?? null,
+    versions: sortedVersions(model).map((v) => toModelVersion(model.name, v)),
+  };
+}
+
+function versionFromSeed(version: string, seed: MockModelVersionSeed, createdAt: string): VersionRecord {
+  const record: VersionRecord = {
+    version,
+    state: seed.state ?? 'READY',
+    reason: seed.reason ?? '',
+    size_bytes: seed.size_bytes ?? 0,
+    created_at: seed.created_at ?? createdAt,
+    inputs: structuredClone(seed.inputs),
+    outputs: structuredClone(seed.outputs),
+    source: seed.source ?? 'repository',
+    training_job: seed.training_job ?? null,
+  };
+  if (seed.loadError !== undefined) record.loadError = seed.loadError;
+  if (seed.labels !== undefined) record.labels = [...seed.labels];
+  return record;
+}

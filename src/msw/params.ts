@@ -1,0 +1,44 @@
+import type { RequestContext } from './context.js';
+import { invalidParameter } from './errors.js';
+import { MODEL_NAME, MODEL_VERSION } from './model-store.js';
+
+// Path and query parameters, checked with the server's messages (server/http/params.ts, server/inference/names.ts).
+
+export function modelParam(ctx: RequestContext): string {
+  const name = ctx.param('model');
+  if (!MODEL_NAME.test(name)) invalid('model', `a model name matching ${MODEL_NAME.source}`, name);
+  return name;
+}
+
+export function versionParam(ctx: RequestContext): string {
+  const version = ctx.param('version');
+  if (!MODEL_VERSION.test(version) || !Number.isSafeInteger(Number(version))) {
+    invalid('version', 'a positive integer version', version);
+  }
+  return version;
+}
+
+/** `limit` (1–100, default 20) and `after` of the list endpoints. */
+export function pageParams(ctx: RequestContext): { limit: number; after: string | undefined } {
+  const query = ctx.url.searchParams;
+  let limit = 20;
+  const rawLimit = query.get('limit');
+  if (rawLimit !== null) {
+    limit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
+    if (!(limit >= 1 && limit <= 100)) invalid('limit', 'an integer from 1 to 100', rawLimit);
+  }
+  const after = query.get('after') ?? undefined;
+  if (after !== undefined && after.length > 256) invalid('after', 'a cursor of at most 256 characters', after);
+  return { limit, after };
+}
+
+export function stringQuery(ctx: RequestContext, name: string, maxLength: number): string | undefined {
+  const value = ctx.url.searchParams.get(name);
+  if (value === null) return undefined;
+  if (value.length > maxLength) invalid(name, `a string of at most ${maxLength} characters`, value);
+  return value;
+}
+
+function invalid(field: string, expected: string, received: unknown): never {
+  throw invalidParameter(field, expected, received);
+}
