@@ -21,8 +21,12 @@ export function parseJsonLossless(text: string, field = ''): unknown {
   } catch (e) {
     throw invalidJson(text, e, field);
   }
-  if (hasUnsafeNumber(value) && LONG_INTEGER_LITERAL.test(text)) return parseLossless(text, null, losslessOptions);
-  return value;
+  return needsLosslessReparse(text, value) ? parseLossless(text, null, losslessOptions) : value;
+}
+
+/** Whether `JSON.parse(text)` (given as `parsed`) may have rounded an integer literal. */
+export function needsLosslessReparse(text: string, parsed: unknown): boolean {
+  return hasUnsafeNumber(parsed) && LONG_INTEGER_LITERAL.test(text);
 }
 
 const losslessOptions = {
@@ -63,7 +67,8 @@ function invalidJson(text: string, nativeError: unknown, field: string): Protoco
 }
 
 /**
- * JSON.stringify that writes bigint as bare integer literals and NaN/±Infinity as "NaN"/"Infinity"/"-Infinity".
+ * JSON.stringify that writes bigint as bare integer literals, NaN/±Infinity as "NaN"/"Infinity"/"-Infinity"
+ * and keeps the sign of -0.
  * Arrays of plain JSON scalars go through native JSON.stringify in one call.
  */
 export function stringifyJson(value: unknown): string {
@@ -73,7 +78,7 @@ export function stringifyJson(value: unknown): string {
 function write(v: unknown): string | undefined {
   switch (typeof v) {
     case 'number':
-      if (v - v === 0) return String(v);
+      if (v - v === 0) return v === 0 && 1 / v < 0 ? '-0' : String(v);
       return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
     case 'string':
       return JSON.stringify(v);
@@ -120,7 +125,8 @@ function isPlainScalarArray(a: readonly unknown[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const e = a[i];
     if (typeof e === 'number') {
-      if (e - e !== 0) return false;
+      // Non-finite needs a string, and native JSON writes -0 as 0.
+      if (e - e !== 0 || (e === 0 && 1 / e < 0)) return false;
     } else if (typeof e !== 'string' && typeof e !== 'boolean' && e !== null) return false;
   }
   return true;
