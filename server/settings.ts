@@ -12,6 +12,8 @@ export interface Settings {
   pollInterval: number;
   /** Largest request body, in bytes. */
   maxBodySize: number;
+  /** Largest dataset upload, in bytes (dataset uploads have their own limit). */
+  maxDatasetSize: number;
   /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. */
   intraOpThreads: number;
   /** Accepted Bearer keys; empty = no authentication. */
@@ -95,6 +97,15 @@ export const settingSpecs: readonly SettingSpec[] = [
     defaultText: '64mb',
   },
   {
+    key: 'maxDatasetSize',
+    flag: 'max-dataset-size',
+    env: 'MAAS_MAX_DATASET_SIZE',
+    kind: 'bytes',
+    valueName: 'SIZE',
+    description: 'Largest dataset upload (CSV or JSONL), with the same units as --max-body-size',
+    defaultText: '100mb',
+  },
+  {
     key: 'intraOpThreads',
     flag: 'intra-op-threads',
     env: 'MAAS_INTRA_OP_THREADS',
@@ -164,6 +175,7 @@ function defaults(): Omit<Settings, 'modelRepository'> & { modelRepository?: str
     port: 8000,
     pollInterval: 0,
     maxBodySize: 64 * 1024 * 1024,
+    maxDatasetSize: 100 * 1024 * 1024,
     intraOpThreads: 0,
     apiKeys: [],
     dataDir: defaultDataDir,

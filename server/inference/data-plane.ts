@@ -82,11 +82,14 @@ export class DataPlane {
     return { name, version: String(lease.version), ready: true };
   }
 
-  /** The inputs a READY version takes (for codecs that need them to decode, like TF-Serving's row format). */
-  inputSpecs(name: string, version?: number): readonly TensorSpec[] {
+  /**
+   * The inputs a READY version takes, and which version that is (for codecs that need the inputs to decode, like
+   * TF-Serving's row format; pass the version on to `infer` so the same one runs).
+   */
+  inputSpecs(name: string, version?: number): { version: number; inputs: readonly TensorSpec[] } {
     const lease = this.registry.acquire(name, version);
     lease.release();
-    return lease.model.inputs;
+    return { version: lease.version, inputs: lease.model.inputs };
   }
 
   /**

@@ -23,6 +23,7 @@ describe('settings', () => {
       port: 8000,
       pollInterval: 0,
       maxBodySize: 64 * 1024 * 1024,
+      maxDatasetSize: 100 * 1024 * 1024,
       intraOpThreads: 0,
       apiKeys: [],
       dataDir: '/srv/.maas-data',

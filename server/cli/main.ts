@@ -1,0 +1,37 @@
+import { packageVersion } from '../package-files.js';
+
+/** One `maas <command>`: its one-line summary (for `maas --help`) and how it runs; resolves to the exit code. */
+export interface CliCommand {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Every subcommand, loaded only when used. Adding one is one line here plus its file in server/cli/. */
+export const commands: Record<string, () => Promise<CliCommand>> = {
+  serve: async () => (await import('./serve.js')).serveCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(await usage());
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`maas: unknown command '${name}'\n\n${await usage()}`);
+    return 2;
+  }
+  return (await load()).run(rest);
+}
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: maas <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
+  lines.push('', "Run 'maas <command> --help' for a command's options; 'maas --version' prints the version.", '');
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { loadFastify } from '../http/fastify.js';
+import { loadOnnxRuntime } from '../inference/onnx-model.js';
+import { packageVersion } from '../package-files.js';
+import { MissingPeerError, requirePeers } from '../peers.js';
+import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
+import type { CliCommand } from './main.js';
+
+const help = () => `Usage: maas serve [options]
+
+Serves the ONNX models of a Triton-layout repository over Open Inference Protocol v2 (JSON and binary tensors),
+TensorFlow Serving's REST predict, and the MaaS models API. Prints one line, "listening on http://HOST:PORT",
+when ready. SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, sessions close, exit 0.
+
+Options:
+${settingsHelp()}
+  -h, --help      Show this help.
+  -v, --version   Print the version.
+`;
+
+export const serveCommand: CliCommand = {
+  summary: 'Serve a model repository over OIP v2, TF-Serving predict and the MaaS API',
+  async run(args) {
+    let values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+    try {
+      values = parseArgs({
+        args,
+        options: {
+          ...settingsParseArgsOptions(),
+          help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean', short: 'v' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values;
+    } catch (err) {
+      process.stderr.write(`maas serve: ${(err as Error).message}\nRun 'maas serve --help' for the options.\n`);
+      return 2;
+    }
+    if (values.help) {
+      process.stdout.write(help());
+      return 0;
+    }
+    if (values.version) {
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    let settings: ReturnType<typeof loadSettings>;
+    try {
+      settings = loadSettings({ flags: values });
+    } catch (err) {
+      if (err instanceof SettingsError) {
+        process.stderr.write(`maas serve: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    try {
+      await requirePeers([loadOnnxRuntime, loadFastify]);
+    } catch (err) {
+      if (err instanceof MissingPeerError) {
+        process.stderr.write(`maas serve: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+
+    const { createServer } = await import('../app.js');
+    let server: Awaited<ReturnType<typeof createServer>>;
+    let url: string;
+    try {
+      server = await createServer(settings);
+      url = await server.listen();
+    } catch (err) {
+      process.stderr.write(`maas serve: cannot start: ${(err as Error).message}\n`);
+      return 1;
+    }
+    for (const model of server.registry.listModels()) {
+      for (const v of model.versions) {
+        if (v.state === 'UNAVAILABLE' && !/^not (loaded|selected)/.test(v.reason)) {
+          process.stderr.write(`maas serve: model '${model.name}' version ${v.version} is ${v.state}: ${v.reason}\n`);
+        }
+      }
+    }
+    process.stdout.write(`listening on ${url}\n`);
+
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          process.stderr.write(`maas serve: ${signal} again, exiting now\n`);
+          resolve(1);
+          return;
+        }
+        stopping = true;
+        process.stderr.write(`maas serve: ${signal}, finishing in-flight requests\n`);
+        server.close().then(
+          () => resolve(0),
+          (err: unknown) => {
+            process.stderr.write(`maas serve: error while shutting down: ${(err as Error).message}\n`);
+            resolve(1);
+          },
+        );
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+  },
+};

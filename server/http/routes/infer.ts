@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../../src/protocol/index.js';
+import { UnsupportedMediaTypeError } from '../../errors.js';
+import type { ServerFeature } from '../../services.js';
+import { decodeInferRequest, encodeInferResponse } from '../oip-codec.js';
+import { modelParam, versionParam } from '../params.js';
+
+/** OIP v2 inference: JSON tensors or the binary tensor extension, in and out. Parse once, run, encode once. */
+export const inferRoutes: ServerFeature = {
+  name: 'oip-infer',
+  setup(app, { dataPlane }) {
+    const infer = async (request: FastifyRequest, reply: FastifyReply) => {
+      const name = modelParam(request.params);
+      const version = versionParam(request.params);
+      if (typeof request.body === 'string') {
+        throw new UnsupportedMediaTypeError(request.headers['content-type'], [
+          'application/json',
+          'application/octet-stream',
+        ]);
+      }
+      const decoded = decodeInferRequest(request.body, request.headers[INFERENCE_HEADER_CONTENT_LENGTH]);
+      const result = await dataPlane.infer(
+        name,
+        version,
+        decoded.inputs,
+        decoded.outputs?.map((o) => o.name),
+      );
+      const encoded = encodeInferResponse(decoded, result);
+      reply.header('content-type', encoded.contentType);
+      if (encoded.headerLength !== undefined) reply.header(INFERENCE_HEADER_CONTENT_LENGTH, encoded.headerLength);
+      return reply.send(encoded.body);
+    };
+    app.post('/v2/models/:model/infer', infer);
+    app.post('/v2/models/:model/versions/:version/infer', infer);
+  },
+};

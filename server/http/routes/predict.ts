@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodePredictRequest, encodePredictResponse, stringifyJson } from '../../../src/protocol/index.js';
+import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+import type { ServerFeature } from '../../services.js';
+import { modelParam, versionParam } from '../params.js';
+
+/** TensorFlow Serving's REST `:predict`, row and columnar formats. `::` is a literal colon in Fastify paths. */
+export const predictRoutes: ServerFeature = {
+  name: 'tf-serving-predict',
+  setup(app, { dataPlane }) {
+    const predict = async (request: FastifyRequest, reply: FastifyReply) => {
+      const name = modelParam(request.params);
+      const requested = versionParam(request.params);
+      const body = request.body;
+      if (Buffer.isBuffer(body) || typeof body === 'string') {
+        throw new UnsupportedMediaTypeError(request.headers['content-type'], ['application/json']);
+      }
+      if (body === undefined) {
+        throw new BadRequestError(
+          'invalid_json',
+          'Request body is empty; expected {"instances": [...]} or {"inputs": ...}',
+        );
+      }
+      // Row-format decoding needs the model's inputs; the same version then runs the request.
+      const { version, inputs } = dataPlane.inputSpecs(name, requested);
+      const decoded = decodePredictRequest(body, inputs);
+      const result = await dataPlane.infer(name, version, decoded.tensors);
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return reply.send(stringifyJson(encodePredictResponse(decoded.format, result.outputs)));
+    };
+    // find-my-way only ends a parameter at `::predict` when the parameter has a regexp; without one the colon
+    // becomes part of the parameter's name.
+    app.post('/v1/models/:model(^[^:/]+)::predict', predict);
+    app.post('/v1/models/:model/versions/:version(^[^:/]+)::predict', predict);
+  },
+};

@@ -1,0 +1,27 @@
+import { ServiceUnavailableError } from '../../errors.js';
+import type { ServerFeature } from '../../services.js';
+import { modelParam, versionParam } from '../params.js';
+
+/** OIP server metadata, health, model metadata and model readiness. */
+export const serverRoutes: ServerFeature = {
+  name: 'oip-server',
+  setup(app, { dataPlane }) {
+    app.get('/v2', async () => dataPlane.serverMetadata());
+    app.get('/v2/health/live', async () => ({ live: dataPlane.isLive() }));
+    app.get('/v2/health/ready', async () => {
+      if (!dataPlane.isReady())
+        throw new ServiceUnavailableError('unavailable', 'The server is not ready: it is shutting down');
+      return { ready: true };
+    });
+
+    const metadata = async (request: { params: unknown }) =>
+      dataPlane.modelMetadata(modelParam(request.params), versionParam(request.params));
+    app.get('/v2/models/:model', metadata);
+    app.get('/v2/models/:model/versions/:version', metadata);
+
+    const ready = async (request: { params: unknown }) =>
+      dataPlane.modelReady(modelParam(request.params), versionParam(request.params));
+    app.get('/v2/models/:model/ready', ready);
+    app.get('/v2/models/:model/versions/:version/ready', ready);
+  },
+};
