@@ -333,7 +333,7 @@ export class JobService {
   private ended(id: string, record: () => void): void {
     this.running.delete(id);
     try {
-      record();
+      if (!isTerminal(this.require(id).status)) record();
     } catch (err) {
       this.options.log?.error({ err, job: id }, 'recording the end of a training job failed');
     }

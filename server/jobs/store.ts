@@ -57,8 +57,8 @@ export interface JobStore {
   deleteCheckpoint(jobId: string): void;
 
   getIdempotency(scope: string, key: string): IdempotencyRecord | undefined;
-  /** First writer wins: returns false when the key is already taken. */
-  putIdempotency(scope: string, key: string, record: IdempotencyRecord): boolean;
+  /** Stores (or replaces) the record under scope + key. */
+  putIdempotency(scope: string, key: string, record: IdempotencyRecord): void;
   deleteIdempotencyBefore(createdAt: number): void;
 
   close(): void;
@@ -163,7 +163,7 @@ class SqliteJobStore implements JobStore {
         'SELECT fingerprint, status, body, created_at AS createdAt FROM idempotency_keys WHERE scope = ? AND key = ?',
       ),
       putIdempotency: p(
-        'INSERT OR IGNORE INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       deleteIdempotencyBefore: p('DELETE FROM idempotency_keys WHERE created_at < ?'),
     };
