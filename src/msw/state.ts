@@ -1,12 +1,12 @@
 import { type ParseResult, parseDataset } from './datasets/parse.js';
-import { describeColumns, type Table } from './datasets/table.js';
+import { type ColumnStats, describeColumns, type Table, type TableColumn } from './datasets/table.js';
 import { datasetNotFound } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { isoTime, makeId } from './ids.js';
 import { type Deployment, JobEngine, type JobRecord } from './job-engine.js';
 import { ModelStore, type VersionRecord } from './model-store.js';
 import { DEFAULT_MODELS, type MockModelSeed } from './seed-models.js';
-import { resolveSpec } from './training-spec.js';
+import { resolveHyperparameters } from './training-spec.js';
 import type { Dataset, TensorMetadata, TrainingJob, TrainingJobCreateRequest } from './types.js';
 
 export interface MockDatasetSeed {
@@ -33,6 +33,7 @@ export interface DatasetRecord {
   seq: number;
   dataset: Dataset;
   table: Table;
+  stats: ColumnStats[];
 }
 
 /**
@@ -166,7 +167,7 @@ export class MaasMockState {
       bytes,
       created_at: isoTime(now),
     };
-    const record = { seq, dataset, table: result.table };
+    const record = { seq, dataset, table: result.table, stats: result.stats };
     this.datasets.set(dataset.id, record);
     return record;
   }
@@ -186,9 +187,11 @@ export class MaasMockState {
     const seq = this.nextSeq();
     // Stands in for the server's random default seed: deterministic per job.
     const defaultSeed = Math.imul(seq, 2654435761) >>> 0;
-    const { hyperparameters, classes } = resolveSpec(body, data.table, validation?.table ?? null, defaultSeed);
+    const hyperparameters = resolveHyperparameters(body, data, validation, () => defaultSeed);
+    const target = data.table.columns.find((c) => c.name === hyperparameters.target);
+    const classes = hyperparameters.task === 'classification' && target ? classLabels(target) : null;
     const rows = data.table.rows;
-    const trainRows = validation ? rows : rows - Math.floor(rows * hyperparameters.validation_split);
+    const trainRows = rows - Math.floor(rows * hyperparameters.validation_split);
     const job: TrainingJob = {
       id: makeId('job', now, seq),
       object: 'training_job',
@@ -259,6 +262,18 @@ export class MaasMockState {
     );
     return { model: job.model, version };
   }
+}
+
+/** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */
+function classLabels(column: TableColumn): Array<string | number> {
+  if (column.type === 'number') {
+    const set = new Set<number>();
+    for (const v of column.values) if (!Number.isNaN(v)) set.add(v);
+    return [...set].sort((a, b) => a - b);
+  }
+  const set = new Set<string>();
+  for (const v of column.values) if (v !== null) set.add(v);
+  return [...set].sort();
 }
 
 function labelDatatype(classes: Array<string | number>): 'BYTES' | 'INT64' | 'FP64' {

@@ -1,10 +1,24 @@
-import type { Table, TableColumn } from './datasets/table.js';
-import { badRequest, invalidInput, unprocessable } from './errors.js';
-import { MODEL_NAME } from './model-store.js';
-import type { Architecture, Optimizer, TrainingHyperparameters, TrainingJobCreateRequest } from './types.js';
+// Same code as server/jobs/spec.ts (src/ may not import server/), so the mock accepts, rejects and resolves training
+// specs exactly as the server does. Keep the two in step, or move both to one shared module under src/.
+import { type ColumnStats, DISTINCT_CAP } from './datasets/table.js';
+import { badRequest, describe, unprocessable } from './errors.js';
+import type {
+  Architecture,
+  Dataset,
+  TrainingHyperparameters as Hyperparameters,
+  Optimizer,
+  TrainingJobCreateRequest,
+} from './types.js';
+
+/** What spec resolution reads of a dataset: its description and per-column stats. */
+export interface DatasetRecord {
+  dataset: Dataset;
+  stats: ColumnStats[];
+}
 
 type Body = Record<string, unknown>;
 
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const FIELDS = [
   'model',
   'dataset',
@@ -22,21 +36,21 @@ const FIELDS = [
   'seed',
 ];
 
-/** Checks the create body against TrainingJobCreateRequest (400 invalid_input naming the field). */
+/** Checks the create body's shape against TrainingJobCreateRequest: 400 invalid_input naming the field. */
 export function checkCreateBody(body: unknown): TrainingJobCreateRequest {
   const b = object(body, 'body');
   closed(b, FIELDS, '');
-  requireString(b, 'model');
-  if (!MODEL_NAME.test(b.model as string)) throw invalidInput('model', `a name matching ${MODEL_NAME.source}`, b.model);
-  requireString(b, 'dataset');
-  if (b.validation_dataset !== undefined && b.validation_dataset !== null) requireString(b, 'validation_dataset');
+  string(b, 'model');
+  if (!MODEL_NAME.test(b.model as string)) invalid('', 'model', `a name matching ${MODEL_NAME.source}`, b.model);
+  string(b, 'dataset');
+  if (b.validation_dataset !== undefined && b.validation_dataset !== null) string(b, 'validation_dataset');
   oneOf(b, 'task', ['classification', 'regression'], true);
-  requireString(b, 'target');
+  string(b, 'target');
   if (b.features !== undefined) {
     const f = b.features;
-    if (!Array.isArray(f) || f.length === 0) throw invalidInput('features', 'a non-empty array of column names', f);
-    f.forEach((name, i) => {
-      if (typeof name !== 'string') throw invalidInput(`features[${i}]`, 'a string', name);
+    if (!Array.isArray(f) || f.length === 0) invalid('', 'features', 'a non-empty array of column names', f);
+    (f as unknown[]).forEach((name, i) => {
+      if (typeof name !== 'string' || name === '') invalid('', `features[${i}]`, 'a column name', name);
     });
   }
   checkArchitecture(b.architecture);
@@ -44,15 +58,12 @@ export function checkCreateBody(body: unknown): TrainingJobCreateRequest {
   oneOf(b, 'loss', ['cross_entropy', 'mse'], false);
   integer(b, 'epochs', 1, 100000, true);
   integer(b, 'batch_size', 1, 1000000, false);
-  if (b.validation_split !== undefined) {
-    const v = b.validation_split;
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw invalidInput('validation_split', 'a number in [0, 1)', v);
-  }
+  number(b, 'validation_split', { min: 0, max: 1, maxExclusive: true });
   if (b.early_stopping !== undefined && b.early_stopping !== null) {
     const es = object(b.early_stopping, 'early_stopping');
     closed(es, ['patience', 'min_delta'], 'early_stopping.');
     integer(es, 'patience', 1, 10000, true, 'early_stopping.');
-    number(es, 'min_delta', 0, Number.POSITIVE_INFINITY, false, 'early_stopping.');
+    number(es, 'min_delta', { min: 0 }, 'early_stopping.');
   }
   integer(b, 'seed', 0, 4294967295, false);
   return b as unknown as TrainingJobCreateRequest;
@@ -60,101 +71,122 @@ export function checkCreateBody(body: unknown): TrainingJobCreateRequest {
 
 function checkArchitecture(value: unknown): void {
   const a = object(value, 'architecture');
-  oneOf(a, 'type', ['linear', 'logistic', 'mlp'], true, 'architecture.');
+  const p = 'architecture.';
+  oneOf(a, 'type', ['linear', 'logistic', 'mlp'], true, p);
   if (a.type !== 'mlp') {
-    closed(a, ['type'], 'architecture.');
+    closed(a, ['type'], p);
     return;
   }
-  closed(a, ['type', 'hidden_layers', 'activation'], 'architecture.');
+  closed(a, ['type', 'hidden_layers', 'activation'], p);
   if (a.hidden_layers !== undefined) {
     const h = a.hidden_layers;
-    if (!Array.isArray(h) || h.length < 1 || h.length > 16) {
-      throw invalidInput('architecture.hidden_layers', 'an array of 1 to 16 layer sizes', h);
-    }
-    h.forEach((size, i) => {
-      if (!Number.isInteger(size) || size < 1 || size > 4096) {
-        throw invalidInput(`architecture.hidden_layers[${i}]`, 'an integer from 1 to 4096', size);
+    if (!Array.isArray(h) || h.length < 1 || h.length > 16) invalid(p, 'hidden_layers', 'an array of 1 to 16 sizes', h);
+    (h as unknown[]).forEach((size, i) => {
+      if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 4096) {
+        invalid(p, `hidden_layers[${i}]`, 'an integer from 1 to 4096', size);
       }
     });
   }
-  oneOf(a, 'activation', ['relu', 'tanh', 'sigmoid'], false, 'architecture.');
+  oneOf(a, 'activation', ['relu', 'tanh', 'sigmoid'], false, p);
 }
 
 function checkOptimizer(value: unknown): void {
   const o = object(value, 'optimizer');
-  oneOf(o, 'type', ['gd', 'sgd', 'adam'], true, 'optimizer.');
   const p = 'optimizer.';
-  const lr = () => number(o, 'learning_rate', 0, 10, false, p, true);
+  oneOf(o, 'type', ['gd', 'sgd', 'adam'], true, p);
+  const lr = () => number(o, 'learning_rate', { min: 0, minExclusive: true, max: 10 }, p);
   if (o.type === 'gd') {
     closed(o, ['type', 'learning_rate'], p);
     lr();
   } else if (o.type === 'sgd') {
     closed(o, ['type', 'learning_rate', 'momentum', 'nesterov'], p);
     lr();
-    number(o, 'momentum', 0, 1, false, p, false, true);
+    number(o, 'momentum', { min: 0, max: 1, maxExclusive: true }, p);
     if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') invalid(p, 'nesterov', 'a boolean', o.nesterov);
   } else {
     closed(o, ['type', 'learning_rate', 'beta1', 'beta2', 'epsilon', 'weight_decay'], p);
     lr();
-    number(o, 'beta1', 0, 1, false, p, false, true);
-    number(o, 'beta2', 0, 1, false, p, false, true);
-    number(o, 'epsilon', 0, Number.POSITIVE_INFINITY, false, p, true);
-    number(o, 'weight_decay', 0, Number.POSITIVE_INFINITY, false, p);
+    number(o, 'beta1', { min: 0, max: 1, maxExclusive: true }, p);
+    number(o, 'beta2', { min: 0, max: 1, maxExclusive: true }, p);
+    number(o, 'epsilon', { min: 0, minExclusive: true }, p);
+    number(o, 'weight_decay', { min: 0 }, p);
   }
-}
-
-export interface ResolvedSpec {
-  hyperparameters: TrainingHyperparameters;
-  /** Sorted class labels for classification, null for regression. */
-  classes: Array<string | number> | null;
 }
 
 /**
- * Fills in every default and checks the spec against the data (422 training_spec_invalid naming the field).
- * `defaultSeed` stands in for the server's random seed, so the mock stays deterministic.
+ * Every default filled in, and the spec checked against the data: 422 training_spec_invalid naming the field.
+ * `validation` is the validation dataset when the body names one.
  */
-export function resolveSpec(
+export function resolveHyperparameters(
   body: TrainingJobCreateRequest,
-  data: Table,
-  validation: Table | null,
-  defaultSeed: number,
-): ResolvedSpec {
-  const columnNames = data.columns.map((c) => c.name);
-  const target = data.columns.findIndex((c) => c.name === body.target);
-  const targetColumn = data.columns[target];
-  if (!targetColumn) {
-    throw specInvalid(`target: column '${body.target}' is not in the dataset; columns are ${columnNames.join(', ')}`);
+  data: DatasetRecord,
+  validation: DatasetRecord | null,
+  randomSeed: () => number,
+): Hyperparameters {
+  const columns = data.dataset.columns;
+  const names = columns.map((c) => c.name).join(', ');
+  const column = (name: string) => columns.find((c) => c.name === name);
+  const stats = (name: string) => data.stats.find((s) => s.name === name);
+  const rows = data.dataset.rows;
+
+  const target = column(body.target);
+  if (!target) specInvalid(`target: column '${body.target}' is not in the dataset; columns are ${names}`);
+  if (target.missing === rows) specInvalid(`target: column '${body.target}' has no values`);
+  if (body.task === 'regression' && target.type !== 'number') {
+    specInvalid(`target: column '${body.target}' is a string column; regression needs a number column`);
   }
-  if (body.task === 'regression' && targetColumn.type !== 'number') {
-    throw specInvalid(`target: column '${body.target}' is a string column; regression needs a number column`);
+  if (body.task === 'classification') {
+    const s = stats(body.target);
+    if (target.type === 'number' && s && !s.integer) {
+      specInvalid(
+        `target: column '${body.target}' has non-integer numbers; classification needs class labels (strings or integers)`,
+      );
+    }
+    if (s && s.distinct < 2)
+      specInvalid(`target: column '${body.target}' has one class; classification needs two or more`);
+    if (s && s.distinct > DISTINCT_CAP) {
+      specInvalid(`target: column '${body.target}' has more than ${DISTINCT_CAP} distinct values; too many classes`);
+    }
   }
+
   const features =
-    body.features ?? data.columns.filter((c) => c.type === 'number' && c.name !== body.target).map((c) => c.name);
-  if (features.length === 0) throw specInvalid('features: the dataset has no numeric column besides the target');
+    body.features ?? columns.filter((c) => c.type === 'number' && c.name !== body.target).map((c) => c.name);
+  if (features.length === 0) specInvalid('features: the dataset has no numeric column besides the target');
+  const seen = new Set<string>();
   for (const name of features) {
-    const column = data.columns.find((c) => c.name === name);
-    if (!column)
-      throw specInvalid(`features: column '${name}' is not in the dataset; columns are ${columnNames.join(', ')}`);
-    if (column.type !== 'number')
-      throw specInvalid(`features: column '${name}' is a string column; features must be numeric`);
-    if (name === body.target) throw specInvalid(`features: column '${name}' is the target`);
+    const c = column(name);
+    if (!c) specInvalid(`features: column '${name}' is not in the dataset; columns are ${names}`);
+    if (c.type !== 'number') specInvalid(`features: column '${name}' is a string column; features must be numeric`);
+    if (name === body.target) specInvalid(`features: column '${name}' is the target`);
+    if (seen.has(name)) specInvalid(`features: column '${name}' is listed twice`);
+    if (c.missing === rows) specInvalid(`features: column '${name}' has no values`);
+    seen.add(name);
   }
+
   if (validation) {
     for (const name of [...features, body.target]) {
-      if (!validation.columns.some((c) => c.name === name)) {
-        throw specInvalid(`validation_dataset: column '${name}' is missing from the validation dataset`);
+      const v = validation.dataset.columns.find((c) => c.name === name);
+      if (!v) specInvalid(`validation_dataset: column '${name}' is missing from the validation dataset`);
+      const t = name === body.target ? target : column(name);
+      if (t && t.type === 'number' && v.type !== 'number') {
+        specInvalid(`validation_dataset: column '${name}' is a string column there but a number column in the dataset`);
       }
     }
   }
+
   const loss = body.loss ?? (body.task === 'classification' ? 'cross_entropy' : 'mse');
-  if (loss === 'cross_entropy' && body.task === 'regression') {
-    throw specInvalid('loss: cross_entropy needs task classification');
+  if (loss === 'cross_entropy' && body.task === 'regression')
+    specInvalid('loss: cross_entropy needs task classification');
+  if (body.architecture.type === 'logistic' && body.task === 'regression') {
+    specInvalid(
+      'architecture.type: logistic is softmax regression for classification; use linear or mlp for regression',
+    );
   }
   const optimizer = resolveOptimizer(body.optimizer);
   if (optimizer.type === 'sgd' && optimizer.nesterov && !optimizer.momentum) {
-    throw specInvalid('optimizer.nesterov: needs momentum > 0');
+    specInvalid('optimizer.nesterov: needs momentum > 0');
   }
-  const hyperparameters: TrainingHyperparameters = {
+  return {
     task: body.task,
     target: body.target,
     features: [...features],
@@ -163,14 +195,12 @@ export function resolveSpec(
     loss,
     epochs: body.epochs,
     batch_size: body.batch_size ?? 32,
-    validation_split: body.validation_split ?? 0.2,
+    validation_split: validation ? 0 : (body.validation_split ?? 0.2),
     early_stopping: body.early_stopping
       ? { patience: body.early_stopping.patience, min_delta: body.early_stopping.min_delta ?? 0 }
       : null,
-    seed: body.seed ?? defaultSeed,
+    seed: body.seed ?? randomSeed(),
   };
-  const classes = body.task === 'classification' ? distinct(targetColumn) : null;
-  return { hyperparameters, classes };
 }
 
 function resolveArchitecture(a: Architecture): Architecture {
@@ -201,27 +231,16 @@ function resolveOptimizer(o: Optimizer): Optimizer {
   }
 }
 
-/** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */
-function distinct(column: TableColumn): Array<string | number> {
-  if (column.type === 'number') {
-    const set = new Set<number>();
-    for (const v of column.values) if (!Number.isNaN(v)) set.add(v);
-    return [...set].sort((a, b) => a - b);
-  }
-  const set = new Set<string>();
-  for (const v of column.values) if (v !== null) set.add(v);
-  return [...set].sort();
+function specInvalid(message: string): never {
+  throw unprocessable('training_spec_invalid', message);
 }
 
-const specInvalid = (message: string) => unprocessable('training_spec_invalid', message);
-
 function invalid(prefix: string, key: string, expected: string, got: unknown): never {
-  throw invalidInput(`${prefix}${key}`, expected, got);
+  throw badRequest('invalid_input', `${prefix}${key}: expected ${expected}, got ${describe(got)}`);
 }
 
 function object(value: unknown, field: string): Body {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw invalidInput(field, 'an object', value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) invalid('', field, 'an object', value);
   return value as Body;
 }
 
@@ -233,7 +252,7 @@ function closed(b: Body, allowed: string[], prefix: string): void {
   }
 }
 
-function requireString(b: Body, key: string): void {
+function string(b: Body, key: string): void {
   if (typeof b[key] !== 'string' || b[key] === '') invalid('', key, 'a non-empty string', b[key]);
 }
 
@@ -250,26 +269,25 @@ function integer(b: Body, key: string, min: number, max: number, required: boole
   }
 }
 
-function number(
-  b: Body,
-  key: string,
-  min: number,
-  max: number,
-  required: boolean,
-  prefix = '',
-  exclusiveMin = false,
-  exclusiveMax = false,
-): void {
+interface Range {
+  min: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+function number(b: Body, key: string, r: Range, prefix = ''): void {
   const v = b[key];
-  if (v === undefined && !required) return;
+  if (v === undefined) return;
+  const max = r.max ?? Number.POSITIVE_INFINITY;
   const ok =
     typeof v === 'number' &&
     Number.isFinite(v) &&
-    (exclusiveMin ? v > min : v >= min) &&
-    (exclusiveMax ? v < max : v <= max);
+    (r.minExclusive ? v > r.min : v >= r.min) &&
+    (r.maxExclusive ? v < max : v <= max);
   if (!ok) {
-    const lo = exclusiveMin ? `> ${min}` : `>= ${min}`;
-    const hi = max === Number.POSITIVE_INFINITY ? '' : exclusiveMax ? ` and < ${max}` : ` and <= ${max}`;
+    const lo = r.minExclusive ? `> ${r.min}` : `>= ${r.min}`;
+    const hi = r.max === undefined ? '' : r.maxExclusive ? ` and < ${r.max}` : ` and <= ${r.max}`;
     invalid(prefix, key, `a number ${lo}${hi}`, v);
   }
 }

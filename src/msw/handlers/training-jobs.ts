@@ -1,7 +1,8 @@
+import { stringifyJson } from '../../protocol/json-text.js';
 import { json, NOT_JSON, type RequestContext } from '../context.js';
 import { invalidParameter, unsupportedMediaType } from '../errors.js';
 import { page } from '../pagination.js';
-import { pageParams } from '../params.js';
+import { pageParams, stringQuery } from '../params.js';
 import type { RouteDef } from '../router.js';
 import { eventStream } from '../sse.js';
 import { checkCreateBody } from '../training-spec.js';
@@ -10,34 +11,29 @@ import { olderThanCursor } from './datasets.js';
 
 const STATUSES: TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-function jobIdParam(ctx: RequestContext): string {
-  const id = ctx.param('job_id');
-  if (!/^job_[A-Za-z0-9]{1,64}$/.test(id)) throw invalidParameter('job_id', 'a training job id (job_…)', id);
-  return id;
+const jobIdParam = (ctx: RequestContext) => ctx.param('job_id');
+
+function integer(value: string, name: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) throw invalidParameter(name, `an integer from ${min} to ${max}`, value);
+  return n;
 }
 
 async function create(ctx: RequestContext): Promise<Response> {
   const key = ctx.idempotencyKey();
   if (ctx.body === NOT_JSON) throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json']);
-  const body = checkCreateBody(ctx.body);
-  const bytes = await ctx.bytes();
-  return ctx.state.idempotency.run('createTrainingJob', key, [bytes], () => ({
+  return ctx.state.idempotency.run('createTrainingJob', key, [stringifyJson(ctx.body ?? null)], () => ({
     status: 201,
-    body: structuredClone(ctx.state.createJob(body).job),
+    body: structuredClone(ctx.state.createJob(checkCreateBody(ctx.body)).job),
   }));
 }
 
-/** A non-negative integer from `after` or `Last-Event-ID`, as the events endpoint takes them. */
+/** `Last-Event-ID` (when not empty) or `after`, as the events endpoint takes them. */
 function eventCursor(ctx: RequestContext): number {
   const header = ctx.header('last-event-id');
-  if (header !== undefined) {
-    if (!/^[0-9]+$/.test(header)) throw invalidParameter('Last-Event-ID header', 'a non-negative integer', header);
-    return Number(header);
-  }
+  if (header !== undefined && header !== '') return integer(header, 'Last-Event-ID header', 0, Number.MAX_SAFE_INTEGER);
   const after = ctx.url.searchParams.get('after');
-  if (after === null) return 0;
-  if (!/^[0-9]+$/.test(after)) throw invalidParameter('after', 'a non-negative integer event id', after);
-  return Number(after);
+  return after === null ? 0 : integer(after, 'after', 0, Number.MAX_SAFE_INTEGER);
 }
 
 function events(ctx: RequestContext): Response {
@@ -47,12 +43,15 @@ function events(ctx: RequestContext): Response {
     const stream = eventStream(ctx.state, record, after, ctx.options.heartbeatMs, ctx.request.signal);
     return new Response(stream, {
       status: 200,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+      },
     });
   }
   const rawLimit = ctx.url.searchParams.get('limit');
-  const limit = rawLimit === null ? 100 : /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
-  if (!(limit >= 1 && limit <= 1000)) throw invalidParameter('limit', 'an integer from 1 to 1000', rawLimit);
+  const limit = rawLimit === null ? 100 : integer(rawLimit, 'limit', 1, 1000);
   const newer = record.events.filter((e) => e.id > after);
   const data = newer.slice(0, limit).map((e) => structuredClone(e));
   const last = data[data.length - 1];
@@ -74,11 +73,15 @@ export const trainingJobsRoutes: RouteDef[] = [
     path: '/v1/training-jobs',
     handle: (ctx) => {
       const { limit, after } = pageParams(ctx);
-      const status = ctx.url.searchParams.get('status');
+      const status = stringQuery(ctx, 'status', 32) ?? null;
       if (status !== null && !STATUSES.includes(status as TrainingJobStatus)) {
         throw invalidParameter('status', `one of ${STATUSES.join(', ')}`, status);
       }
-      const older = olderThanCursor(after);
+      const older = olderThanCursor(
+        after,
+        after === undefined ? undefined : ctx.state.jobs.find(after)?.seq,
+        'a job id',
+      );
       const records = ctx.state.jobs.list().filter((r) => older(r.seq) && (status === null || r.job.status === status));
       const body: TrainingJobList = page(
         records,
