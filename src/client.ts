@@ -167,9 +167,13 @@ function readEnv(name: string): string | undefined {
 }
 
 function normalizeBaseUrl(url: string): string {
+  let protocol: string | undefined;
   try {
-    new URL(url);
+    protocol = new URL(url).protocol;
   } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
     throw new MaasError(`baseUrl: expected an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }
   return url.replace(/\/+$/, '');

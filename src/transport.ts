@@ -49,7 +49,11 @@ export interface TransportOptions {
  * (mswjs/msw#2180).
  */
 export function createTransport(options: TransportOptions): Transport {
-  if (options.fetch) return new FetchTransport(options.fetch, options.dispatcher);
+  if (options.fetch) {
+    // `fetch: globalThis.fetch` passed before msw patched it would pin the unpatched fetch: look it up per call.
+    const pinned = options.fetch === globalThis.fetch ? undefined : options.fetch;
+    return new FetchTransport(pinned, options.dispatcher);
+  }
   if (options.dispatcher || isNode()) return new UndiciTransport(options.dispatcher);
   return new FetchTransport(undefined, undefined);
 }
