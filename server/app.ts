@@ -16,6 +16,7 @@ import { DataPlane } from './inference/data-plane.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
+import { trainingFeature } from './jobs/feature.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -31,6 +32,8 @@ export const features: ServerFeature[] = [
   predictRoutes,
   modelsRoutes,
   specRoutes,
+  // Datasets and training jobs (server/jobs): SQLite under --data-dir, persistent Idempotency-Key records.
+  trainingFeature(),
 ];
 
 /** Routes that answer during shutdown (they report it themselves). */

@@ -10,8 +10,6 @@ import { createWorkerRunner, type Runner } from './runner.js';
 import { type Deployer, JobService } from './service.js';
 import { openSqliteStore } from './store.js';
 
-export const defaultMaxDatasetSize = 100 * 1024 * 1024;
-
 export interface TrainingFeatureOptions {
   /** Milliseconds between SSE heartbeats (default 15 s; tests use less). */
   heartbeatMs?: number;
@@ -33,7 +31,7 @@ export function trainingFeature(options: TrainingFeatureOptions = {}): ServerFea
     async setup(app, services) {
       const { settings, registry } = services;
       const dataDir = settings.dataDir;
-      const store = openSqliteStore(join(dataDir, 'maas.db'));
+      const store = await openSqliteStore(join(dataDir, 'maas.db'));
       services.idempotencyStore = new SqliteIdempotencyStore(store);
       const datasets = new DatasetService(store, join(dataDir, 'datasets'));
       const events = new JobEvents(store);
@@ -47,8 +45,7 @@ export function trainingFeature(options: TrainingFeatureOptions = {}): ServerFea
         maxConcurrentJobs: settings.maxConcurrentJobs,
         log: services.log,
       });
-      const maxDatasetSize =
-        options.maxDatasetSize ?? (settings as { maxDatasetSize?: number }).maxDatasetSize ?? defaultMaxDatasetSize;
+      const maxDatasetSize = options.maxDatasetSize ?? settings.maxDatasetSize;
       await registerDatasetRoutes(app, { datasets, idempotency: services.idempotency, maxDatasetSize });
       registerTrainingJobRoutes(app, {
         jobs,

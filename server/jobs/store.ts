@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { importPeer } from '../peers.js';
 import type {
   DatasetRecord,
   EventDraft,
@@ -106,10 +107,23 @@ const migrations: readonly string[] = [
 
 export const SCHEMA_VERSION = migrations.length;
 
+type DatabaseConstructor = typeof Database;
+let sqlite: Promise<DatabaseConstructor> | undefined;
+
+/** better-sqlite3 is an optional peer of `maas`: loaded on first use, with a MissingPeerError saying how to add it. */
+function loadSqlite(): Promise<DatabaseConstructor> {
+  sqlite ??= importPeer('better-sqlite3', async () => (await import('better-sqlite3')).default).catch((err) => {
+    sqlite = undefined;
+    throw err;
+  });
+  return sqlite;
+}
+
 /** Opens (creating and migrating as needed) the SQLite database at `file`; ':memory:' works for tests. */
-export function openSqliteStore(file: string): JobStore {
+export async function openSqliteStore(file: string): Promise<JobStore> {
+  const Sqlite = await loadSqlite();
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Sqlite(file);
   // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); only an OS crash may lose the last ones.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

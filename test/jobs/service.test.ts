@@ -30,8 +30,8 @@ describe('JobService (fake runner)', () => {
   let service: JobService;
   let deployed: Array<{ model: string; jobId: string; bytes: number }>;
 
-  function build(maxConcurrentJobs = 1) {
-    store = openSqliteStore(join(dir, 'maas.db'));
+  async function build(maxConcurrentJobs = 1) {
+    store = await openSqliteStore(join(dir, 'maas.db'));
     datasets = new DatasetService(store, join(dir, 'datasets'));
     const fake = fakeRunner();
     runs = fake.runs;
@@ -54,10 +54,10 @@ describe('JobService (fake runner)', () => {
     service.start();
   }
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'maas-jobs-'));
     deployed = [];
-    build();
+    await build();
   });
   afterEach(async () => {
     await service.close();
@@ -240,7 +240,7 @@ describe('JobService (fake runner)', () => {
     runs[0]!.epoch(2);
     // A crash: nothing is closed, the process just stops. Reopen the same directory.
     store.close();
-    build();
+    await build();
     await tick();
     expect(runs).toHaveLength(1);
     expect(runs[0]!.request.checkpoint).toEqual({ epoch: 2, state: new Uint8Array([2]) });
@@ -261,7 +261,7 @@ describe('JobService (fake runner)', () => {
     const trainPath = runs[0]!.request.data.train.path;
     store.close();
     rmSync(trainPath);
-    build();
+    await build();
     expect(service.retrieve(a.id)).toMatchObject({ status: 'failed', error: { code: 'interrupted' } });
   });
 

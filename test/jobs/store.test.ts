@@ -17,8 +17,8 @@ describe('SQLite job store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates the schema in WAL mode and records its version', () => {
-    openSqliteStore(file).close();
+  it('creates the schema in WAL mode and records its version', async () => {
+    (await openSqliteStore(file)).close();
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -30,16 +30,16 @@ describe('SQLite job store', () => {
     db.close();
   });
 
-  it('refuses a database from a newer schema', () => {
-    openSqliteStore(file).close();
+  it('refuses a database from a newer schema', async () => {
+    (await openSqliteStore(file)).close();
     const db = new Database(file);
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     db.close();
-    expect(() => openSqliteStore(file)).toThrow(/newer than this maas understands/);
+    await expect(openSqliteStore(file)).rejects.toThrow(/newer than this maas understands/);
   });
 
-  it('numbers events per job, keeps them across reopening, and notifies subscribers once', () => {
-    let store = openSqliteStore(file);
+  it('numbers events per job, keeps them across reopening, and notifies subscribers once', async () => {
+    let store = await openSqliteStore(file);
     const events = new JobEvents(store, () => new Date('2026-01-01T00:00:00Z'));
     const seen: number[] = [];
     const off = events.subscribe('job_a', (e) => seen.push(e.id));
@@ -53,7 +53,7 @@ describe('SQLite job store', () => {
     expect(events.subscriberCount()).toBe(0);
     store.close();
 
-    store = openSqliteStore(file);
+    store = await openSqliteStore(file);
     expect(store.listEvents('job_a', 1, 10)).toEqual([
       { id: 2, object: 'training_job.event', created_at: '2026-01-01T00:00:00.000Z', type: 'message', message: 'hi' },
       {
@@ -68,8 +68,8 @@ describe('SQLite job store', () => {
     store.close();
   });
 
-  it('keeps checkpoints as bytes and replaces them', () => {
-    const store = openSqliteStore(file);
+  it('keeps checkpoints as bytes and replaces them', async () => {
+    const store = await openSqliteStore(file);
     store.saveCheckpoint('job_a', { epoch: 1, state: new Uint8Array([1, 2, 3]) });
     store.saveCheckpoint('job_a', { epoch: 2, state: new Uint8Array([4, 5]) });
     expect(store.loadCheckpoint('job_a')).toEqual({ epoch: 2, state: new Uint8Array([4, 5]) });
@@ -82,14 +82,14 @@ describe('SQLite job store', () => {
     // Idempotency stamps records with Date.now(); the store's clock runs ahead by `offset`.
     let offset = 0;
     const now = () => Date.now() + offset;
-    let store = openSqliteStore(file);
+    let store = await openSqliteStore(file);
     let created = 0;
     const run = (idem: Idempotency, fingerprint: string) =>
       idem.run('createDataset', 'k1', fingerprint, async () => ({ status: 201, body: { id: `ds_${++created}` } }));
 
     const first = await run(new Idempotency(() => new SqliteIdempotencyStore(store, 60_000, now)), 'f1');
     store.close();
-    store = openSqliteStore(file);
+    store = await openSqliteStore(file);
     const idem = new Idempotency(() => new SqliteIdempotencyStore(store, 60_000, now));
     const replay = await run(idem, 'f1');
     expect(first).toEqual({ status: 201, body: { id: 'ds_1' }, replayed: false });
