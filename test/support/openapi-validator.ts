@@ -62,6 +62,12 @@ function templateRegExp(path: string): RegExp {
 
 /** By operationId, by `METHOD /template`, or by `METHOD /concrete/path?query` (the most literal template wins). */
 export function findOperation(operation: string): OperationInfo {
+  const found = tryFindOperation(operation);
+  if (!found) throw new Error(`openapi.yaml has no operation '${operation}'`);
+  return found;
+}
+
+export function tryFindOperation(operation: string): OperationInfo | undefined {
   const byId = operations.find((o) => o.operationId === operation);
   if (byId) return byId;
   const match = /^([A-Z]+)\s+(\S+)$/.exec(operation.trim());
@@ -75,7 +81,7 @@ export function findOperation(operation: string): OperationInfo {
       .sort((a, b) => literalLength(b.path) - literalLength(a.path));
     if (candidates[0]) return candidates[0];
   }
-  throw new Error(`openapi.yaml has no operation '${operation}'`);
+  return undefined;
 }
 
 const literalLength = (path: string) => path.replace(/\{[^}]+\}/g, '').length;
@@ -142,7 +148,8 @@ export function validateResponse(
   contentType: string | null,
   body: unknown,
 ): string[] {
-  const op = findOperation(operation);
+  const op = tryFindOperation(operation);
+  if (!op) return validateUnroutedResponse(operation, status, contentType, body);
   const where = `${op.operationId} ${status}`;
   const declared =
     op.operation.responses[String(status)] ??
@@ -175,6 +182,25 @@ export function validateResponse(
   }
   const raw = decodeBody(body);
   return typeof raw === 'string' ? [] : [`${where}: expected a text or binary body for ${media}, got ${typeof raw}`];
+}
+
+/** A request the spec has no operation for (unknown path or method) may only get an `Error` body with a 4xx. */
+function validateUnroutedResponse(
+  operation: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): string[] {
+  if (status < 400 || status > 499) return [`${operation}: no such operation in openapi.yaml, yet status ${status}`];
+  const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!isJsonMedia(media)) return [`${operation} ${status}: expected a JSON Error body, got '${contentType}'`];
+  let value = decodeBody(body);
+  try {
+    if (typeof value === 'string') value = JSON.parse(value);
+  } catch (error) {
+    return [`${operation} ${status}: the body is not valid JSON: ${(error as Error).message}`];
+  }
+  return validateSchema('Error', value);
 }
 
 /** Throws with every problem listed when the response does not match the spec. */
