@@ -208,6 +208,13 @@ describe('binary tensor extension', () => {
       expect(e.message).toBe("header: expected valid JSON, got: Array item expected but got '}' at position 11");
     });
 
+    it('rejects a header that is not UTF-8', () => {
+      const bytes = new Uint8Array([0x7b, 0xff, 0x7d]);
+      const e = errorOf(() => decodeBinaryBody(bytes, 3));
+      expect(e.code).toBe('invalid_json');
+      expect(e.message).toBe('header: expected UTF-8 JSON, got invalid UTF-8');
+    });
+
     it('rejects binary sizes that are not non-negative integers', () => {
       const { body, headerLength } = rawBody(fp32Header(-8));
       expect(errorOf(() => decodeBinaryBody(body, headerLength)).message).toBe(

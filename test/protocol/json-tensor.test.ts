@@ -308,6 +308,18 @@ describe('OIP JSON tensors', () => {
       expect(message.startsWith(`${e.field}: `)).toBe(true);
     });
 
+    it('rejects shapes whose element count is not a safe integer', () => {
+      const e = errorOf(() => decodeJsonTensor(input('FP32', [2 ** 40, 2 ** 40], []), 'inputs[0]'));
+      expect(e.code).toBe('payload_too_large');
+      expect(e.message).toBe('inputs[0].shape: shape [1099511627776,1099511627776] has too many elements');
+    });
+
+    it('does not accept TF-Serving b64 objects in OIP BYTES data', () => {
+      expect(errorOf(() => decodeJsonTensor(input('BYTES', [1], [{ b64: 'YQ==' }]), 'inputs[0]')).message).toBe(
+        'inputs[0].data[0]: expected a string for BYTES, got an object',
+      );
+    });
+
     it('rejects tensors beyond maxElements with payload_too_large', () => {
       const e = errorOf(() => decodeJsonTensor(input('FP32', [10, 10], []), 'inputs[0]', { maxElements: 50 }));
       expect(e.code).toBe('payload_too_large');
