@@ -9,6 +9,9 @@ export interface CliCommand {
 /** Every subcommand, loaded only when used. Adding one is one line here plus its file in server/cli/. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
+  // Client commands over MaasClient (server/cli/train.ts, jobs.ts).
+  train: async () => (await import('./train.js')).trainCommand,
+  jobs: async () => (await import('./jobs.js')).jobsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
