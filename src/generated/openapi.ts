@@ -551,7 +551,7 @@ export interface components {
             shape: number[];
         };
         /** @description One element, or a nested array of elements. Non-finite floats travel as "NaN", "Infinity", "-Infinity". */
-        TensorValue: number | string | boolean | components["schemas"]["TensorValue"][];
+        TensorValue: number | string | boolean | (number | string | boolean | unknown[])[];
         /** @description Tensor contents in row-major order, flat or nested to match the shape. */
         TensorData: components["schemas"]["TensorValue"][];
         /** @description Free-form parameters (OIP). Values are strings, numbers or booleans. */
