@@ -1,6 +1,6 @@
 import type { components } from '../../src/generated/openapi.js';
 import { formatShape, type Tensor } from '../../src/protocol/tensor.js';
-import { BadRequestError, ModelNotReadyError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { ModelRunError, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
 
@@ -94,7 +94,8 @@ export class DataPlane {
 
   /**
    * Runs the version (default: highest READY). Inputs are checked against the model (by name, datatype and shape);
-   * `outputNames` picks outputs (all when absent). The version stays loaded until the run ends.
+   * `outputNames` picks outputs (all when absent). The version stays loaded until the run ends. A request that got
+   * here runs even while the server shuts down: refusing new requests is the HTTP layer's job.
    */
   async infer(
     name: string,
@@ -102,7 +103,6 @@ export class DataPlane {
     inputs: readonly Tensor[],
     outputNames?: readonly string[],
   ): Promise<InferResult> {
-    if (!this.readyCheck()) throw new ModelNotReadyError(name, version, 'UNLOADING', 'the server is shutting down');
     const lease = this.registry.acquire(name, version);
     try {
       const model = lease.model;
