@@ -125,7 +125,7 @@ describe('the deterministic fake model', () => {
     const [h, d, u8, b, s, next] = outputs;
     // S_0 = 127 - 3 = 124
     expect(h?.data).toEqual(new Uint16Array(softmaxOfSin(124, 2).map(numberToFloat16Bits)));
-    expect(float16BitsToNumber((h?.data as Uint16Array)[0] ?? 0)).toBeCloseTo(softmaxOfSin(124, 2)[0] ?? 0, 3);
+    expect(float16BitsToNumber((h!.data as Uint16Array)[0] ?? 0)).toBeCloseTo(softmaxOfSin(124, 2)[0] ?? 0, 3);
     expect(Array.from(d?.data as Float64Array)).toEqual(softmaxOfSin(124, 3));
     expect(Array.from(u8?.data as Uint8Array)).toEqual([124, 125]);
     expect(Array.from(b?.data as Uint8Array)).toEqual([0, 1]);

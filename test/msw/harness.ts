@@ -9,6 +9,7 @@ export interface Call {
   status: number;
   headers: Headers;
   /** Parsed JSON for JSON responses, else text (or bytes for octet-stream). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
   body: any;
   raw: string | Uint8Array;
 }
