@@ -1,0 +1,62 @@
+// Writes the demo model repository (Triton layout) that `npm start` serves:
+//   examples/models/<name>/<version>/model.onnx + examples/models/<name>/config.json
+// Run: npx tsx scripts/make-demo-models.ts. Output is deterministic; test/onnx checks the committed files match.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mlpModel, multiIoModel } from '../server/onnx/fixtures.js';
+
+export const DEMO_REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), '../examples/models');
+
+interface DemoModel {
+  name: string;
+  version: number;
+  description: string;
+  bytes: Uint8Array;
+}
+
+function demoModels(): DemoModel[] {
+  const kerasDescription =
+    'The classic Keras MLP: 100 inputs → Dense(64, relu) → Dense(64, relu) → Dense(10, softmax); untrained, seed 42.';
+  return [
+    {
+      name: 'keras_mlp',
+      version: 1,
+      description: kerasDescription,
+      bytes: mlpModel({ seed: 42, model: { docString: kerasDescription } }).bytes,
+    },
+    {
+      name: 'multi_io',
+      version: 1,
+      description:
+        'Mixed datatypes: ids INT64 → ids + 1, mask BOOL → not mask and true count per row, text BYTES → text.',
+      bytes: multiIoModel(),
+    },
+  ];
+}
+
+/** Every file of the demo repository, by path relative to it. */
+export function demoRepositoryFiles(): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  for (const model of demoModels()) {
+    const config = { description: model.description, version_policy: { latest: { num_versions: 1 } } };
+    files.set(`${model.name}/config.json`, new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`));
+    files.set(`${model.name}/${model.version}/model.onnx`, model.bytes);
+  }
+  return files;
+}
+
+export async function writeDemoRepository(root: string = DEMO_REPOSITORY): Promise<string[]> {
+  const written: string[] = [];
+  for (const [path, bytes] of demoRepositoryFiles()) {
+    const target = join(root, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+    written.push(target);
+  }
+  return written;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  for (const path of await writeDemoRepository()) console.log(`wrote ${path}`);
+}
