@@ -6,7 +6,7 @@ import { allOperations } from '../support/openapi-validator.js';
 import { useMock } from './harness.js';
 import { identityModel } from './onnx-fixture.js';
 
-const { call, state } = useMock({
+const { call, state, server } = useMock({
   clock: false,
   openapiSpec: readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'),
 });
@@ -51,7 +51,10 @@ describe('maas/msw covers the contract', () => {
     await ok('modelVersionPredict', 'POST', '/v1/models/keras_mlp/versions/1:predict', { json: instances });
     await ok('listModels', 'GET', '/v1/models');
     await ok('retrieveModel', 'GET', '/v1/models/keras_mlp');
-    const upload = { body: identityModel(), headers: { 'content-type': 'application/octet-stream' } };
+    const upload = {
+      body: identityModel() as Uint8Array<ArrayBuffer>,
+      headers: { 'content-type': 'application/octet-stream' },
+    };
     await ok('uploadModelVersion', 'POST', '/v1/models/my_model/versions', upload, 201);
     await ok('retrieveModelVersion', 'GET', '/v1/models/my_model/versions/1');
     await ok('deleteModelVersion', 'DELETE', '/v1/models/my_model/versions/1');
@@ -92,16 +95,13 @@ describe('maas/msw covers the contract', () => {
 
   it('serves the shipped openapi.yaml by default (resolved from the working directory)', async () => {
     const { createMaasHandlers } = await import('../../src/msw/index.js');
-    const { setupServer } = await import('msw/node');
-    const other = createMaasHandlers({ baseUrl: 'http://mock.test' });
-    const server = setupServer(...other.handlers);
-    server.listen();
+    server.use(...createMaasHandlers({ baseUrl: 'http://mock.test' }).handlers);
     try {
       const r = await fetch('http://mock.test/openapi.yaml');
       expect(r.status).toBe(200);
       expect(await r.text()).toBe(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'));
     } finally {
-      server.close();
+      server.resetHandlers();
     }
   });
 
@@ -119,5 +119,19 @@ describe('maas/msw covers the contract', () => {
     };
     walk('src');
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('server metadata', () => {
+  it('reports the package version', async () => {
+    const { PACKAGE_VERSION } = await import('../../src/msw/index.js');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(PACKAGE_VERSION).toBe(pkg.version);
+    const r = await call('GET', '/v2');
+    expect(r.body).toEqual({
+      name: 'maas',
+      version: pkg.version,
+      extensions: ['binary_tensor_data', 'model_repository', 'tf_serving_predict'],
+    });
   });
 });
