@@ -1,4 +1,12 @@
-/** What every result can tell about the HTTP response it came from. */
+/**
+ * What every result can tell about the HTTP response it came from.
+ *
+ * @example
+ * ```ts
+ * const { response } = await client.models.retrieve('iris').withResponse();
+ * console.log(response.status, response.requestId);
+ * ```
+ */
 export interface ResponseInfo {
   /** HTTP status code. */
   status: number;
@@ -8,7 +16,14 @@ export interface ResponseInfo {
   requestId: string | undefined;
 }
 
-/** A result together with the response it came from. */
+/**
+ * A result together with the response it came from.
+ *
+ * @example
+ * ```ts
+ * const { data, response }: WithResponse<Model> = await client.models.retrieve('iris').withResponse();
+ * ```
+ */
 export interface WithResponse<T> {
   data: T;
   response: ResponseInfo;

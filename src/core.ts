@@ -15,7 +15,14 @@ import type { Transport, TransportResponse } from './transport.js';
 import { randomUuid } from './uuid.js';
 import { VERSION } from './version.js';
 
-/** Console-compatible logger; every level is optional. The API key is never passed to it. */
+/**
+ * Console-compatible logger; every level is optional. The API key is never passed to it.
+ *
+ * @example
+ * ```ts
+ * const client = new MaasClient({ logger: console }); // debug: each request, info: each retry
+ * ```
+ */
 export interface Logger {
   debug?(message: string, ...args: unknown[]): void;
   info?(message: string, ...args: unknown[]): void;

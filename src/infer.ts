@@ -17,7 +17,14 @@ import {
 } from './protocol/tensor.js';
 import type { InferRequestOutput, InferResponse, OipParameters as Parameters, TensorParameters } from './types.js';
 
-/** Typed arrays accepted as tensor data. */
+/**
+ * Typed arrays accepted as tensor data.
+ *
+ * @example
+ * ```ts
+ * const data: TypedArray = new BigInt64Array([1n, 2n]); // INT64
+ * ```
+ */
 export type TypedArray =
   | Int8Array
   | Uint8Array
@@ -31,7 +38,14 @@ export type TypedArray =
   | BigInt64Array
   | BigUint64Array;
 
-/** Nested arrays of numbers, bigints, booleans or strings (row-major, matching the shape). */
+/**
+ * Nested arrays of numbers, bigints, booleans or strings (row-major, matching the shape).
+ *
+ * @example
+ * ```ts
+ * const data: NestedArray = [[1, 2, 3], [4, 5, 6]]; // shape [2, 3], FP32 unless a datatype is given
+ * ```
+ */
 export type NestedArray = readonly (number | bigint | boolean | string | NestedArray)[];
 
 /**

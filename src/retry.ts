@@ -7,6 +7,14 @@ export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
 }
 
+/**
+ * Retry backoff tuning (client option `backoff`).
+ *
+ * @example
+ * ```ts
+ * const client = new MaasClient({ backoff: { baseDelayMs: 100, maxDelayMs: 2_000 } });
+ * ```
+ */
 export interface BackoffPolicy {
   /** First delay ceiling (ms); doubles per attempt. */
   baseDelayMs: number;

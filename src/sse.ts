@@ -27,7 +27,14 @@ export interface StreamOptions extends RequestOptions {
 
 const TERMINAL: ReadonlySet<TrainingJobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** Whether a job status is final. */
+/**
+ * Whether a job status is final (`succeeded`, `failed` or `cancelled`).
+ *
+ * @example
+ * ```ts
+ * if (isTerminalStatus(job.status)) console.log('done');
+ * ```
+ */
 export function isTerminalStatus(status: TrainingJobStatus | undefined): boolean {
   return status !== undefined && TERMINAL.has(status);
 }

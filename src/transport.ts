@@ -2,7 +2,14 @@
 // Deno, Bun, msw — never pulls a Node built-in); with a `fetch` option it uses that fetch as is.
 import type { Agent, Dispatcher } from 'undici';
 
-/** A fetch-compatible function (the global `fetch`, a polyfill, or a test double). */
+/**
+ * A fetch-compatible function (the global `fetch`, a polyfill, or a test double).
+ *
+ * @example
+ * ```ts
+ * const client = new MaasClient({ fetch: globalThis.fetch }); // e.g. under msw, in browsers, Deno or Bun
+ * ```
+ */
 export type FetchLike = (input: string, init: RequestInit & { dispatcher?: unknown }) => Promise<Response>;
 
 /** One HTTP attempt, fully resolved by the client. */

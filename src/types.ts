@@ -1,3 +1,14 @@
+/**
+ * Friendly names over the generated contract types (`import type { TrainingJob, Dataset } from 'maas'`).
+ *
+ * @example
+ * ```ts
+ * import type { TrainingJobCreateRequest } from 'maas';
+ * const spec: TrainingJobCreateRequest = { model: 'iris', dataset: 'ds_1', task: 'classification', target: 'species',
+ *   architecture: { type: 'logistic' }, optimizer: { type: 'adam' }, epochs: 10 };
+ * ```
+ * @module
+ */
 // Friendly names over the generated contract types. Nothing here is hand-written wire shape: every alias
 // points into src/generated/openapi.ts, so a contract change shows up as a type error everywhere.
 import type { components, operations } from './generated/openapi.js';

@@ -4,7 +4,14 @@ import { PagePromise } from '../pagination.js';
 import { APIResource } from '../resource.js';
 import type { Dataset, DatasetDeleted, DatasetFormat, DatasetList, DatasetListParams } from '../types.js';
 
-/** What `datasets.create()` uploads: CSV or JSON Lines text, its bytes, or a Blob/File. */
+/**
+ * What `datasets.create()` uploads: CSV or JSON Lines text, its bytes, or a Blob/File.
+ *
+ * @example
+ * ```ts
+ * const body: DatasetBody = new File(['x,y\n1,2\n'], 'line.csv'); // format and name taken from the File
+ * ```
+ */
 export type DatasetBody = string | Uint8Array | ArrayBuffer | Blob;
 
 /**

@@ -16,7 +16,14 @@ import type {
   RowPredictResponse,
 } from '../types.js';
 
-/** ONNX model bytes for `models.upload()`. */
+/**
+ * ONNX model bytes for `models.upload()`.
+ *
+ * @example
+ * ```ts
+ * const bytes: ModelBytes = await readFile('model.onnx');
+ * ```
+ */
 export type ModelBytes = Uint8Array | ArrayBuffer | Blob;
 
 /**

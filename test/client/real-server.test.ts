@@ -16,7 +16,8 @@ import {
 import { startTrainingServer } from '../jobs/support.js';
 import { corruptModel, identityModel, multiIoModel } from '../support/models.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { TRANSPORTS } from './support/mock-server.js';
+import { startFaultProxy } from './support/fault-proxy.js';
+import { recordingSleep, TRANSPORTS } from './support/mock-server.js';
 import { scriptedRunner } from './support/scripted-runner.js';
 
 let server: TestServer;
@@ -178,6 +179,52 @@ describe.each(TRANSPORTS)('the real server over %s', (name, transport) => {
     expect(invalid).toBeInstanceOf(UnprocessableEntityError);
     expect((invalid as UnprocessableEntityError).code).toBe('dataset_invalid');
     expect((invalid as UnprocessableEntityError).details?.[0]).toMatchObject({ line: 3 });
+  });
+
+  it('creates one dataset and one job when responses are lost and the client retries', async () => {
+    // The server acts on the first create of each kind, then the proxy resets the connection before the answer.
+    const seen = new Set<string>();
+    const proxy = await startFaultProxy(server.baseUrl, (req) => {
+      if (req.method !== 'POST' || seen.has(req.pathname)) return 'pass';
+      seen.add(req.pathname);
+      return 'drop-response';
+    });
+    try {
+      const { sleep, delays } = recordingSleep();
+      const flaky = new MaasClient({ baseUrl: proxy.baseUrl, sleep, ...transport });
+      const dataset = await flaky.datasets.create(CSV, { format: 'csv', name: `retried-${name}` });
+      const model = `retried_${name}`;
+      const job = await flaky.trainingJobs.create({
+        model,
+        dataset: dataset.id,
+        task: 'regression',
+        target: 'y',
+        architecture: { type: 'linear' },
+        optimizer: { type: 'gd' },
+        epochs: 2,
+      });
+      expect(delays).toHaveLength(2);
+      const posts = proxy.requests.filter((r) => r.method === 'POST');
+      expect(posts.map((r) => r.pathname)).toEqual([
+        '/v1/datasets',
+        '/v1/datasets',
+        '/v1/training-jobs',
+        '/v1/training-jobs',
+      ]);
+      expect(posts[0]!.headers['idempotency-key']).toBe(posts[1]!.headers['idempotency-key']);
+      expect(posts[2]!.headers['idempotency-key']).toBe(posts[3]!.headers['idempotency-key']);
+
+      const datasets: string[] = [];
+      for await (const ds of client.datasets.list()) if (ds.name === `retried-${name}`) datasets.push(ds.id);
+      expect(datasets).toEqual([dataset.id]);
+      const jobs: string[] = [];
+      for await (const j of client.trainingJobs.list()) if (j.model === model) jobs.push(j.id);
+      expect(jobs).toEqual([job.id]);
+      await flaky.trainingJobs.wait(job.id);
+      await flaky.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('training jobs: create, stream, wait, retrieve, list, events, cancel', async () => {
