@@ -95,7 +95,9 @@ export interface SlowModelOptions {
  * Slow on demand with a tiny request: input `size` INT64 [2] = [n, n] builds an n×n matrix of ones, multiplies
  * it `matmuls` times (O(n³) each) and sums it into `total` FP32 [] = n³ (whatever `matmuls` is: after the first
  * product, each step multiplies by ones/n, which leaves the matrix unchanged).
- * Measured on the 2-core dev machine, 1 MatMul: see test/onnx/README.md and the helper's report for figures.
+ * Sizing (1 MatMul, ONNX Runtime 1.30 CPU, the 2-core dev machine under load, per run): n = 1024 ≈ 50–130 ms,
+ * n = 2048 ≈ 0.4–0.6 s, n = 3000 ≈ 1.5–2 s; each extra MatMul adds as much again. An n×n FP32 matrix is 4·n² bytes
+ * (36 MB at n = 3000) and two or three are live, so prefer more `matmuls` over a larger n for longer runs.
  */
 export function slowModel(options: SlowModelOptions = {}): Uint8Array {
   const matmuls = options.matmuls ?? 1;

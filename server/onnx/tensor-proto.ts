@@ -12,12 +12,7 @@ type ITensorProto = onnx.ITensorProto;
  * integers); BOOL takes booleans or 0/1; FP16 takes a Uint16Array of raw half bits or plain numbers (rounded);
  * BYTES takes strings (written as UTF-8) or raw byte strings.
  */
-export type TensorValues =
-  | ArrayLike<number>
-  | ArrayLike<bigint>
-  | ArrayLike<boolean>
-  | readonly string[]
-  | readonly Uint8Array[];
+export type TensorValues = ArrayLike<number | bigint | boolean> | readonly string[] | readonly Uint8Array[];
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
