@@ -23,9 +23,10 @@ import { buildHandlers, type RouteDef } from './router.js';
 import type { MockModelSeed } from './seed-models.js';
 import { type ClockOptions, MaasMockState, type MockDatasetSeed } from './state.js';
 
+export type { Tensor } from '../protocol/tensor.js';
 export { epochMetrics } from './fake-metrics.js';
 export { runFakeModel } from './fake-model.js';
-export type { MockModelSeed, MockModelVersionSeed } from './seed-models.js';
+export type { MockInferFunction, MockModelSeed, MockModelVersionSeed } from './seed-models.js';
 export { DEFAULT_MODELS } from './seed-models.js';
 export type { ClockOptions, MockDatasetSeed } from './state.js';
 export { MaasMockState } from './state.js';

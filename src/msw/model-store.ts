@@ -1,5 +1,5 @@
 import { modelNotFound, modelNotReady, unprocessable, versionNotFound } from './errors.js';
-import type { MockModelSeed, MockModelVersionSeed } from './seed-models.js';
+import type { MockInferFunction, MockModelSeed, MockModelVersionSeed } from './seed-models.js';
 import type { Model, ModelState, ModelVersion, RepositoryIndexEntry, TensorMetadata } from './types.js';
 
 export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -17,6 +17,7 @@ export interface VersionRecord {
   training_job: string | null;
   loadError?: string;
   labels?: Array<string | number>;
+  infer?: MockInferFunction;
 }
 
 /** Triton's version policies, as the server reads them from config.json. Default: latest 1. */
@@ -260,5 +261,6 @@ function versionFromSeed(version: string, seed: MockModelVersionSeed, createdAt:
   };
   if (seed.loadError !== undefined) record.loadError = seed.loadError;
   if (seed.labels !== undefined) record.labels = [...seed.labels];
+  if (seed.infer !== undefined) record.infer = seed.infer;
   return record;
 }

@@ -1,4 +1,11 @@
+import type { Tensor } from '../protocol/tensor.js';
 import type { TensorMetadata } from './types.js';
+
+/**
+ * A model function: the inputs, checked against the signature and in the model's input order → every output, in
+ * the model's output order. Replaces the generic fake model (fake-model.ts) for one version.
+ */
+export type MockInferFunction = (inputs: Tensor[]) => Tensor[];
 
 /** A model version the mock serves. Only its signature matters: outputs come from fake-model.ts. */
 export interface MockModelVersionSeed {
@@ -18,6 +25,8 @@ export interface MockModelVersionSeed {
   training_job?: string | null;
   /** Class labels of a classifier: an output named `label` then answers labels[argmax(probabilities)]. */
   labels?: Array<string | number>;
+  /** Computes the outputs instead of the generic fake model. */
+  infer?: MockInferFunction;
 }
 
 export interface MockModelSeed {
@@ -30,25 +39,54 @@ export interface MockModelSeed {
   versions: MockModelVersionSeed[];
 }
 
+/** multi_io's real graph (scripts/make-demo-models.ts), so mock and server give the same values for it. */
+function multiIo([ids, mask, text]: Tensor[]): Tensor[] {
+  if (!ids || !mask || !text) throw new Error('multi_io: expected ids, mask and text');
+  const idsData = ids.data as BigInt64Array;
+  const maskData = mask.data as Uint8Array;
+  const rows = mask.shape[0] ?? 0;
+  const perRow = rows === 0 ? 0 : maskData.length / rows;
+  const count = new BigInt64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let trues = 0n;
+    for (let i = r * perRow; i < (r + 1) * perRow; i++) if (maskData[i]) trues++;
+    count[r] = trues;
+  }
+  return [
+    {
+      name: 'ids_plus_one',
+      datatype: 'INT64',
+      shape: [...ids.shape],
+      data: idsData.map((v) => BigInt.asIntN(64, v + 1n)),
+    },
+    { name: 'mask_not', datatype: 'BOOL', shape: [...mask.shape], data: maskData.map((v) => (v ? 0 : 1)) },
+    { name: 'text_out', datatype: 'BYTES', shape: [...text.shape], data: [...(text.data as string[])] },
+    { name: 'count', datatype: 'INT64', shape: [rows], data: count },
+  ];
+}
+
 /**
- * The models of examples/models (same names and signatures), so an app test works with no setup.
- * Kept in step with scripts/make-demo-models.ts: a drift shows in the contract suite's metadata tests.
+ * The models of examples/models (same names, descriptions, signatures and file sizes), so an app test works with no
+ * setup. keras_mlp answers with the generic fake model (its real weights are not reproduced); multi_io computes
+ * exactly what its real graph does. test/msw/seed-models.test.ts compares them with the committed files.
  */
 export const DEFAULT_MODELS: readonly MockModelSeed[] = Object.freeze([
   {
     name: 'keras_mlp',
-    description: '100 → 64 relu → 64 relu → 10 softmax',
+    description:
+      'The classic Keras MLP: 100 inputs → Dense(64, relu) → Dense(64, relu) → Dense(10, softmax); untrained, seed 42.',
     versions: [
       {
         inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 100] }],
         outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 10] }],
-        size_bytes: 46393,
+        size_bytes: 45829,
       },
     ],
   },
   {
     name: 'multi_io',
-    description: 'ids + 1, NOT mask, text identity, count of true mask values',
+    description:
+      'Mixed datatypes: ids INT64 → ids + 1, mask BOOL → not mask and true count per row, text BYTES → text.',
     versions: [
       {
         inputs: [
@@ -62,7 +100,8 @@ export const DEFAULT_MODELS: readonly MockModelSeed[] = Object.freeze([
           { name: 'text_out', datatype: 'BYTES', shape: [-1] },
           { name: 'count', datatype: 'INT64', shape: [-1] },
         ],
-        size_bytes: 1024,
+        size_bytes: 597,
+        infer: multiIo,
       },
     ],
   },

@@ -36,7 +36,7 @@ describe('models and the repository extension', () => {
       object: 'model',
       platform: 'onnxruntime_onnx',
       default_version: '1',
-      description: '100 → 64 relu → 64 relu → 10 softmax',
+      description: DEFAULT_MODELS[0]?.description,
     });
     expect(keras.versions[0]).toMatchObject({
       object: 'model.version',

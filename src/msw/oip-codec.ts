@@ -1,0 +1,126 @@
+// Same code as server/http/oip-codec.ts (src/ may not import server/), so the mock decodes infer requests and encodes
+// responses exactly as the server does. Keep the two in step, or move both to one shared module under src/.
+import {
+  BINARY_CONTENT_TYPE,
+  decodeBinaryBody,
+  encodeBinaryBody,
+  parseHeaderLength,
+} from '../protocol/binary-tensor.js';
+import { decodeJsonTensor, encodeTensorJsonData } from '../protocol/json-tensor.js';
+import { stringifyJson } from '../protocol/json-text.js';
+import type { Tensor } from '../protocol/tensor.js';
+import { badRequest, describe as describeValue } from './errors.js';
+
+export interface InferResult {
+  modelName: string;
+  modelVersion: string;
+  /** In the order requested (model order when no outputs were named). */
+  outputs: Tensor[];
+}
+
+/** An OIP infer request, decoded: the request-level glue over the protocol's tensor codecs. */
+export interface DecodedInferRequest {
+  id?: string;
+  inputs: Tensor[];
+  /** Requested outputs in order; undefined = all. */
+  outputs?: Array<{ name: string; binary: boolean | undefined }>;
+  /** `parameters.binary_data_output`. */
+  binaryOutput: boolean;
+}
+
+export interface EncodedInferResponse {
+  body: string | Uint8Array;
+  contentType: string;
+  /** Set for binary responses: the JSON header's length. */
+  headerLength?: number;
+}
+
+/**
+ * Decodes a JSON body (already parsed) or a binary-extension body (a Buffer, with the
+ * Inference-Header-Content-Length value). Errors name the offending field.
+ */
+export function decodeInferRequest(
+  body: unknown,
+  headerLengthValue: string | string[] | undefined,
+): DecodedInferRequest {
+  let header: Record<string, unknown>;
+  let inputs: Tensor[] | undefined;
+  if (body instanceof Uint8Array) {
+    const decoded = decodeBinaryBody(body, parseHeaderLength(headerLengthValue), { section: 'inputs' });
+    header = decoded.header;
+    inputs = decoded.tensors;
+  } else if (body === undefined) {
+    throw badRequest('invalid_json', 'Request body is empty; expected an InferRequest JSON object with "inputs"');
+  } else if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('invalid_input', `body: expected an InferRequest JSON object, got ${describeValue(body)}`);
+  } else {
+    header = body as Record<string, unknown>;
+  }
+
+  const rawInputs = header.inputs;
+  if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
+    throw badRequest('invalid_input', `inputs: expected a non-empty array of tensors, got ${describeValue(rawInputs)}`);
+  }
+  inputs ??= rawInputs.map((entry, i) => decodeJsonTensor(entry, `inputs[${i}]`));
+
+  const out: DecodedInferRequest = { inputs, binaryOutput: false };
+  if (header.id !== undefined) {
+    if (typeof header.id !== 'string')
+      throw badRequest('invalid_input', `id: expected a string, got ${describeValue(header.id)}`);
+    out.id = header.id;
+  }
+  const parameters = objectOrUndefined(header.parameters, 'parameters');
+  if (parameters?.binary_data_output !== undefined) {
+    out.binaryOutput = booleanParam(parameters.binary_data_output, 'parameters.binary_data_output');
+  }
+  if (header.outputs !== undefined) {
+    if (!Array.isArray(header.outputs)) {
+      throw badRequest('invalid_input', `outputs: expected an array of {name}, got ${describeValue(header.outputs)}`);
+    }
+    out.outputs = header.outputs.map((entry, i) => {
+      const field = `outputs[${i}]`;
+      const o = objectOrUndefined(entry, field);
+      if (!o || typeof o.name !== 'string' || o.name.length === 0) {
+        throw badRequest('invalid_input', `${field}.name: expected a non-empty string, got ${describeValue(o?.name)}`);
+      }
+      const p = objectOrUndefined(o.parameters, `${field}.parameters`);
+      const binary =
+        p?.binary_data === undefined ? undefined : booleanParam(p.binary_data, `${field}.parameters.binary_data`);
+      return { name: o.name, binary };
+    });
+  }
+  return out;
+}
+
+/** JSON unless an output is wanted as binary (per-output `binary_data` wins over `binary_data_output`). */
+export function encodeInferResponse(request: DecodedInferRequest, result: InferResult): EncodedInferResponse {
+  const wantsBinary = new Map<string, boolean | undefined>(request.outputs?.map((o) => [o.name, o.binary]));
+  const binary: Tensor[] = [];
+  const entries = result.outputs.map((t) => {
+    if (wantsBinary.get(t.name) ?? request.binaryOutput) {
+      binary.push(t);
+      return { name: t.name };
+    }
+    return { name: t.name, datatype: t.datatype, shape: t.shape, data: encodeTensorJsonData(t) };
+  });
+  const header: Record<string, unknown> = { model_name: result.modelName, model_version: result.modelVersion };
+  if (request.id !== undefined) header.id = request.id;
+  header.outputs = entries;
+  if (binary.length === 0) return { body: stringifyJson(header), contentType: 'application/json; charset=utf-8' };
+  const { body, headerLength } = encodeBinaryBody(header, binary, { section: 'outputs' });
+  return { body, contentType: BINARY_CONTENT_TYPE, headerLength };
+}
+
+function objectOrUndefined(value: unknown, field: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('invalid_input', `${field}: expected an object, got ${describeValue(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function booleanParam(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean')
+    throw badRequest('invalid_input', `${field}: expected true or false, got ${describeValue(value)}`);
+  return value;
+}
