@@ -345,7 +345,7 @@ describe('errors: one body, a stable code, a message naming the field', () => {
         code: 'model_not_ready',
         message: [
           "Model 'unsupported' version 1 is not ready (state UNAVAILABLE)",
-          'No Op registered for NoSuchOperator',
+          'com.example:Nope(-1) is not a registered function/op',
         ],
       },
     );

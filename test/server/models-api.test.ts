@@ -70,7 +70,7 @@ describe('models API', () => {
             { name: 'a', datatype: 'INT32', shape: [-1, 4] },
             { name: 'b', datatype: 'INT32', shape: [-1, 4] },
           ],
-          outputs: [{ name: 'sum', datatype: 'INT32', shape: [-1, 4] }],
+          outputs: [{ name: 'y', datatype: 'INT32', shape: [-1, 4] }],
           source: 'repository',
         },
       ],

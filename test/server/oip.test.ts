@@ -11,7 +11,7 @@ import {
   stringifyJson,
   type Tensor,
 } from '../../src/protocol/index.js';
-import { addModel, identityModel, multiIoModel } from '../support/models.js';
+import { addModel, identityModel, mlpForward, mlpModel, multiIoModel } from '../support/models.js';
 import { assertValidResponse } from '../support/openapi-validator.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -93,14 +93,20 @@ describe('OIP v2 server endpoints', () => {
         { name: 'a', datatype: 'FP32', shape: [-1, 4] },
         { name: 'b', datatype: 'FP32', shape: [-1, 4] },
       ],
-      outputs: [{ name: 'sum', datatype: 'FP32', shape: [-1, 4] }],
+      outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 4] }],
     };
     const res = await inject('GET', '/v2/models/add');
     expect(res.json()).toEqual(expected);
     assertValidResponse('getModelMetadata', 200, 'application/json', res.body);
     expect((await inject('GET', '/v2/models/add/versions/1')).json()).toEqual(expected);
     const multi = (await inject('GET', '/v2/models/multi')).json();
-    expect(multi.inputs.map((i: { datatype: string }) => i.datatype)).toEqual(['INT64', 'BOOL', 'BYTES', 'FP32']);
+    expect(multi.inputs.map((i: { datatype: string }) => i.datatype)).toEqual(['INT64', 'BOOL', 'BYTES']);
+    expect(multi.outputs.map((o: { name: string }) => o.name)).toEqual([
+      'ids_plus_one',
+      'mask_not',
+      'text_out',
+      'count',
+    ]);
   });
 
   it('model ready, with and without version', async () => {
@@ -143,20 +149,27 @@ describe('OIP v2 inference, JSON', () => {
       id: 'req-42',
       parameters: { priority: 1, note: 'anything' },
       inputs: [
-        { name: 'ids', datatype: 'INT64', shape: [2], data: [7, 8] },
-        { name: 'mask', datatype: 'BOOL', shape: [2], data: [true, false] },
-        { name: 'text', datatype: 'BYTES', shape: [2], data: ['a', 'b'] },
         {
-          name: 'scores',
-          datatype: 'FP32',
-          shape: [2, 2],
+          name: 'ids',
+          datatype: 'INT64',
+          shape: [2, 3],
           data: [
-            [1, 2],
-            [3, 4],
+            [1, 2, 3],
+            [4, 5, 6],
           ],
         },
+        {
+          name: 'mask',
+          datatype: 'BOOL',
+          shape: [2, 3],
+          data: [
+            [true, false, true],
+            [false, false, true],
+          ],
+        },
+        { name: 'text', datatype: 'BYTES', shape: [1], data: ['a'] },
       ],
-      outputs: [{ name: 'scores_sum' }, { name: 'mask_not' }],
+      outputs: [{ name: 'count' }, { name: 'mask_not' }],
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -164,9 +177,31 @@ describe('OIP v2 inference, JSON', () => {
     expect(body.model_name).toBe('multi');
     expect(body.model_version).toBe('1');
     expect(body.outputs).toEqual([
-      { name: 'scores_sum', datatype: 'FP32', shape: [2, 2], data: [2, 4, 6, 8] },
-      { name: 'mask_not', datatype: 'BOOL', shape: [2], data: [false, true] },
+      { name: 'count', datatype: 'INT64', shape: [2], data: [2, 1] },
+      { name: 'mask_not', datatype: 'BOOL', shape: [2, 3], data: [false, true, false, true, true, false] },
     ]);
+  });
+
+  it('matches the plain-JS forward pass of an MLP (the Keras example network)', async () => {
+    const { bytes, layers } = mlpModel({ inputs: 100, hidden: [64, 64], outputs: 10 });
+    const loaded = await server.app.inject({
+      method: 'POST',
+      url: '/v1/models/mlp/versions',
+      payload: Buffer.from(bytes),
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(loaded.statusCode).toBe(201);
+    const batch = 3;
+    const input = Float32Array.from({ length: batch * 100 }, (_, i) => Math.sin(i * 0.37));
+    const res = await inject('POST', '/v2/models/mlp/infer', {
+      inputs: [encodeJsonTensor({ name: 'input', datatype: 'FP32', shape: [batch, 100], data: input })],
+    });
+    const [out] = outputsOf(res);
+    expect(out?.shape).toEqual([batch, 10]);
+    const expected = mlpForward(layers, input, batch);
+    const got = out?.data as Float32Array;
+    for (let i = 0; i < expected.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 5);
+    for (let r = 0; r < batch; r++) expect(got.slice(r * 10, r * 10 + 10).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
   });
 
   it('serves dynamic batch sizes and matches the same ORT session run in-process', async () => {
@@ -183,7 +218,7 @@ describe('OIP v2 inference, JSON', () => {
           inputs: tensors.map((t) => encodeJsonTensor(t)),
         });
         const [expected] = await reference.run(tensors);
-        expect(outputsOf(res)).toEqual([{ ...expected, name: 'sum' }]);
+        expect(outputsOf(res)).toEqual([expected]);
         expect(outputsOf(res)[0]?.data).toEqual(Float32Array.from(a, (v, i) => v + b[i]!));
       }
     } finally {
@@ -248,30 +283,29 @@ describe('OIP v2 inference, binary tensor extension', () => {
   });
 
   it('mixes JSON and binary inputs, and per-output binary_data overrides binary_data_output', async () => {
-    const ids: Tensor = { name: 'ids', datatype: 'INT64', shape: [2], data: new BigInt64Array([2n ** 62n, -3n]) };
-    const scores: Tensor = {
-      name: 'scores',
-      datatype: 'FP32',
-      shape: [2, 2],
-      data: new Float32Array([0.5, 1, 1.5, 2]),
+    const ids: Tensor = {
+      name: 'ids',
+      datatype: 'INT64',
+      shape: [1, 3],
+      data: new BigInt64Array([2n ** 62n, -3n, 0n]),
     };
+    const text: Tensor = { name: 'text', datatype: 'BYTES', shape: [2], data: ['x', 'ÿ'] };
     const { body, headerLength } = encodeBinaryBody(
       {
         id: 'mixed',
         inputs: [
           { name: 'ids' },
-          { name: 'mask', datatype: 'BOOL', shape: [2], data: [true, true] },
-          { name: 'text', datatype: 'BYTES', shape: [2], data: ['x', 'y'] },
-          { name: 'scores' },
+          { name: 'mask', datatype: 'BOOL', shape: [1, 3], data: [true, true, false] },
+          { name: 'text' },
         ],
         outputs: [
-          { name: 'ids_out', parameters: { binary_data: false } },
-          { name: 'scores_sum' },
+          { name: 'ids_plus_one', parameters: { binary_data: false } },
+          { name: 'count' },
           { name: 'text_out' },
         ],
         parameters: { binary_data_output: true },
       },
-      [ids, scores],
+      [ids, text],
       { section: 'inputs' },
     );
     const res = await server.app.inject({
@@ -285,14 +319,14 @@ describe('OIP v2 inference, binary tensor extension', () => {
     expect(decoded.header.id).toBe('mixed');
     const entries = decoded.header.outputs as Array<{ name: string; data?: unknown; parameters?: unknown }>;
     expect(entries.map((e) => [e.name, e.data !== undefined])).toEqual([
-      ['ids_out', true],
-      ['scores_sum', false],
+      ['ids_plus_one', true],
+      ['count', false],
       ['text_out', false],
     ]);
     expect(decoded.tensors.map((t) => [t.name, t.data])).toEqual([
-      ['ids_out', new BigInt64Array([2n ** 62n, -3n])],
-      ['scores_sum', new Float32Array([1, 2, 3, 4])],
-      ['text_out', ['x', 'y']],
+      ['ids_plus_one', new BigInt64Array([2n ** 62n + 1n, -2n, 1n])],
+      ['count', new BigInt64Array([2n])],
+      ['text_out', ['x', 'ÿ']],
     ]);
   });
 

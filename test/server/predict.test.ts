@@ -74,12 +74,18 @@ describe('TF-Serving :predict', () => {
     // Written as text: 9007199254740993 is not a float64, the server must read it exactly.
     const multi = await predict(
       '/v1/models/multi:predict',
-      `{"instances": [{"ids": 9007199254740993, "mask": true, "text": "a", "scores": [1, 2]},
-        {"ids": -1, "mask": false, "text": {"b64": "${Buffer.from('é').toString('base64')}"}, "scores": [3, 4]}]}`,
+      `{"instances": [{"ids": [9007199254740993, 0, -1], "mask": [true, false, true], "text": "a"},
+        {"ids": [1, 2, 3], "mask": [false, false, false], "text": {"b64": "${Buffer.from('é').toString('base64')}"}}]}`,
     );
     expect(multi.status).toBe(200);
-    expect(multi.body).toContain('"ids_out":9007199254740993');
-    expect(multi.json.predictions[1]).toEqual({ ids_out: -1, mask_not: true, text_out: 'é', scores_sum: [6, 8] });
+    expect(multi.body).toContain('"ids_plus_one":[9007199254740994,1,0]');
+    expect(multi.json.predictions[1]).toEqual({
+      ids_plus_one: [2, 3, 4],
+      mask_not: [true, true, true],
+      text_out: 'é',
+      count: 0,
+    });
+    expect(multi.json.predictions[0].count).toBe(2);
   });
 
   it('columnar format: inputs → outputs', async () => {
