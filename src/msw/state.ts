@@ -230,12 +230,13 @@ export class MaasMockState {
     const { job, classes } = record;
     const hp = job.hyperparameters;
     const version = this.models.nextVersion(job.model);
+    // As server/training/export-onnx.ts lays the exported graph out.
     const outputs: TensorMetadata[] = classes
       ? [
-          { name: 'label', datatype: labelDatatype(classes), shape: [-1] },
           { name: 'probabilities', datatype: 'FP32', shape: [-1, classes.length] },
+          { name: 'label', datatype: classes.some((c) => typeof c === 'string') ? 'BYTES' : 'INT64', shape: [-1] },
         ]
-      : [{ name: 'prediction', datatype: 'FP32', shape: [-1, 1] }];
+      : [{ name: 'value', datatype: 'FP32', shape: [-1, 1] }];
     const layers = [
       hp.features.length,
       ...(hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : []),
@@ -255,11 +256,12 @@ export class MaasMockState {
       training_job: job.id,
     };
     if (classes) versionRecord.labels = [...classes];
-    this.models.addVersion(
-      job.model,
-      versionRecord,
-      `Trained by ${job.id} (${hp.architecture.type}, ${hp.optimizer.type}); input features in order: ${hp.features.join(', ')}`,
-    );
+    const input = `Input 'input': FP32 [N, ${hp.features.length}], raw (unstandardized) columns in this order: ${hp.features.join(', ')}.`;
+    const output = classes
+      ? `Outputs 'probabilities' [N, ${classes.length}] over the labels ${classes.join(', ')} (in that order) and 'label' [N].`
+      : `Output 'value' [N, 1].`;
+    const description = `Predicts '${hp.target}' (${hp.task}) with a ${layers.join(' → ')} network. ${input} ${output}`;
+    this.models.addVersion(job.model, versionRecord, description);
     return { model: job.model, version };
   }
 }
@@ -274,9 +276,4 @@ function classLabels(column: TableColumn): Array<string | number> {
   const set = new Set<string>();
   for (const v of column.values) if (v !== null) set.add(v);
   return [...set].sort();
-}
-
-function labelDatatype(classes: Array<string | number>): 'BYTES' | 'INT64' | 'FP64' {
-  if (classes.some((c) => typeof c === 'string')) return 'BYTES';
-  return classes.every((c) => Number.isInteger(c)) ? 'INT64' : 'FP64';
 }

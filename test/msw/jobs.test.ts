@@ -109,14 +109,17 @@ describe('training jobs, driven by advance()', () => {
       training_job: job.id,
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 2] }],
       outputs: [
-        { name: 'label', datatype: 'BYTES', shape: [-1] },
         { name: 'probabilities', datatype: 'FP32', shape: [-1, 3] },
+        { name: 'label', datatype: 'BYTES', shape: [-1] },
       ],
     });
+    expect(model.body.description).toBe(
+      "Predicts 'species' (classification) with a 2 → 8 → 3 network. Input 'input': FP32 [N, 2], raw (unstandardized) columns in this order: sepal_length, sepal_width. Outputs 'probabilities' [N, 3] over the labels setosa, versicolor, virginica (in that order) and 'label' [N].",
+    );
     const infer = await call('POST', '/v2/models/iris/infer', {
       json: { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 2], data: [5, 3] }] },
     });
-    expect(['setosa', 'versicolor', 'virginica']).toContain(infer.body.outputs[0].data[0]);
+    expect(['setosa', 'versicolor', 'virginica']).toContain(infer.body.outputs[1].data[0]);
     expect(state.advance()).toBe(0);
   });
 
@@ -197,7 +200,7 @@ describe('training jobs, driven by advance()', () => {
     expect(job.body.hyperparameters.seed).toBe(Math.imul(2, 2654435761) >>> 0);
     state.advance();
     const version = await call('GET', '/v1/models/line/versions/1');
-    expect(version.body.outputs).toEqual([{ name: 'prediction', datatype: 'FP32', shape: [-1, 1] }]);
+    expect(version.body.outputs).toEqual([{ name: 'value', datatype: 'FP32', shape: [-1, 1] }]);
     expect((await get(job.body.id)).metrics).toEqual(
       epochMetrics(
         { hyperparameters: job.body.hyperparameters, classCount: 0, trainRows: 3, validates: true, epochMs: 20 },
