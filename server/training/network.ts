@@ -1,0 +1,102 @@
+import type { ActivationName } from './activations.js';
+import { glorotUniform, heUniform } from './init.js';
+import { Dense } from './layers.js';
+import type { Rng } from './rng.js';
+
+/**
+ * A stack of Dense layers over one flat parameter buffer (layer by layer: W row-major, then b) and one flat
+ * gradient buffer of the same layout. The last layer is linear (identity); the output head (softmax or identity,
+ * with its loss) runs on its raw outputs. Activation and gradient buffers are allocated once for `capacity` rows
+ * and reused for every chunk, so a training step allocates nothing.
+ */
+export class Network {
+  readonly params: Float64Array;
+  readonly grads: Float64Array;
+  readonly layers: Dense[];
+  private readonly outs: Float64Array[];
+  private readonly deltas: Float64Array[];
+
+  /** sizes = [inputs, hidden..., outputs]. */
+  constructor(
+    readonly sizes: readonly number[],
+    readonly hiddenActivation: ActivationName,
+    readonly capacity: number,
+  ) {
+    if (sizes.length < 2) throw new RangeError('a network needs at least an input and an output size');
+    this.params = new Float64Array(Network.paramCount(sizes));
+    this.grads = new Float64Array(this.params.length);
+    this.layers = [];
+    this.outs = [];
+    this.deltas = [];
+    let offset = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const inputs = sizes[l]!;
+      const outputs = sizes[l + 1]!;
+      const last = l + 2 === sizes.length;
+      const w = inputs * outputs;
+      this.layers.push(
+        new Dense(
+          inputs,
+          outputs,
+          last ? 'identity' : hiddenActivation,
+          this.params.subarray(offset, offset + w),
+          this.params.subarray(offset + w, offset + w + outputs),
+          this.grads.subarray(offset, offset + w),
+          this.grads.subarray(offset + w, offset + w + outputs),
+        ),
+      );
+      offset += w + outputs;
+      this.outs.push(new Float64Array(capacity * outputs));
+      this.deltas.push(new Float64Array(capacity * outputs));
+    }
+  }
+
+  static paramCount(sizes: readonly number[]): number {
+    let n = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l]! + 1) * sizes[l + 1]!;
+    return n;
+  }
+
+  get inputs(): number {
+    return this.sizes[0]!;
+  }
+
+  get outputs(): number {
+    return this.sizes[this.sizes.length - 1]!;
+  }
+
+  /** He-uniform for layers that feed a ReLU, Glorot-uniform for the rest; zero biases. */
+  initialize(rng: Rng): void {
+    for (const layer of this.layers) {
+      if (layer.activation === 'relu') heUniform(layer.W, layer.inputs, rng);
+      else glorotUniform(layer.W, layer.inputs, layer.outputs, rng);
+      layer.b.fill(0);
+    }
+  }
+
+  /** Runs X[m×inputs] through every layer; returns the buffer holding the last layer's raw outputs (m×outputs). */
+  forward(X: Float64Array, m: number): Float64Array {
+    if (m > this.capacity) throw new RangeError(`forward: ${m} rows exceed the buffer capacity ${this.capacity}`);
+    let input = X;
+    for (let l = 0; l < this.layers.length; l++) {
+      const out = this.outs[l]!;
+      this.layers[l]!.forward(input, out, m);
+      input = out;
+    }
+    return input;
+  }
+
+  /** Where the output head writes ∂L/∂(raw outputs) before `backward`. */
+  get outputGrad(): Float64Array {
+    return this.deltas[this.deltas.length - 1]!;
+  }
+
+  /** Back-propagates `outputGrad` for the m rows of the last `forward(X, m)`, ADDING into `grads`. */
+  backward(X: Float64Array, m: number): void {
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const input = l === 0 ? X : this.outs[l - 1]!;
+      const dX = l === 0 ? null : this.deltas[l - 1]!;
+      this.layers[l]!.backward(input, this.outs[l]!, this.deltas[l]!, dX, m);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import type { EpochMetrics } from '../../src/types.js';
+import type { OptimizerState } from './optimizers.js';
+
+export type { EpochMetrics };
+export type Task = 'classification' | 'regression';
+export type LossName = 'cross_entropy' | 'mse';
+export type HiddenActivation = 'relu' | 'tanh' | 'sigmoid';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Input: the training spec (the API's snake_case body; the job service's resolved hyperparameters fit as they are)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `linear` and `logistic` have no hidden layer; the task, not the architecture, picks the output (see OutputKind). */
+export type ArchitectureSpec =
+  | { type: 'linear' }
+  | { type: 'logistic' }
+  | { type: 'mlp'; hidden_layers?: number[]; activation?: HiddenActivation };
+
+export type OptimizerSpec =
+  | { type: 'gd'; learning_rate?: number }
+  | { type: 'sgd'; learning_rate?: number; momentum?: number; nesterov?: boolean }
+  | { type: 'adam'; learning_rate?: number; beta1?: number; beta2?: number; epsilon?: number; weight_decay?: number };
+
+export interface TrainingSpec {
+  task: Task;
+  /** Feature names in input order; default f0, f1, … (only used to label the export). */
+  features?: string[];
+  target?: string;
+  architecture: ArchitectureSpec;
+  optimizer: OptimizerSpec;
+  /** Default: cross_entropy for classification, mse for regression. */
+  loss?: LossName;
+  epochs: number;
+  /** Default 32; ignored by `gd` (full batch). */
+  batch_size?: number;
+  /** Default 0.2; ignored when data.validation is given. Stratified for classification. */
+  validation_split?: number;
+  early_stopping?: { patience: number; min_delta?: number } | null;
+  /** Default 0. */
+  seed?: number;
+}
+
+/** The spec with every default filled in. */
+export interface ResolvedSpec {
+  task: Task;
+  features: string[];
+  target: string;
+  architecture: { type: 'linear' | 'logistic' | 'mlp'; hidden_layers: number[]; activation: HiddenActivation };
+  optimizer:
+    | { type: 'gd'; learning_rate: number }
+    | { type: 'sgd'; learning_rate: number; momentum: number; nesterov: boolean }
+    | { type: 'adam'; learning_rate: number; beta1: number; beta2: number; epsilon: number; weight_decay: number };
+  loss: LossName;
+  epochs: number;
+  /** Rows per optimizer step as asked (default 32); `gd` steps on every training row whatever this says. */
+  batch_size: number;
+  validation_split: number;
+  early_stopping: { patience: number; min_delta: number } | null;
+  seed: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Input: the data, column by column
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One numeric feature column; NaN (or any non-finite value) is a missing cell. */
+export type FeatureColumn = ArrayLike<number>;
+/** Target column: numbers (NaN missing), or for classification class labels (strings or numbers; null/'' missing). */
+export type TargetColumn = ArrayLike<number> | ReadonlyArray<string | number | null | undefined>;
+
+export interface DataSplit {
+  /** One column per feature, in spec.features order, all the same length. */
+  features: readonly FeatureColumn[];
+  target: TargetColumn;
+}
+
+export interface TrainingData extends DataSplit {
+  /** A separate validation set; when given, validation_split is not used. */
+  validation?: DataSplit | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running: hooks, checkpoints, results
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface TrainHooks {
+  /**
+   * After every completed epoch. `checkpoint()` returns the trainer state at this epoch boundary (a fresh copy);
+   * call it only if you mean to keep it.
+   */
+  onEpoch?(metrics: EpochMetrics, checkpoint: () => TrainerState): void;
+  /** Human-readable notes: dropped rows, validation set size, early stopping. */
+  onMessage?(message: string): void;
+  /** Polled before every batch (and every chunk of a large batch); true stops with status 'cancelled'. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainOptions {
+  /** Continue from a checkpoint taken by `onEpoch`/`getState()` with the same spec and data. */
+  resumeFrom?: TrainerState | null;
+  /** Clock for samples_per_second and elapsed_ms (ms); default performance.now. */
+  now?: () => number;
+}
+
+/**
+ * Everything needed to continue a run exactly where it stopped: a plain object of numbers, strings and typed arrays
+ * (structured-clone and v8.serialize friendly). The data split and standardization are not stored: they are
+ * recomputed from the same data and seed, deterministically.
+ */
+export interface TrainerState {
+  version: 1;
+  /** Completed epochs. */
+  epoch: number;
+  /** Flat parameters: per layer W (inputs×outputs row-major) then b. */
+  params: Float64Array;
+  optimizer: OptimizerState;
+  /** The shuffling RNG (xoshiro128** words). */
+  rng: Uint32Array;
+  earlyStopping: EarlyStoppingState | null;
+  /** Training time already spent, so elapsed_ms keeps counting across a resume. */
+  elapsedMs: number;
+  /** What the state was made for; a resume with a different network or data is refused. */
+  fingerprint: { sizes: number[]; trainRows: number; validationRows: number; seed: number; optimizer: string };
+}
+
+export interface EarlyStoppingState {
+  best: number;
+  bestEpoch: number;
+  /** Epochs since the last improvement. */
+  wait: number;
+  stopped: boolean;
+  bestParams: Float64Array | null;
+}
+
+export type TrainStatus = 'succeeded' | 'cancelled';
+
+export interface TrainResult {
+  status: TrainStatus;
+  /** Completed epochs (including those before a resume). */
+  epochs: number;
+  stoppedEarly: boolean;
+  /** The metrics of the epochs this call ran. */
+  history: EpochMetrics[];
+  /** The trained model; null when cancelled. */
+  model: TrainedModel | null;
+}
+
+/** `probabilities`: softmax over classLabels (classification); `values`: the regression prediction. */
+export type OutputKind = 'probabilities' | 'values';
+
+/** The trained network in training precision (float64), with everything needed to predict or export it. */
+export interface TrainedModel {
+  task: Task;
+  featureNames: string[];
+  target: string;
+  /** Feature standardization from the training split: x′ = (x − mean) / std (std 0 replaced by 1). */
+  mean: Float64Array;
+  std: Float64Array;
+  /** Regression only: the network predicts (y − targetMean) / targetStd; null for classification. */
+  targetMean: number | null;
+  targetStd: number | null;
+  /** Classification only: sorted unique labels; output j is the probability of classLabels[j]. */
+  classLabels: number[] | string[] | null;
+  /** [inputs, hidden..., outputs]. */
+  sizes: number[];
+  hiddenActivation: HiddenActivation;
+  output: OutputKind;
+  params: Float64Array;
+  /** Epoch whose weights these are (the best epoch when early stopping restored weights). */
+  epoch: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output for the ONNX exporter
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ExportActivation = 'relu' | 'tanh' | 'sigmoid' | 'identity' | 'softmax';
+
+/**
+ * A plain description of the trained model, in float32, that the ONNX exporter turns into a graph:
+ *
+ *   input  "input": float32 [N, featureNames.length], columns in featureNames order (raw, unstandardized values)
+ *   x = (input − mean) / std                         (Sub, Div; std already has zeros replaced by 1)
+ *   for each layer: x = activation(x · W + b)        (Gemm with transB = 0, then Relu/Tanh/Sigmoid/Softmax(axis=1);
+ *                                                     identity = nothing)
+ *   output: float32 [N, layers[last].outputs]        probabilities (softmax over classLabels, in that order)
+ *                                                     or regression values in the target's own units
+ *
+ * The regression target's de-standardization is already folded into the last layer's W and b, so the exporter
+ * needs nothing beyond this. Weights are the float64 training weights rounded once to float32.
+ */
+export interface ExportedModel {
+  formatVersion: 1;
+  task: Task;
+  featureNames: string[];
+  target: string;
+  mean: Float32Array;
+  std: Float32Array;
+  layers: ExportedLayer[];
+  /** Classification: labels in output order (numbers when the target column was numeric); regression: null. */
+  classLabels: number[] | string[] | null;
+  output: OutputKind;
+}
+
+export interface ExportedLayer {
+  inputs: number;
+  outputs: number;
+  /** inputs × outputs, row-major: W[i * outputs + j] connects input i to output j. */
+  W: Float32Array;
+  b: Float32Array;
+  activation: ExportActivation;
+}
+
+/** predict(): one row of `columns` outputs per input row, row-major. */
+export interface Prediction {
+  rows: number;
+  columns: number;
+  /** rows × columns: probabilities (classification) or values (regression). */
+  values: Float64Array;
+  /** Classification: the most probable label per row; regression: null. */
+  labels: (number | string)[] | null;
+}
