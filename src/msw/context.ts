@@ -82,6 +82,16 @@ export class RequestContext {
     }
   }
 
+  /**
+   * The body as a server route sees it whatever its type: parsed JSON, the bytes of an octet-stream body, or the
+   * text of a CSV / JSONL body.
+   */
+  async routeBody(): Promise<unknown> {
+    if (this.body !== NOT_JSON) return this.body;
+    const bytes = await this.bytes();
+    return this.mediaType() === 'application/octet-stream' ? bytes : new TextDecoder().decode(bytes);
+  }
+
   /** `Idempotency-Key`, validated like the server (1–255 printable ASCII characters). */
   idempotencyKey(): string | undefined {
     const key = this.header('idempotency-key');

@@ -5,7 +5,7 @@ import type { RouteDef } from '../router.js';
 import type { RepositoryActionResponse } from '../types.js';
 
 function objectBody(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return {};
+  if (body === undefined || body === null || body instanceof Uint8Array) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('invalid_input', 'body: expected a JSON object (or no body)');
   }
@@ -17,8 +17,8 @@ export const repositoryRoutes: RouteDef[] = [
     operationId: 'repositoryIndex',
     method: 'POST',
     path: '/v2/repository/index',
-    handle: (ctx) => {
-      const ready = objectBody(ctx.body).ready;
+    handle: async (ctx) => {
+      const ready = objectBody(await ctx.routeBody()).ready;
       if (ready !== undefined && typeof ready !== 'boolean') {
         throw badRequest('invalid_input', `ready: expected a boolean, got ${JSON.stringify(ready)}`);
       }
@@ -29,9 +29,9 @@ export const repositoryRoutes: RouteDef[] = [
     operationId: 'repositoryModelLoad',
     method: 'POST',
     path: '/v2/repository/models/:model/load',
-    handle: (ctx) => {
+    handle: async (ctx) => {
       const name = modelParam(ctx);
-      objectBody(ctx.body);
+      objectBody(await ctx.routeBody());
       const body: RepositoryActionResponse = { name, loaded_versions: ctx.state.models.load(name) };
       return json(body);
     },
@@ -40,9 +40,9 @@ export const repositoryRoutes: RouteDef[] = [
     operationId: 'repositoryModelUnload',
     method: 'POST',
     path: '/v2/repository/models/:model/unload',
-    handle: (ctx) => {
+    handle: async (ctx) => {
       const name = modelParam(ctx);
-      objectBody(ctx.body);
+      objectBody(await ctx.routeBody());
       ctx.state.models.unload(name);
       const body: RepositoryActionResponse = { name, loaded_versions: [] };
       return json(body);
