@@ -56,10 +56,8 @@ describe('exportOnnx', () => {
 
     const proto = parseModel(onnx);
     expect(proto.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 13]]);
-    expect(proto.graph!.input[0]!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))).toEqual([
-      'N',
-      4,
-    ]);
+    const dims = proto.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? [];
+    expect(dims.map((d) => d.dimParam || Number(d.dimValue ?? 0))).toEqual(['N', 4]);
     expect(modelMetadata(proto)).toEqual({
       task: 'classification',
       target: 'species',
