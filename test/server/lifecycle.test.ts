@@ -24,7 +24,7 @@ describe('over real sockets', () => {
     expect(echoed.headers.get('x-request-id')).toBe('abc-123');
     const made = await fetch(`${server.baseUrl}/v2/models/missing`);
     const id = made.headers.get('x-request-id');
-    expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+    expect(id).toMatch(/^req_[0-9a-f]{12}[0-9a-z]{6,}$/);
     expect((await made.json()).request_id).toBe(id);
   });
 
