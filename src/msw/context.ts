@@ -78,6 +78,7 @@ export class RequestContext {
     try {
       this.body = parseJson(text);
     } catch (error) {
+      if (error instanceof MockError) throw error;
       throw badRequest('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
     }
   }

@@ -10,8 +10,10 @@
  * ```
  */
 import type { HttpHandler } from 'msw';
+import { ProtocolError } from '../protocol/errors.js';
 import { parseJsonLossless } from '../protocol/json-text.js';
 import type { ResolvedOptions } from './context.js';
+import { MockError } from './errors.js';
 import { datasetsRoutes } from './handlers/datasets.js';
 import { inferenceRoutes } from './handlers/inference.js';
 import { modelsRoutes } from './handlers/models.js';
@@ -88,7 +90,15 @@ export function createMaasHandlers(options: MaasHandlersOptions = {}): MaasHandl
   const handlers = buildHandlers(MOCK_ROUTES, {
     state,
     options: resolved,
-    parseJson: (text) => parseJsonLossless(text),
+    parseJson: (text) => {
+      try {
+        return parseJsonLossless(text, 'body');
+      } catch (error) {
+        // As the server's body parser: the codec's own error (`body: expected valid JSON, got: …`).
+        if (error instanceof ProtocolError) throw new MockError(400, error.code, error.message);
+        throw error;
+      }
+    },
   });
   return { handlers, state };
 }

@@ -29,6 +29,15 @@ const ELEM_TYPES: Record<number, Datatype> = {
 
 export class OnnxFormatError extends Error {}
 
+/** What ONNX Runtime says about bytes that are not a protobuf ModelProto. */
+const PROTOBUF_FAILED = 'Failed to load model because protobuf parsing failed.';
+
+class WireError extends OnnxFormatError {
+  constructor(readonly detail: string) {
+    super(PROTOBUF_FAILED);
+  }
+}
+
 interface Field {
   field: number;
   varint: number;
@@ -42,31 +51,31 @@ function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> 
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      if (pos >= end) throw new OnnxFormatError('truncated varint');
+      if (pos >= end) throw new WireError('truncated varint');
       const byte = buf[pos++] as number;
       result += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) return result;
       scale *= 128;
     }
-    throw new OnnxFormatError('varint too long');
+    throw new WireError('varint too long');
   };
   while (pos < end) {
     const tag = varint();
     const field = Math.floor(tag / 8);
     const wire = tag % 8;
-    if (field < 1) throw new OnnxFormatError(`invalid field number at byte ${pos}`);
+    if (field < 1) throw new WireError(`invalid field number at byte ${pos}`);
     if (wire === 0) {
       yield { field, varint: varint(), start: pos, end: pos };
     } else if (wire === 1 || wire === 5) {
       pos += wire === 1 ? 8 : 4;
-      if (pos > end) throw new OnnxFormatError('truncated fixed-width field');
+      if (pos > end) throw new WireError('truncated fixed-width field');
     } else if (wire === 2) {
       const length = varint();
-      if (pos + length > end) throw new OnnxFormatError(`field ${field} runs past the end of its message`);
+      if (pos + length > end) throw new WireError(`field ${field} runs past the end of its message`);
       yield { field, varint: 0, start: pos, end: pos + length };
       pos += length;
     } else {
-      throw new OnnxFormatError(`unsupported wire type ${wire}`);
+      throw new WireError(`unsupported wire type ${wire}`);
     }
   }
 }
