@@ -143,7 +143,7 @@ describe('errors, as the server gives them', () => {
       { body: '{"inputs": [', headers: { 'content-type': 'application/json' } },
       400,
       'invalid_json',
-      /^Request body is not valid JSON: /,
+      /^body: expected valid JSON, got: /,
     );
     await expectError(
       'POST',
