@@ -8,7 +8,8 @@ import type { DataSplit, EpochMetrics, TrainerState, TrainingSpec } from '../tra
 import type { DataFile, Hyperparameters, JobError } from './types.js';
 
 export interface TrainJobInput {
-  jobId: string;
+  /** Recorded in the model's metadata (training_job); null for a model trained outside a job. */
+  jobId: string | null;
   hyperparameters: Hyperparameters;
   data: { train: DataFile; validation: DataFile | null };
   /** v8-serialized TrainerState of the last completed epoch, when resuming. */
@@ -57,7 +58,7 @@ export function trainJob(input: TrainJobInput, hooks: TrainJobHooks): TrainJobOu
     );
     if (result.status === 'cancelled' || !result.model) return { type: 'cancelled' };
     const exported = exportSpec(result.model);
-    const onnx = exportOnnx(exported, { metadata: { training_job: input.jobId } });
+    const onnx = exportOnnx(exported, input.jobId ? { metadata: { training_job: input.jobId } } : {});
     return { type: 'done', onnx, description: describeModel(exported) };
   } catch (err) {
     if (err instanceof TrainingError) {
