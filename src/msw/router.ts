@@ -75,8 +75,12 @@ async function answer(
     await ctx.prepare(runtime.parseJson);
     response = await handle(ctx);
   } catch (error) {
-    if (!(error instanceof MockError)) throw error;
-    response = errorResponse(error, requestId);
+    if (error instanceof MockError) response = errorResponse(error, requestId);
+    else {
+      // As the server: a bug is a 500 `internal` that says nothing of the internals; the details go to the log.
+      console.error(`maas/msw: ${request.method} ${request.url} failed`, error);
+      response = errorResponse(new MockError(500, 'internal', 'Internal server error'), requestId);
+    }
   }
   response.headers.set('x-request-id', requestId);
   return response;

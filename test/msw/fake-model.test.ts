@@ -156,3 +156,36 @@ describe('the deterministic fake model', () => {
     expect(probabilities.data).toEqual([0, 1.5, 4].flatMap((sum) => softmaxOfSin(sum, 3).map(Math.fround)));
   });
 });
+
+describe('a seed with its own infer function', () => {
+  const { call, state } = useMock({ clock: false });
+
+  it('answers with what the function returns, and a throw is a run failure (400 invalid_input)', async () => {
+    state.addModel({
+      name: 'doubler',
+      versions: [
+        {
+          inputs: [{ name: 'x', datatype: 'FP64', shape: [-1] }],
+          outputs: [{ name: 'y', datatype: 'FP64', shape: [-1] }],
+          infer: ([x]) => {
+            const data = x!.data as Float64Array;
+            if (data.some((v) => v < 0)) throw new Error('negative input');
+            return [{ name: 'y', datatype: 'FP64', shape: [...x!.shape], data: data.map((v) => v * 2) }];
+          },
+        },
+      ],
+    });
+    const ok = await call('POST', '/v2/models/doubler/infer', {
+      json: { inputs: [{ name: 'x', datatype: 'FP64', shape: [2], data: [1.5, 4] }] },
+    });
+    expect(ok.body.outputs).toEqual([{ name: 'y', datatype: 'FP64', shape: [2], data: [3, 8] }]);
+    const bad = await call('POST', '/v2/models/doubler/infer', {
+      json: { inputs: [{ name: 'x', datatype: 'FP64', shape: [1], data: [-1] }] },
+    });
+    expect(bad.body).toMatchObject({
+      status: 400,
+      code: 'invalid_input',
+      error: "Model 'doubler' version 1 could not run on these inputs: negative input",
+    });
+  });
+});

@@ -28,8 +28,23 @@ function run(ctx: RequestContext, name: string, version: string | undefined, inp
   const serving: VersionRecord = ctx.state.models.serving(name, version);
   const ordered = checkInputs(name, serving.inputs, inputs);
   const names = outputNames === undefined ? undefined : checkOutputNames(name, serving.outputs, outputNames);
-  const outputs = serving.infer ? pick(serving.infer(ordered), names) : runFakeModel(serving, ordered, names);
+  const outputs = serving.infer ? runCustom(name, serving, ordered, names) : runFakeModel(serving, ordered, names);
   return { modelName: name, modelVersion: serving.version, outputs };
+}
+
+/** A seed's own infer function; what it throws is a run failure, which the server reports as a 400. */
+function runCustom(name: string, serving: VersionRecord, inputs: Tensor[], names: string[] | undefined): Tensor[] {
+  let outputs: Tensor[];
+  try {
+    outputs = (serving.infer as NonNullable<VersionRecord['infer']>)(inputs);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw badRequest(
+      'invalid_input',
+      `Model '${name}' version ${serving.version} could not run on these inputs: ${message}`,
+    );
+  }
+  return pick(outputs, names);
 }
 
 function pick(outputs: Tensor[], names: string[] | undefined): Tensor[] {
