@@ -1,13 +1,13 @@
 import { type ParseResult, parseDataset } from './datasets/parse.js';
-import { type ColumnStats, describeColumns, type Table, type TableColumn } from './datasets/table.js';
+import { type ColumnStats, describeColumns, type Table } from './datasets/table.js';
 import { datasetNotFound } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { isoTime, makeId } from './ids.js';
 import { type Deployment, JobEngine, type JobRecord } from './job-engine.js';
-import { ModelStore, type VersionRecord } from './model-store.js';
+import { ModelStore } from './model-store.js';
 import { DEFAULT_MODELS, type MockModelSeed } from './seed-models.js';
-import { resolveHyperparameters } from './training-spec.js';
-import type { Dataset, TensorMetadata, TrainingJob, TrainingJobCreateRequest } from './types.js';
+import { newJobRecord, trainedVersion } from './training.js';
+import type { Dataset, TrainingJob, TrainingJobCreateRequest } from './types.js';
 
 export interface MockDatasetSeed {
   format: 'csv' | 'jsonl';
@@ -184,96 +184,16 @@ export class MaasMockState {
     const data = this.requireDataset(body.dataset);
     const validation = body.validation_dataset ? this.requireDataset(body.validation_dataset) : null;
     const now = Date.now();
-    const seq = this.nextSeq();
-    // Stands in for the server's random default seed: deterministic per job.
-    const defaultSeed = Math.imul(seq, 2654435761) >>> 0;
-    const hyperparameters = resolveHyperparameters(body, data, validation, () => defaultSeed);
-    const target = data.table.columns.find((c) => c.name === hyperparameters.target);
-    const classes = hyperparameters.task === 'classification' && target ? classLabels(target) : null;
-    const rows = data.table.rows;
-    const trainRows = rows - Math.floor(rows * hyperparameters.validation_split);
-    const job: TrainingJob = {
-      id: makeId('job', now, seq),
-      object: 'training_job',
-      status: 'queued',
-      model: body.model,
-      dataset: body.dataset,
-      validation_dataset: body.validation_dataset ?? null,
-      queue_position: 0,
-      created_at: isoTime(now),
-      started_at: null,
-      finished_at: null,
-      hyperparameters,
-      metrics: null,
-      error: null,
-      result: null,
-    };
-    const record: JobRecord = {
-      seq,
-      job,
-      events: [],
-      cancelRequested: false,
-      epochsDone: 0,
-      classes,
-      metricsInput: {
-        hyperparameters,
-        classCount: classes?.length ?? 0,
-        trainRows,
-        validates: validation !== null || hyperparameters.validation_split > 0,
-      },
-    };
+    const record = newJobRecord(body, data, validation, this.nextSeq(), now);
     this.jobs.add(record, now);
     return record;
   }
 
   private deploy(record: JobRecord, atMs: number): Deployment {
-    const { job, classes } = record;
-    const hp = job.hyperparameters;
-    const version = this.models.nextVersion(job.model);
-    // As server/training/export-onnx.ts lays the exported graph out.
-    const outputs: TensorMetadata[] = classes
-      ? [
-          { name: 'probabilities', datatype: 'FP32', shape: [-1, classes.length] },
-          { name: 'label', datatype: classes.some((c) => typeof c === 'string') ? 'BYTES' : 'INT64', shape: [-1] },
-        ]
-      : [{ name: 'value', datatype: 'FP32', shape: [-1, 1] }];
-    const layers = [
-      hp.features.length,
-      ...(hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : []),
-    ];
-    layers.push(classes ? classes.length : 1);
-    let parameters = 0;
-    for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1] ?? 0) * (layers[i] ?? 0) + (layers[i] ?? 0);
-    const versionRecord: VersionRecord = {
-      version,
-      state: 'READY',
-      reason: '',
-      size_bytes: 512 + 4 * parameters,
-      created_at: isoTime(atMs),
-      inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, hp.features.length] }],
-      outputs,
-      source: 'training',
-      training_job: job.id,
-    };
-    if (classes) versionRecord.labels = [...classes];
-    const input = `Input 'input': FP32 [N, ${hp.features.length}], raw (unstandardized) columns in this order: ${hp.features.join(', ')}.`;
-    const output = classes
-      ? `Outputs 'probabilities' [N, ${classes.length}] over the labels ${classes.join(', ')} (in that order) and 'label' [N].`
-      : `Output 'value' [N, 1].`;
-    const description = `Predicts '${hp.target}' (${hp.task}) with a ${layers.join(' → ')} network. ${input} ${output}`;
-    this.models.addVersion(job.model, versionRecord, description);
-    return { model: job.model, version };
+    const { model } = record.job;
+    const version = this.models.nextVersion(model);
+    const trained = trainedVersion(record, version, atMs);
+    this.models.addVersion(model, trained.version, trained.description);
+    return { model, version };
   }
-}
-
-/** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */
-function classLabels(column: TableColumn): Array<string | number> {
-  if (column.type === 'number') {
-    const set = new Set<number>();
-    for (const v of column.values) if (!Number.isNaN(v)) set.add(v);
-    return [...set].sort((a, b) => a - b);
-  }
-  const set = new Set<string>();
-  for (const v of column.values) if (v !== null) set.add(v);
-  return [...set].sort();
 }

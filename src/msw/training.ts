@@ -1,0 +1,104 @@
+import type { TableColumn } from './datasets/table.js';
+import { isoTime, makeId } from './ids.js';
+import type { JobRecord } from './job-engine.js';
+import type { VersionRecord } from './model-store.js';
+import type { DatasetRecord } from './state.js';
+import { resolveHyperparameters } from './training-spec.js';
+import type { TensorMetadata, TrainingJob, TrainingJobCreateRequest } from './types.js';
+
+/** A queued job for a checked body: the server's spec resolution, with a deterministic default seed. */
+export function newJobRecord(
+  body: TrainingJobCreateRequest,
+  data: DatasetRecord,
+  validation: DatasetRecord | null,
+  seq: number,
+  now: number,
+): JobRecord {
+  // Stands in for the server's random default seed: deterministic per job.
+  const defaultSeed = Math.imul(seq, 2654435761) >>> 0;
+  const hyperparameters = resolveHyperparameters(body, data, validation, () => defaultSeed);
+  const target = data.table.columns.find((c) => c.name === hyperparameters.target);
+  const classes = hyperparameters.task === 'classification' && target ? classLabels(target) : null;
+  const rows = data.table.rows;
+  const job: TrainingJob = {
+    id: makeId('job', now, seq),
+    object: 'training_job',
+    status: 'queued',
+    model: body.model,
+    dataset: body.dataset,
+    validation_dataset: body.validation_dataset ?? null,
+    queue_position: 0,
+    created_at: isoTime(now),
+    started_at: null,
+    finished_at: null,
+    hyperparameters,
+    metrics: null,
+    error: null,
+    result: null,
+  };
+  return {
+    seq,
+    job,
+    events: [],
+    cancelRequested: false,
+    epochsDone: 0,
+    classes,
+    metricsInput: {
+      hyperparameters,
+      classCount: classes?.length ?? 0,
+      trainRows: rows - Math.floor(rows * hyperparameters.validation_split),
+      validates: validation !== null || hyperparameters.validation_split > 0,
+    },
+  };
+}
+
+/** The version a succeeded job deploys, laid out as server/training/export-onnx.ts exports it, and its description. */
+export function trainedVersion(
+  record: JobRecord,
+  version: string,
+  atMs: number,
+): { version: VersionRecord; description: string } {
+  const { job, classes } = record;
+  const hp = job.hyperparameters;
+  const outputs: TensorMetadata[] = classes
+    ? [
+        { name: 'probabilities', datatype: 'FP32', shape: [-1, classes.length] },
+        { name: 'label', datatype: classes.some((c) => typeof c === 'string') ? 'BYTES' : 'INT64', shape: [-1] },
+      ]
+    : [{ name: 'value', datatype: 'FP32', shape: [-1, 1] }];
+  const hidden = hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : [];
+  const layers = [hp.features.length, ...hidden, classes ? classes.length : 1];
+  let parameters = 0;
+  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1] ?? 0) * (layers[i] ?? 0) + (layers[i] ?? 0);
+  const versionRecord: VersionRecord = {
+    version,
+    state: 'READY',
+    reason: '',
+    // float32 weights plus a little graph overhead: the right order of magnitude, not the real file size.
+    size_bytes: 512 + 4 * parameters,
+    created_at: isoTime(atMs),
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, hp.features.length] }],
+    outputs,
+    source: 'training',
+    training_job: job.id,
+  };
+  if (classes) versionRecord.labels = [...classes];
+  const input = `Input 'input': FP32 [N, ${hp.features.length}], raw (unstandardized) columns in this order: ${hp.features.join(', ')}.`;
+  const output = classes
+    ? `Outputs 'probabilities' [N, ${classes.length}] over the labels ${classes.join(', ')} (in that order) and 'label' [N].`
+    : `Output 'value' [N, 1].`;
+  const description = `Predicts '${hp.target}' (${hp.task}) with a ${layers.join(' → ')} network. ${input} ${output}`;
+  return { version: versionRecord, description };
+}
+
+/** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */
+function classLabels(column: TableColumn): Array<string | number> {
+  if (column.type === 'number') {
+    const set = new Set<number>();
+    for (const v of column.values) if (!Number.isNaN(v)) set.add(v);
+    return [...set].sort((a, b) => a - b);
+  }
+  const set = new Set<string>();
+  for (const v of column.values) if (v !== null) set.add(v);
+  return [...set].sort();
+}
