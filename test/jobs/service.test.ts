@@ -30,6 +30,8 @@ describe('JobService (fake runner)', () => {
   let service: JobService;
   let deployed: Array<{ model: string; jobId: string; bytes: number }>;
 
+  let findDeployed: ((model: string, jobId: string) => string | undefined) | undefined;
+
   async function build(maxConcurrentJobs = 1) {
     store = await openSqliteStore(join(dir, 'maas.db'));
     datasets = new DatasetService(store, join(dir, 'datasets'));
@@ -40,6 +42,7 @@ describe('JobService (fake runner)', () => {
         deployed.push({ model, jobId, bytes: onnx.length });
         return { version: String(deployed.length) };
       },
+      findDeployed: (model, jobId) => findDeployed?.(model, jobId),
     };
     service = new JobService({
       store,
@@ -57,6 +60,7 @@ describe('JobService (fake runner)', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'maas-jobs-'));
     deployed = [];
+    findDeployed = undefined;
     await build();
   });
   afterEach(async () => {
@@ -273,5 +277,31 @@ describe('JobService (fake runner)', () => {
     expect(existsSync(runs[0]!.request.data.train.path)).toBe(true);
     expect(service.retrieve(a.id).status).toBe('running');
     expect(errorOf(() => service.create(body(ds.id)))).toMatchObject({ status: 404, code: 'dataset_not_found' });
+  });
+
+  it('runs up to maxConcurrentJobs at once', async () => {
+    await service.close();
+    store.close();
+    await build(2);
+    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ids = [0, 1, 2].map(() => service.create(body(ds.id)).id);
+    await tick();
+    expect(runs.map((r) => r.request.jobId)).toEqual([ids[0], ids[1]]);
+    expect(service.retrieve(ids[2]!)).toMatchObject({ status: 'queued', queue_position: 0 });
+    runs[1]!.callbacks.failed({ code: 'training_failed', message: 'x' });
+    await tick();
+    expect(runs.map((r) => r.request.jobId)).toEqual([ids[0], ids[1], ids[2]]);
+  });
+
+  it('does not deploy twice when a restart finds the version an earlier run already deployed', async () => {
+    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const a = service.create(body(ds.id));
+    await tick();
+    findDeployed = (model, jobId) => (model === 'm' && jobId === a.id ? '4' : undefined);
+    runs[0]!.callbacks.finished({ onnx: new Uint8Array(3), description: 'd' });
+    await tick();
+    await tick();
+    expect(deployed).toEqual([]);
+    expect(service.retrieve(a.id)).toMatchObject({ status: 'succeeded', result: { model: 'm', version: '4' } });
   });
 });
