@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates src/generated/openapi.ts from openapi.yaml with openapi-typescript.
 // `--check` exits 1 when the committed file differs from a fresh generation (run by `npm test`).
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -17,7 +17,11 @@ const header = `/**
 /* eslint-disable */
 `;
 
-const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false, exportType: false, defaultNonNullable: false });
+const ast = await openapiTS(pathToFileURL(specPath), {
+  alphabetize: false,
+  exportType: false,
+  defaultNonNullable: false,
+});
 const fresh = header + astToString(ast);
 
 if (process.argv.includes('--check')) {

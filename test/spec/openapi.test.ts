@@ -56,7 +56,7 @@ const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 
 function resolve<T>(node: T & { $ref?: string }): T {
   if (!node.$ref) return node;
   const path = node.$ref.replace(/^#\//, '').split('/');
-  return path.reduce((acc: any, key) => acc[key], spec) as T;
+  return path.reduce((acc: Record<string, unknown>, key) => acc[key] as Record<string, unknown>, spec) as T;
 }
 
 function operations(): Array<{ method: string; path: string; op: Operation }> {
@@ -145,7 +145,10 @@ describe('openapi.yaml', () => {
   it('documents the binary tensor extension on infer requests and responses', () => {
     for (const id of ['modelInfer', 'modelVersionInfer']) {
       const { op } = operations().find((o) => o.op.operationId === id)!;
-      expect(Object.keys(resolve(op.requestBody!).content ?? {})).toEqual(['application/json', 'application/octet-stream']);
+      expect(Object.keys(resolve(op.requestBody!).content ?? {})).toEqual([
+        'application/json',
+        'application/octet-stream',
+      ]);
       expect(Object.keys(resolve(op.responses['200']!).content ?? {})).toContain('application/octet-stream');
       expect((op.parameters ?? []).map((p) => resolve(p).name)).toContain('Inference-Header-Content-Length');
     }
