@@ -1,5 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { InjectOptions } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertValidResponse, validateJobEventStream } from '../support/openapi-validator.js';
 import { fakeRunner } from './fake-runner.js';
 import { nextTurn, startTrainingServer, type TrainingTestServer } from './support.js';
 
@@ -218,5 +220,57 @@ describe('training jobs over HTTP (fake runner)', () => {
       await new Promise((r) => setTimeout(r, 10));
     expect(server.events.subscriberCount(job.id)).toBe(0);
     fake.runs.at(-1)!.callbacks.cancelled();
+  });
+
+  it('answers every operation as openapi.yaml declares it', async () => {
+    const check = async (operation: string, options: InjectOptions) => {
+      const res = await server.app.inject(options);
+      assertValidResponse(operation, res.statusCode, res.headers['content-type'] as string, res.body);
+      return res;
+    };
+    const csv = { 'content-type': 'text/csv' };
+    const ds = (
+      await check('createDataset', {
+        method: 'POST',
+        url: '/v1/datasets?name=x.csv',
+        headers: csv,
+        payload: 'a,b\n1,x\n2,y\n',
+      })
+    ).json();
+    await check('createDataset', { method: 'POST', url: '/v1/datasets', headers: csv, payload: 'a,b\n1\n' });
+    await check('createDataset', {
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'a',
+    });
+    await check('listDatasets', { method: 'GET', url: '/v1/datasets?limit=1' });
+    await check('retrieveDataset', { method: 'GET', url: `/v1/datasets/${ds.id}` });
+    await check('retrieveDataset', { method: 'GET', url: '/v1/datasets/ds_nope' });
+
+    const job = (
+      await check('createTrainingJob', { method: 'POST', url: '/v1/training-jobs', payload: body() })
+    ).json();
+    await check('createTrainingJob', { method: 'POST', url: '/v1/training-jobs', payload: { ...body(), epochs: -1 } });
+    await check('createTrainingJob', { method: 'POST', url: '/v1/training-jobs', payload: body({ target: 'nope' }) });
+    await check('listTrainingJobs', { method: 'GET', url: '/v1/training-jobs?status=queued&limit=5' });
+    await check('listTrainingJobs', { method: 'GET', url: '/v1/training-jobs?status=nope' });
+    await check('retrieveTrainingJob', { method: 'GET', url: `/v1/training-jobs/${job.id}` });
+    await check('retrieveTrainingJob', { method: 'GET', url: '/v1/training-jobs/job_nope' });
+    await nextTurn();
+    fake.runs.at(-1)!.epoch(1);
+    await check('listTrainingJobEvents', { method: 'GET', url: `/v1/training-jobs/${job.id}/events` });
+    await check('cancelTrainingJob', { method: 'POST', url: `/v1/training-jobs/${job.id}/cancel` });
+    fake.runs.at(-1)!.callbacks.cancelled();
+    await check('cancelTrainingJob', { method: 'POST', url: `/v1/training-jobs/${job.id}/cancel` });
+    const sse = await check('listTrainingJobEvents', {
+      method: 'GET',
+      url: `/v1/training-jobs/${job.id}/events`,
+      headers: { accept: 'text/event-stream' },
+    });
+    expect(validateJobEventStream(sse.body)).toEqual([]);
+    expect(sse.body.split('\n\n').filter(Boolean)).toHaveLength(4);
+    await check('deleteDataset', { method: 'DELETE', url: `/v1/datasets/${ds.id}` });
+    await check('deleteDataset', { method: 'DELETE', url: `/v1/datasets/${ds.id}` });
   });
 });
