@@ -1,0 +1,140 @@
+// bench/server: `maas serve` (the built CLI) against a bare node:http + onnxruntime-node server on the demo
+// Keras MLP (100 → 64 → 64 → 10), same bodies, same concurrency, one server under load at a time.
+// Env: BENCH_DURATION (s per run, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 1,8,32),
+// BENCH_CPU_PROF=1 (write a .cpuprofile of the maas server to .tmp/bench/profiles).
+import { join } from 'node:path';
+import { maxAbsDiff, oipJsonBody, seededFloats } from './support/data.js';
+import { envIntegers, envNumber } from './support/env.js';
+import { type LoadResult, load } from './support/load.js';
+import { benchDir, copyDemoModels, repoRoot, tempDir } from './support/paths.js';
+import { note, ratio, saveResults, table, title } from './support/report.js';
+import { type ServerProcess, startMaas, startServerProcess } from './support/server-process.js';
+
+const MODEL = 'keras_mlp';
+const duration = envNumber('BENCH_DURATION', 10);
+const warmup = envNumber('BENCH_WARMUP', 2);
+const concurrencies = envIntegers('BENCH_CONNECTIONS', [1, 8, 32]);
+const profileDir = process.env.BENCH_CPU_PROF === '1' ? join(repoRoot, '.tmp/bench/profiles') : undefined;
+
+interface Route {
+  name: string;
+  path: string;
+  body: string;
+  /** The model's probabilities from a parsed response. */
+  probabilities(response: unknown): number[];
+}
+
+const input = seededFloats(100);
+const routes: Route[] = [
+  {
+    name: 'OIP infer',
+    path: `/v2/models/${MODEL}/infer`,
+    body: oipJsonBody('input', input, [1, 100]),
+    probabilities: (r) => (r as { outputs: Array<{ data: number[] }> }).outputs[0]!.data,
+  },
+  {
+    name: 'TF-Serving predict',
+    path: `/v1/models/${MODEL}:predict`,
+    body: JSON.stringify({ instances: [Array.from(input)] }),
+    probabilities: (r) => (r as { predictions: number[][] }).predictions[0]!,
+  },
+];
+const headers = { 'content-type': 'application/json' };
+
+async function post(server: ServerProcess, route: Route): Promise<number[]> {
+  const response = await fetch(server.url + route.path, { method: 'POST', headers, body: route.body });
+  if (!response.ok) throw new Error(`${server.url}${route.path}: ${response.status} ${await response.text()}`);
+  return route.probabilities(await response.json());
+}
+
+function run(server: ServerProcess, route: Route, connections: number, seconds: number): Promise<LoadResult> {
+  return load({ url: server.url + route.path, body: route.body, headers, connections, duration: seconds });
+}
+
+async function main(): Promise<void> {
+  title(`server: maas serve vs bare node:http + onnxruntime-node (${MODEL}, ${duration} s per run)`);
+  const tmp = await tempDir('server');
+  const servers: ServerProcess[] = [];
+  try {
+    const repo = await copyDemoModels(tmp.dir);
+    const bare = await startServerProcess(join(benchDir, 'bare-server.mjs'), [
+      '--model',
+      join(repo, MODEL, '1/model.onnx'),
+      '--name',
+      MODEL,
+    ]);
+    servers.push(bare);
+    const maas = await startMaas(['--model-repository', repo, '--data-dir', join(tmp.dir, 'data')], {
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    servers.push(maas);
+    note(`bare: ${bare.url} (pid ${bare.pid})  maas: ${maas.url} (pid ${maas.pid})`);
+
+    // Same model, same answer: otherwise the comparison means nothing.
+    for (const route of routes) {
+      const diff = maxAbsDiff(await post(bare, route), await post(maas, route));
+      if (!(diff <= 1e-6)) throw new Error(`${route.name}: maas and bare answers differ by ${diff}`);
+    }
+
+    const rows: (string | number)[][] = [];
+    const results: Record<string, unknown>[] = [];
+    for (const route of routes) {
+      // JIT warm-up of both processes (and of autocannon) before anything is measured.
+      await run(bare, route, 8, warmup);
+      await run(maas, route, 8, warmup);
+      for (const c of concurrencies) {
+        const b = await run(bare, route, c, duration);
+        const m = await run(maas, route, c, duration);
+        if (b.failures || m.failures)
+          throw new Error(`${route.name} c=${c}: failures bare ${b.failures}, maas ${m.failures}`);
+        rows.push([
+          route.name,
+          c,
+          b.rps,
+          m.rps,
+          (m.rps / b.rps).toFixed(3),
+          b.p50,
+          m.p50,
+          b.p99,
+          m.p99,
+          (m.p99 / b.p99).toFixed(2),
+        ]);
+        results.push({ route: route.name, connections: c, bare: b, maas: m });
+      }
+    }
+    table(
+      [
+        'path',
+        'c',
+        'bare req/s',
+        'maas req/s',
+        'maas÷bare',
+        'bare p50 ms',
+        'maas p50 ms',
+        'bare p99 ms',
+        'maas p99 ms',
+        'p99 maas÷bare',
+      ],
+      rows,
+    );
+    note('');
+    for (const r of results) {
+      const {
+        route,
+        connections: c,
+        bare: b,
+        maas: m,
+      } = r as { route: string; connections: number; bare: LoadResult; maas: LoadResult };
+      const target = c === 32;
+      ratio(`server÷bare req/s ${route} c=${c}`, m.rps / b.rps, target ? { op: '>=', value: 0.9 } : undefined);
+      ratio(`server÷bare p99 ${route} c=${c}`, m.p99 / b.p99, target ? { op: '<=', value: 1.2 } : undefined);
+    }
+    await saveResults('server', { duration, results });
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await tmp.cleanup();
+  }
+  if (profileDir) note(`\nCPU profile of the maas server written to ${profileDir}`);
+}
+
+await main();
