@@ -6,31 +6,45 @@ import { InvalidParameterError, NotFoundError, UnprocessableError } from '../err
 import { newId } from '../jobs/ids.js';
 import type { JobStore } from '../jobs/store.js';
 import type { Dataset, DatasetRecord, PageQuery } from '../jobs/types.js';
-import { parseDataset } from './parse.js';
-import { type DatasetFormat, describeColumns } from './table.js';
+import { summarizeDataset, type UploadSummary } from './parse.js';
+import type { DatasetFormat } from './table.js';
 
 type DatasetList = components['schemas']['DatasetList'];
 type DatasetDeleted = components['schemas']['DatasetDeleted'];
 
 export const datasetExtensions: Record<DatasetFormat, string> = { csv: 'csv', jsonl: 'jsonl' };
 
+/** Parses and validates an upload (inline, or in a worker thread for big ones). */
+export type Summarizer = (bytes: Uint8Array, format: DatasetFormat) => UploadSummary | Promise<UploadSummary>;
+
+export interface DatasetServiceOptions {
+  now?: () => Date;
+  /** Default: summarizeDataset on the calling thread. */
+  summarize?: Summarizer;
+}
+
 /**
  * Uploaded datasets: validated in full before anything is stored, then the bytes as sent go to
  * `<dir>/<id>.<csv|jsonl>` (written atomically) and the description to the store.
  */
 export class DatasetService {
+  private readonly now: () => Date;
+  private readonly summarize: Summarizer;
+
   constructor(
     private readonly store: JobStore,
     /** Where the files go (e.g. `<data-dir>/datasets`). */
     readonly dir: string,
-    private readonly now: () => Date = () => new Date(),
+    options: DatasetServiceOptions = {},
   ) {
+    this.now = options.now ?? (() => new Date());
+    this.summarize = options.summarize ?? summarizeDataset;
     mkdirSync(dir, { recursive: true });
   }
 
   /** 422 dataset_invalid (details: first 100 `{line, column, message}`) when a row is bad; nothing is stored then. */
-  create(bytes: Uint8Array, format: DatasetFormat, name: string | null): Dataset {
-    const parsed = parseDataset(bytes, format);
+  async create(bytes: Uint8Array, format: DatasetFormat, name: string | null): Promise<Dataset> {
+    const parsed = await this.summarize(bytes, format);
     if (!parsed.ok) throw new UnprocessableError('dataset_invalid', parsed.summary, parsed.issues);
     const createdAt = this.now();
     const id = newId('ds', createdAt.getTime());
@@ -39,8 +53,8 @@ export class DatasetService {
       object: 'dataset',
       name,
       format,
-      rows: parsed.table.rows,
-      columns: describeColumns(parsed.table),
+      rows: parsed.rows,
+      columns: parsed.columns,
       bytes: bytes.byteLength,
       created_at: createdAt.toISOString(),
     };

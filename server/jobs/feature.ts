@@ -9,10 +9,13 @@ import { SqliteIdempotencyStore } from './idempotency-store.js';
 import { createWorkerRunner, type Runner } from './runner.js';
 import { type Deployer, JobService } from './service.js';
 import { openSqliteStore } from './store.js';
+import { offThreadSummarizer } from './summarize.js';
 
 export interface TrainingFeatureOptions {
   /** Milliseconds between SSE heartbeats (default 15 s; tests use less). */
   heartbeatMs?: number;
+  /** Uploads of this many bytes or more are parsed in a worker thread (default 1 MiB). */
+  parseInWorkerFrom?: number;
   /** Overrides settings.maxDatasetSize. */
   maxDatasetSize?: number;
   /** How jobs run (default: one worker thread per job). */
@@ -33,7 +36,9 @@ export function trainingFeature(options: TrainingFeatureOptions = {}): ServerFea
       const dataDir = settings.dataDir;
       const store = await openSqliteStore(join(dataDir, 'maas.db'));
       services.idempotencyStore = new SqliteIdempotencyStore(store);
-      const datasets = new DatasetService(store, join(dataDir, 'datasets'));
+      const datasets = new DatasetService(store, join(dataDir, 'datasets'), {
+        summarize: offThreadSummarizer(options.parseInWorkerFrom),
+      });
       const events = new JobEvents(store);
       const jobs = new JobService({
         store,

@@ -1,7 +1,19 @@
+import type { DatasetFormat } from '../datasets/table.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 /** What the worker is started with (its workerData). Structured-cloneable. */
+export type WorkerData = WorkerInput | SummarizeInput;
+
+/** Validate and describe a big dataset upload off the main thread; the worker posts back one UploadSummary. */
+export interface SummarizeInput {
+  kind: 'summarize';
+  bytes: Uint8Array;
+  format: DatasetFormat;
+}
+
+/** Train one job. */
 export interface WorkerInput {
+  kind?: 'train';
   jobId: string;
   hyperparameters: Hyperparameters;
   data: { train: DataFile; validation: DataFile | null };

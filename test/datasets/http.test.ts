@@ -122,3 +122,29 @@ describe('datasets over HTTP', () => {
     expect(afterDeleted.data[0].id).toBe(ids[0]);
   });
 });
+
+describe('datasets parsed in a worker thread (big uploads)', () => {
+  let server: TrainingTestServer;
+  beforeAll(async () => {
+    server = await startTrainingServer({ parseInWorkerFrom: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('gives the same description and the same rejections as the inline parser', async () => {
+    const post = (payload: string) =>
+      server.app.inject({ method: 'POST', url: '/v1/datasets', headers: { 'content-type': 'text/csv' }, payload });
+    const [ok, bad] = await Promise.all([post(iris), post('a,b\n1,2\n3\n')]);
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({
+      rows: 150,
+      columns: [{ name: 'sepal_length', type: 'number', missing: 0 }, {}, {}, {}, { name: 'species', type: 'string' }],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({
+      code: 'dataset_invalid',
+      details: [{ line: 3, column: 'b', message: 'expected 2 fields, got 1' }],
+    });
+  });
+});

@@ -80,8 +80,8 @@ describe('JobService (fake runner)', () => {
     ...extra,
   });
 
-  it('resolves every default into hyperparameters and queues the job', () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', 'x.csv');
+  it('resolves every default into hyperparameters and queues the job', async () => {
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', 'x.csv');
     const job = service.create(body(ds.id));
     expect(job).toMatchObject({
       object: 'training_job',
@@ -111,8 +111,8 @@ describe('JobService (fake runner)', () => {
     });
   });
 
-  it('rejects specs that do not fit the data, naming the field', () => {
-    const ds = datasets.create(new TextEncoder().encode('a,s,y\n1,p,1.5\n2,q,2.5\n'), 'csv', null);
+  it('rejects specs that do not fit the data, naming the field', async () => {
+    const ds = await datasets.create(new TextEncoder().encode('a,s,y\n1,p,1.5\n2,q,2.5\n'), 'csv', null);
     expect(errorOf(() => service.create(body('ds_nope')))).toEqual({
       status: 404,
       code: 'dataset_not_found',
@@ -147,7 +147,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('runs queued jobs one at a time, records epochs as events, deploys and frees the slot', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     const b = service.create(body(ds.id));
     expect(service.retrieve(b.id).queue_position).toBe(1);
@@ -191,7 +191,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('cancels a queued job at once and a running one when the run reports it', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     const b = service.create(body(ds.id));
     await tick();
@@ -208,7 +208,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('records a failed run with its error', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     await tick();
     runs[0]!.callbacks.failed({ code: 'training_failed', message: 'loss became NaN' });
@@ -220,8 +220,8 @@ describe('JobService (fake runner)', () => {
     expect(last).toMatchObject({ type: 'status', status: 'failed', message: 'loss became NaN' });
   });
 
-  it('lists newest first with a status filter and cursor', () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+  it('lists newest first with a status filter and cursor', async () => {
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const ids = [0, 1, 2].map(() => service.create(body(ds.id)).id);
     service.cancel(ids[1]!);
     const page1 = service.list({ limit: 2 });
@@ -236,7 +236,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('resumes a running job from its checkpoint after a restart, and keeps the queue', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     const b = service.create(body(ds.id));
     await tick();
@@ -259,7 +259,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('fails a running job with code interrupted when its data is gone after a restart', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     await tick();
     const trainPath = runs[0]!.request.data.train.path;
@@ -270,7 +270,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('keeps a job working when its dataset is deleted after creation', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     datasets.delete(ds.id);
     await tick();
@@ -283,7 +283,7 @@ describe('JobService (fake runner)', () => {
     await service.close();
     store.close();
     await build(2);
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const ids = [0, 1, 2].map(() => service.create(body(ds.id)).id);
     await tick();
     expect(runs.map((r) => r.request.jobId)).toEqual([ids[0], ids[1]]);
@@ -294,7 +294,7 @@ describe('JobService (fake runner)', () => {
   });
 
   it('does not deploy twice when a restart finds the version an earlier run already deployed', async () => {
-    const ds = datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = service.create(body(ds.id));
     await tick();
     findDeployed = (model, jobId) => (model === 'm' && jobId === a.id ? '4' : undefined);

@@ -66,7 +66,7 @@ export async function registerDatasetRoutes(app: FastifyInstance, options: Datas
       const fingerprint = requestFingerprint(['createDataset', format, name ?? '', body]);
       const result = await idempotency.run<Dataset>('createDataset', key, fingerprint, async () => ({
         status: 201,
-        body: datasets.create(body, format, name),
+        body: await datasets.create(body, format, name),
       }));
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.status).send(result.body);
