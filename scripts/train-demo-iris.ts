@@ -2,6 +2,7 @@
 // resolution → trainJob → ONNX export), and writes it in the Triton layout:
 //   <out>/iris_classifier/1/model.onnx + <out>/iris_classifier/config.json       (default out: examples/models)
 // Run: npx tsx scripts/train-demo-iris.ts [--out DIR]. Deterministic: the same code gives the same bytes.
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,9 +35,9 @@ export interface IrisDemo {
   metrics: EpochMetrics;
 }
 
-export async function trainIrisDemo(csvPath = IRIS_CSV): Promise<IrisDemo> {
-  const { readFile } = await import('node:fs/promises');
-  const bytes = await readFile(csvPath);
+/** Synchronous, so a repository generator (scripts/make-demo-models.ts) can merge `files` into its own. */
+export function trainIrisDemo(csvPath = IRIS_CSV): IrisDemo {
+  const bytes = readFileSync(csvPath);
   const parsed = parseDataset(bytes, 'csv');
   if (!parsed.ok) throw new Error(parsed.summary);
   const record: DatasetRecord = {
@@ -76,7 +77,7 @@ export async function trainIrisDemo(csvPath = IRIS_CSV): Promise<IrisDemo> {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const out = resolve(values.out ?? join(root, 'examples/models'));
-  const { files, metrics } = await trainIrisDemo();
+  const { files, metrics } = trainIrisDemo();
   for (const [path, bytes] of files) {
     const target = join(out, path);
     await mkdir(dirname(target), { recursive: true });
