@@ -274,3 +274,41 @@ describe('training jobs over HTTP (fake runner)', () => {
     await check('deleteDataset', { method: 'DELETE', url: `/v1/datasets/${ds.id}` });
   });
 });
+
+describe('shutdown with an open event stream', () => {
+  it('ends the stream at once instead of waiting out the shutdown timeout, and leaves the job resumable', async () => {
+    const fake = fakeRunner();
+    const server = await startTrainingServer({ runner: fake.runner }, { settings: { shutdownTimeout: 60 } });
+    const ds = await server.app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,label\n1,x\n2,y\n',
+    });
+    const job = (
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/training-jobs',
+        payload: {
+          model: 'm',
+          dataset: ds.json().id,
+          task: 'classification',
+          target: 'label',
+          architecture: { type: 'logistic' },
+          optimizer: { type: 'gd' },
+          epochs: 1,
+        },
+      })
+    ).json();
+    await nextTurn();
+    const res = await fetch(`${server.baseUrl}/v1/training-jobs/${job.id}/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    const reading = readStream(res);
+    // With the stream holding the drain, close() would wait out the 60 s shutdown timeout and the test time out.
+    await server.close();
+    const { messages } = await reading;
+    expect(messages.map((m) => m.data && JSON.parse(m.data).status)).toEqual(['queued', 'running']);
+    expect(fake.runs[0]!.stopped).toBe(true);
+  });
+});
