@@ -1,5 +1,6 @@
 import { type ActivationName, activateInPlace, activationBackward } from './activations.js';
-import { accumulateBiasGrad, accumulateWeightGrad, affineForward, backpropInput } from './matrix.js';
+import { jsKernels, type Kernels } from './kernels.js';
+import { accumulateBiasGrad } from './matrix.js';
 
 /**
  * A fully connected layer y = f(x·W + b). W is inputs×outputs row-major (the layout ONNX Gemm takes with transB=0).
@@ -15,6 +16,7 @@ export class Dense {
     readonly b: Float64Array,
     readonly gradW: Float64Array,
     readonly gradB: Float64Array,
+    readonly kernels: Kernels = jsKernels,
   ) {
     const size = inputs * outputs;
     if (W.length !== size || gradW.length !== size || b.length !== outputs || gradB.length !== outputs) {
@@ -24,8 +26,9 @@ export class Dense {
 
   /** Y[m×outputs] = f(X[m×inputs]·W + b). */
   forward(X: Float64Array, Y: Float64Array, m: number): void {
-    affineForward(X, this.W, this.b, Y, m, this.inputs, this.outputs);
-    activateInPlace(this.activation, Y, m * this.outputs);
+    this.kernels.affineForward(X, this.W, this.b, Y, m, this.inputs, this.outputs);
+    if (this.activation === 'relu') this.kernels.relu(Y, m * this.outputs);
+    else activateInPlace(this.activation, Y, m * this.outputs);
   }
 
   /**
@@ -33,9 +36,10 @@ export class Dense {
    * parameter gradients into gradW/gradB, and writes ∂L/∂X into dX unless dX is null (first layer: not needed).
    */
   backward(X: Float64Array, Y: Float64Array, dY: Float64Array, dX: Float64Array | null, m: number): void {
-    activationBackward(this.activation, Y, dY, m * this.outputs);
-    accumulateWeightGrad(X, dY, this.gradW, m, this.inputs, this.outputs);
+    if (this.activation === 'relu') this.kernels.reluGrad(Y, dY, m * this.outputs);
+    else activationBackward(this.activation, Y, dY, m * this.outputs);
+    this.kernels.accumulateWeightGrad(X, dY, this.gradW, m, this.inputs, this.outputs);
     accumulateBiasGrad(dY, this.gradB, m, this.outputs);
-    if (dX) backpropInput(dY, this.W, dX, m, this.inputs, this.outputs);
+    if (dX) this.kernels.backpropInput(dY, this.W, dX, m, this.inputs, this.outputs);
   }
 }

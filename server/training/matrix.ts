@@ -1,9 +1,9 @@
 /**
- * Dense kernels on row-major Float64Array matrices, written for V8 (which does not vectorize): each kernel works
- * on 2×4 output blocks held in local variables, so one pass over the shared dimension does 8 multiply-adds per
- * 6 loads instead of 1 per 2 loads and a store, about 3–4× faster than the plain i-k-j loop here. Every kernel
- * writes into caller-owned buffers and allocates nothing. Summation runs in a fixed order, so results are
- * bit-reproducible.
+ * Dense kernels on row-major Float64Array matrices in plain JavaScript: the reference for (and fallback to) the
+ * WebAssembly SIMD kernels in wasm/kernels.ts, which follow exactly the same summation order, so both paths give
+ * bit-identical results. Written for V8, which does not vectorize: outputs are computed in small blocks held in
+ * local variables (8 multiply-adds per 6 loads, ~3× the plain i-k-j loop). Every kernel writes into caller-owned
+ * buffers and allocates nothing.
  */
 
 /** Y[m×n] = X[m×k] · W[k×n] + b[n]. */
@@ -157,7 +157,10 @@ export function accumulateBiasGrad(dY: Float64Array, db: Float64Array, m: number
   }
 }
 
-/** dX[m×k] = dY[m×n] · W[k×n]ᵀ. */
+/**
+ * dX[m×k] = dY[m×n] · W[k×n]ᵀ. Each dot product runs over j in pairs — (Σ even j) + (Σ odd j), plus the last term
+ * when n is odd — the order of the two-lane SIMD kernel, so both give the same bits. Blocks of 2 rows × 2 columns.
+ */
 export function backpropInput(
   dY: Float64Array,
   W: Float64Array,
@@ -166,71 +169,58 @@ export function backpropInput(
   k: number,
   n: number,
 ): void {
-  let r = 0;
-  for (; r + 1 < m; r += 2) {
+  const n2 = n - (n % 2);
+  const odd = n !== n2;
+  for (let r = 0; r < m; r += 2) {
+    const r1 = r + 1 < m ? r + 1 : r;
     const y0 = r * n;
-    const y1 = y0 + n;
-    const x0 = r * k;
-    const x1 = x0 + k;
-    let p = 0;
-    for (; p + 3 < k; p += 4) {
+    const y1 = r1 * n;
+    for (let p = 0; p < k; p += 2) {
+      const p1 = p + 1 < k ? p + 1 : p;
       const w0 = p * n;
-      const w1 = w0 + n;
-      const w2 = w1 + n;
-      const w3 = w2 + n;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let j = 0; j < n; j++) {
-        const d0 = dY[y0 + j]!;
-        const d1 = dY[y1 + j]!;
-        const v0 = W[w0 + j]!;
-        const v1 = W[w1 + j]!;
-        const v2 = W[w2 + j]!;
-        const v3 = W[w3 + j]!;
-        s00 += d0 * v0;
-        s01 += d0 * v1;
-        s02 += d0 * v2;
-        s03 += d0 * v3;
-        s10 += d1 * v0;
-        s11 += d1 * v1;
-        s12 += d1 * v2;
-        s13 += d1 * v3;
+      const w1 = p1 * n;
+      let e00 = 0;
+      let o00 = 0;
+      let e01 = 0;
+      let o01 = 0;
+      let e10 = 0;
+      let o10 = 0;
+      let e11 = 0;
+      let o11 = 0;
+      for (let j = 0; j < n2; j += 2) {
+        const da = dY[y0 + j]!;
+        const db = dY[y0 + j + 1]!;
+        const dc = dY[y1 + j]!;
+        const dd = dY[y1 + j + 1]!;
+        const va = W[w0 + j]!;
+        const vb = W[w0 + j + 1]!;
+        const vc = W[w1 + j]!;
+        const vd = W[w1 + j + 1]!;
+        e00 += da * va;
+        o00 += db * vb;
+        e01 += da * vc;
+        o01 += db * vd;
+        e10 += dc * va;
+        o10 += dd * vb;
+        e11 += dc * vc;
+        o11 += dd * vd;
       }
-      dX[x0 + p] = s00;
-      dX[x0 + p + 1] = s01;
-      dX[x0 + p + 2] = s02;
-      dX[x0 + p + 3] = s03;
-      dX[x1 + p] = s10;
-      dX[x1 + p + 1] = s11;
-      dX[x1 + p + 2] = s12;
-      dX[x1 + p + 3] = s13;
-    }
-    for (; p < k; p++) {
-      const w0 = p * n;
-      let s0 = 0;
-      let s1 = 0;
-      for (let j = 0; j < n; j++) {
-        s0 += dY[y0 + j]! * W[w0 + j]!;
-        s1 += dY[y1 + j]! * W[w0 + j]!;
+      let t00 = e00 + o00;
+      let t01 = e01 + o01;
+      let t10 = e10 + o10;
+      let t11 = e11 + o11;
+      if (odd) {
+        const j = n - 1;
+        t00 += dY[y0 + j]! * W[w0 + j]!;
+        t01 += dY[y0 + j]! * W[w1 + j]!;
+        t10 += dY[y1 + j]! * W[w0 + j]!;
+        t11 += dY[y1 + j]! * W[w1 + j]!;
       }
-      dX[x0 + p] = s0;
-      dX[x1 + p] = s1;
-    }
-  }
-  if (r < m) {
-    const y0 = r * n;
-    const x0 = r * k;
-    for (let p = 0; p < k; p++) {
-      const w0 = p * n;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += dY[y0 + j]! * W[w0 + j]!;
-      dX[x0 + p] = s;
+      // Repeated last row/column write the same value to the same cell.
+      dX[r * k + p] = t00;
+      dX[r * k + p1] = t01;
+      dX[r1 * k + p] = t10;
+      dX[r1 * k + p1] = t11;
     }
   }
 }

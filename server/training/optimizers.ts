@@ -10,6 +10,7 @@
  *     p ← p·(1 − lr·wd)                                   (applied first, to every parameter, biases included)
  *     m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
  *     p ← p − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)
+ *       (computed as PyTorch does: (lr / (1 − β1^t)) · m / (sqrt(v) / sqrt(1 − β2^t) + ε))
  */
 export interface OptimizerState {
   type: 'gd' | 'sgd' | 'adam';
@@ -130,8 +131,10 @@ export class Adam implements Optimizer {
     this.moments = ensureBuffers(this.moments, params, 2);
     this.t++;
     const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = this;
-    const bc1 = 1 - b1 ** this.t;
-    const bc2 = 1 - b2 ** this.t;
+    // PyTorch's arrangement: step = lr / (1 − β1^t); denom = sqrt(v) / sqrt(1 − β2^t) + ε — one sqrt and one
+    // division per parameter (this loop is a fifth of a small network's training time).
+    const stepSize = lr / (1 - b1 ** this.t);
+    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** this.t);
     const decay = 1 - lr * this.weightDecay;
     const c1 = 1 - b1;
     const c2 = 1 - b2;
@@ -146,7 +149,7 @@ export class Adam implements Optimizer {
         const vi = b2 * v[i]! + c2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        p[i] = p[i]! * decay - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + eps);
+        p[i] = p[i]! * decay - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
       }
     }
   }

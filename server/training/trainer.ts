@@ -43,7 +43,6 @@ export class Trainer {
   private readonly chunkRows: number;
   private readonly paramList: Float64Array[];
   private readonly gradList: Float64Array[];
-  private readonly xBuffer: Float64Array;
   private readonly labelBuffer: Int32Array;
   private readonly targetBuffer: Float64Array;
   private readonly order: Int32Array;
@@ -66,13 +65,12 @@ export class Trainer {
     this.stepRows = this.spec.optimizer.type === 'gd' ? nTrain : Math.min(this.spec.batch_size, nTrain);
     const capacity = Math.min(MAX_CHUNK_ROWS, Math.max(nTrain, d.validation?.rows ?? 0));
     this.chunkRows = Math.min(this.stepRows, capacity);
-    this.network = new Network(sizes, this.spec.architecture.activation, capacity);
+    this.network = new Network(sizes, this.spec.architecture.activation, capacity, options.kernels ?? 'auto');
     this.head = createHead(this.spec.task, this.spec.loss, outputs);
     this.optimizer = createOptimizer(this.spec.optimizer);
     this.rng = deriveRng(this.spec.seed, STREAM_SHUFFLE);
     this.paramList = [this.network.params];
     this.gradList = [this.network.grads];
-    this.xBuffer = new Float64Array(capacity * d.featureCount);
     this.labelBuffer = new Int32Array(capacity);
     this.targetBuffer = new Float64Array(capacity);
     this.order = new Int32Array(nTrain);
@@ -205,10 +203,10 @@ export class Trainer {
         if (shouldStop()) return null;
         const m = Math.min(this.chunkRows, end - c);
         this.gather(train, order, c, m);
-        const out = net.forward(this.xBuffer, m);
+        const out = net.forward(net.input, m);
         lossSum += this.head.apply(out, this.labelBuffer, this.targetBuffer, m, net.outputGrad, scale);
         correct += this.head.correct(out, this.labelBuffer, m);
-        net.backward(this.xBuffer, m);
+        net.backward(net.input, m);
       }
       this.optimizer.step(this.paramList, this.gradList);
     }
@@ -223,7 +221,7 @@ export class Trainer {
     for (let c = 0; c < split.rows; c += cap) {
       const m = Math.min(cap, split.rows - c);
       this.gather(split, null, c, m);
-      const out = this.network.forward(this.xBuffer, m);
+      const out = this.network.forward(this.network.input, m);
       lossSum += this.head.apply(out, this.labelBuffer, this.targetBuffer, m, null, 1);
       correct += this.head.correct(out, this.labelBuffer, m);
     }
@@ -234,7 +232,7 @@ export class Trainer {
   private gather(split: PreparedSplit, order: Int32Array | null, from: number, m: number): void {
     const d = this.data.featureCount;
     const X = split.X;
-    const xb = this.xBuffer;
+    const xb = this.network.input;
     for (let i = 0; i < m; i++) {
       const r = order ? order[from + i]! : from + i;
       const src = r * d;

@@ -100,6 +100,11 @@ export interface TrainOptions {
   resumeFrom?: TrainerState | null;
   /** Clock for samples_per_second and elapsed_ms (ms); default performance.now. */
   now?: () => number;
+  /**
+   * Matrix kernels: 'auto' (default) uses WebAssembly SIMD when available, 'js' the plain JavaScript ones. Both give
+   * bit-identical results, so this only changes speed (and a checkpoint from one resumes exactly on the other).
+   */
+  kernels?: 'auto' | 'wasm' | 'js';
 }
 
 /**
