@@ -1,13 +1,14 @@
 /**
  * Training math for MaaS: dense networks (linear, softmax regression, MLP) trained with GD/SGD/Adam on float64
- * buffers, seeded and resumable. Pure compute: no I/O, no threads. The job worker wraps `Trainer`/`train`;
- * the ONNX exporter consumes `exportSpec`.
+ * buffers, seeded and resumable. Pure compute: no I/O, no threads (see README.md). The job worker wraps
+ * `Trainer`/`train`; the ONNX exporter consumes `exportSpec`.
  */
 export { type ActivationName, activateInPlace, activationBackward, sigmoid } from './activations.js';
 export { TrainingError, type TrainingErrorCode } from './errors.js';
 export { exportSpec } from './export.js';
 export { createHead, type Head } from './head.js';
 export { glorotUniform, heUniform } from './init.js';
+export { allocateBuffers, jsKernels, type KernelChoice, type Kernels } from './kernels.js';
 export { isMissingTarget, LabelEncoder } from './labels.js';
 export { Dense } from './layers.js';
 export { argmaxRow, countCorrect, identityMse, softmaxCrossEntropy, softmaxMse, softmaxRows } from './losses.js';
