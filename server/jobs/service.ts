@@ -82,7 +82,7 @@ export class JobService {
   start(): void {
     for (const job of this.store.jobsWithStatus('running')) {
       if (job.cancelRequested) {
-        this.finish(job.id, 'cancelled');
+        this.cancelled(job.id);
         continue;
       }
       const missing = [job.data.train, job.data.validation].find((f) => f && !existsSync(f.path));
@@ -188,7 +188,7 @@ export class JobService {
       );
     }
     if (job.status === 'queued') {
-      this.finish(id, 'cancelled');
+      this.cancelled(id);
       this.schedulePump();
     } else if (!job.cancelRequested) {
       job.cancelRequested = true;
@@ -281,10 +281,10 @@ export class JobService {
     const handle = this.options.runner(
       { jobId: id, hyperparameters: job.hyperparameters, data: job.data, checkpoint },
       {
-        epoch: (metrics, cp) => this.onEpoch(id, metrics, cp),
-        message: (text) => this.events.append(id, { type: 'message', message: text }),
+        epoch: (metrics, cp) => this.guard(id, () => this.onEpoch(id, metrics, cp)),
+        message: (text) => this.guard(id, () => this.events.append(id, { type: 'message', message: text })),
         finished: (result) => this.track(this.onFinished(id, result)),
-        cancelled: () => this.ended(id, () => this.finish(id, 'cancelled')),
+        cancelled: () => this.ended(id, () => this.cancelled(id)),
         failed: (error) => this.ended(id, () => this.fail(id, error)),
       },
     );
@@ -302,7 +302,7 @@ export class JobService {
 
   private async onFinished(id: string, result: { onnx: Uint8Array; description: string }): Promise<void> {
     const job = this.require(id);
-    if (job.cancelRequested) return this.ended(id, () => this.finish(id, 'cancelled'));
+    if (job.cancelRequested) return this.ended(id, () => this.cancelled(id));
     const deployer = this.options.deployer;
     let version: string;
     try {
@@ -329,6 +329,15 @@ export class JobService {
     );
   }
 
+  /** Progress that cannot be recorded (a full disk, say) is logged; it must not take the server down. */
+  private guard(id: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.log?.error({ err, job: id }, 'recording training progress failed');
+    }
+  }
+
   /** A run is over: record its outcome, free its slot, clean up its data copy and move the queue. */
   private ended(id: string, record: () => void): void {
     this.running.delete(id);
@@ -341,14 +350,14 @@ export class JobService {
     this.schedulePump();
   }
 
-  private finish(id: string, status: 'cancelled' | 'succeeded'): void {
+  private cancelled(id: string): void {
     this.transition(id, (job) => {
-      job.status = status;
+      job.status = 'cancelled';
       job.finished_at = this.now().toISOString();
       this.store.deleteCheckpoint(id);
-      return [{ type: 'status', status }];
+      return [{ type: 'status', status: 'cancelled' }];
     });
-    if (status === 'cancelled') rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+    rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
   }
 
   private fail(id: string, error: JobError): void {
