@@ -338,6 +338,37 @@ describe('cancellation, early stopping, divergence, metrics', () => {
     expect(states[2]!.earlyStopping!.stopped).toBe(true);
   });
 
+  it('resuming a run that already stopped early finishes at once with the best weights', () => {
+    const spec = { ...base, epochs: 20, early_stopping: { patience: 2, min_delta: 1e9 } };
+    const states: TrainerState[] = [];
+    const first = train(spec, data, { onEpoch: (_m, cp) => states.push(cp()) });
+    let polled = 0;
+    const again = train(spec, data, { shouldStop: () => ++polled > 0 }, { resumeFrom: states.at(-1)! });
+    expect(polled).toBe(0);
+    expect(again.status).toBe('succeeded');
+    expect(again.stoppedEarly).toBe(true);
+    expect(again.history).toEqual([]);
+    expect(Array.from(again.model!.params)).toEqual(Array.from(first.model!.params));
+  });
+
+  it('uses a given validation set instead of splitting the training data', () => {
+    const held = blobs(
+      4,
+      10,
+      [
+        [0, 0],
+        [3, 3],
+      ],
+      ['no', 'yes'],
+    );
+    const messages: string[] = [];
+    const result = train(base, { ...data, validation: held }, { onMessage: (m) => messages.push(m) });
+    expect(messages[0]).toBe(
+      'Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 100 rows, validating on 20',
+    );
+    expect(result.history.at(-1)!.val_accuracy).toBe(1);
+  });
+
   it('early stopping with improving loss runs to the end', () => {
     const result = train({ ...base, epochs: 8, early_stopping: { patience: 3 } }, data);
     expect(result.stoppedEarly).toBe(false);
