@@ -824,7 +824,7 @@ export interface components {
             /** @default 32 */
             batch_size?: number;
             /**
-             * @description Fraction held out for validation (stratified for classification); 0 disables validation.
+             * @description Fraction held out for validation (stratified for classification); 0 disables validation. Resolved to 0 when validation_dataset is set.
              * @default 0.2
              */
             validation_split?: number;
@@ -861,7 +861,7 @@ export interface components {
             elapsed_ms: number;
         };
         TrainingJobError: {
-            /** @description e.g. training_failed, interrupted, dataset_not_found, training_spec_invalid. */
+            /** @description One of training_failed, training_diverged, training_data_invalid, deploy_failed, interrupted (the process stopped mid-job and it could not be resumed). */
             code: string;
             message: string;
         };
@@ -906,6 +906,7 @@ export interface components {
             message?: string;
             metrics?: components["schemas"]["EpochMetrics"];
         };
+        /** @description A page of events. Unlike other lists, `next_cursor` is the last event id of the page (or of the request's `after`) even on the last page, so a poller can always resume from it. */
         TrainingJobEventList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["TrainingJobEvent"][];
         };
