@@ -91,6 +91,8 @@ export class Trainer {
 
   /** Trains until spec.epochs, early stopping or cancellation. Throws TrainingError('training_diverged') on NaN/∞ loss. */
   run(hooks: TrainHooks = {}): TrainResult {
+    if (!this.atBoundary)
+      throw new Error('run: this trainer was cancelled mid-epoch; resume from a checkpoint instead');
     const shouldStop = hooks.shouldStop ?? (() => false);
     const say = (message: string) => hooks.onMessage?.(message);
     if (this.resumed) say(`Resuming after epoch ${this.epoch}`);

@@ -301,6 +301,7 @@ describe('cancellation, early stopping, divergence, metrics', () => {
     expect(result.epochs).toBe(1);
     expect(epochs).toEqual([1]);
     expect(() => trainer.getState()).toThrow(/mid-epoch/);
+    expect(() => trainer.run()).toThrow(/mid-epoch/);
   });
 
   it('gd is one step per epoch over every row', () => {
