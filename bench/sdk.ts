@@ -81,8 +81,14 @@ async function clients(baseUrl: string): Promise<{ calls: Record<string, Call>; 
   };
 }
 
-/** `total` calls with `inFlight` of them running at once; returns calls per second. */
-async function measure(call: Call, total: number, inFlight: number): Promise<number> {
+interface Measured {
+  rps: number;
+  /** This (client) process's CPU time per call, µs: the SDK's own cost, whatever the neighbours do. */
+  cpuUs: number;
+}
+
+/** `total` calls with `inFlight` of them running at once. */
+async function measure(call: Call, total: number, inFlight: number): Promise<Measured> {
   let next = 0;
   const worker = async () => {
     while (next < total) {
@@ -90,9 +96,12 @@ async function measure(call: Call, total: number, inFlight: number): Promise<num
       await call();
     }
   };
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return total / ((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: total / seconds, cpuUs: (cpu.user + cpu.system) / total };
 }
 
 async function main(): Promise<void> {
@@ -117,19 +126,21 @@ async function main(): Promise<void> {
       { label: `concurrency ${concurrency}`, inFlight: concurrency },
     ];
     const figures: Record<string, Record<string, number>> = {};
+    const cpu: Record<string, Record<string, number>> = {};
     for (const mode of modes) {
-      const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      const samples: Record<string, Measured[]> = Object.fromEntries(names.map((n) => [n, []]));
       for (let round = 0; round < rounds; round++) {
         // Rotate the order so drift on a shared machine does not always favour the same client.
         const order = names.map((_, i) => names[(i + round) % names.length]!);
         for (const name of order) samples[name]!.push(await measure(calls[name]!, requests, mode.inFlight));
       }
-      figures[mode.label] = Object.fromEntries(names.map((n) => [n, median(samples[n]!)]));
+      figures[mode.label] = Object.fromEntries(names.map((n) => [n, median(samples[n]!.map((s) => s.rps))]));
+      cpu[mode.label] = Object.fromEntries(names.map((n) => [n, median(samples[n]!.map((s) => s.cpuUs))]));
     }
 
     table(
-      ['client', ...modes.map((m) => `${m.label} req/s`)],
-      names.map((n) => [n, ...modes.map((m) => figures[m.label]![n]!)]),
+      ['client', ...modes.flatMap((m) => [`${m.label} req/s`, `${m.label} client CPU µs/call`])],
+      names.map((n) => [n, ...modes.flatMap((m) => [figures[m.label]![n]!, cpu[m.label]![n]!])]),
     );
     note('');
     for (const mode of modes) {
@@ -142,8 +153,11 @@ async function main(): Promise<void> {
         `MaasClient (fetch transport)÷openapi-fetch req/s ${c}`,
         f['MaasClient (fetch transport)']! / f['openapi-fetch']!,
       );
+      const u = cpu[mode.label]!;
+      ratio(`undici÷MaasClient client CPU per call ${c}`, u['undici.request']! / u.MaasClient!);
+      ratio(`openapi-fetch÷MaasClient client CPU per call ${c}`, u['openapi-fetch']! / u.MaasClient!);
     }
-    await saveResults('sdk', { requests, rounds, concurrency, figures });
+    await saveResults('sdk', { requests, rounds, concurrency, figures, cpu });
   } finally {
     await close();
     await server.stop();

@@ -1,7 +1,7 @@
 // bench/server: `maas serve` (the built CLI) against a bare node:http + onnxruntime-node server on the demo
 // Keras MLP (100 → 64 → 64 → 10), same bodies, same concurrency, one server under load at a time.
 // Env: BENCH_DURATION (s per run, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 1,8,32),
-// BENCH_CPU_PROF=1 (write a .cpuprofile of the maas server to .tmp/bench/profiles).
+// BENCH_CPU_PROF=1 (write .cpuprofile files of both servers to .tmp/bench/profiles/{maas,bare}).
 import { join } from 'node:path';
 import { maxAbsDiff, oipJsonBody, seededFloats } from './support/data.js';
 import { envIntegers, envNumber } from './support/env.js';
@@ -48,7 +48,14 @@ async function post(server: ServerProcess, route: Route): Promise<number[]> {
 }
 
 function run(server: ServerProcess, route: Route, connections: number, seconds: number): Promise<LoadResult> {
-  return load({ url: server.url + route.path, body: route.body, headers, connections, duration: seconds });
+  return load({
+    url: server.url + route.path,
+    body: route.body,
+    headers,
+    connections,
+    duration: seconds,
+    serverCpuSeconds: server.cpuSeconds,
+  });
 }
 
 async function main(): Promise<void> {
@@ -57,15 +64,15 @@ async function main(): Promise<void> {
   const servers: ServerProcess[] = [];
   try {
     const repo = await copyDemoModels(tmp.dir);
-    const bare = await startServerProcess(join(benchDir, 'bare-server.mjs'), [
-      '--model',
-      join(repo, MODEL, '1/model.onnx'),
-      '--name',
-      MODEL,
-    ]);
+    const profile = (name: string) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []);
+    const bare = await startServerProcess(
+      join(benchDir, 'bare-server.mjs'),
+      ['--model', join(repo, MODEL, '1/model.onnx'), '--name', MODEL],
+      { nodeArgs: profile('bare') },
+    );
     servers.push(bare);
     const maas = await startMaas(['--model-repository', repo, '--data-dir', join(tmp.dir, 'data')], {
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      nodeArgs: profile('maas'),
     });
     servers.push(maas);
     note(`bare: ${bare.url} (pid ${bare.pid})  maas: ${maas.url} (pid ${maas.pid})`);
@@ -76,8 +83,7 @@ async function main(): Promise<void> {
       if (!(diff <= 1e-6)) throw new Error(`${route.name}: maas and bare answers differ by ${diff}`);
     }
 
-    const rows: (string | number)[][] = [];
-    const results: Record<string, unknown>[] = [];
+    const results: Array<{ route: string; connections: number; bare: LoadResult; maas: LoadResult }> = [];
     for (const route of routes) {
       // JIT warm-up of both processes (and of autocannon) before anything is measured.
       await run(bare, route, 8, warmup);
@@ -85,20 +91,9 @@ async function main(): Promise<void> {
       for (const c of concurrencies) {
         const b = await run(bare, route, c, duration);
         const m = await run(maas, route, c, duration);
-        if (b.failures || m.failures)
+        if (b.failures || m.failures) {
           throw new Error(`${route.name} c=${c}: failures bare ${b.failures}, maas ${m.failures}`);
-        rows.push([
-          route.name,
-          c,
-          b.rps,
-          m.rps,
-          (m.rps / b.rps).toFixed(3),
-          b.p50,
-          m.p50,
-          b.p99,
-          m.p99,
-          (m.p99 / b.p99).toFixed(2),
-        ]);
+        }
         results.push({ route: route.name, connections: c, bare: b, maas: m });
       }
     }
@@ -113,28 +108,44 @@ async function main(): Promise<void> {
         'maas p50 ms',
         'bare p99 ms',
         'maas p99 ms',
-        'p99 maas÷bare',
       ],
-      rows,
+      results.map(({ route, connections, bare: b, maas: m }) => [
+        route,
+        connections,
+        b.rps,
+        m.rps,
+        (m.rps / b.rps).toFixed(3),
+        b.p50,
+        m.p50,
+        b.p99,
+        m.p99,
+      ]),
     );
     note('');
-    for (const r of results) {
-      const {
+    table(
+      ['path', 'c', 'bare server CPU µs/req', 'maas server CPU µs/req', 'maas÷bare'],
+      results.map(({ route, connections, bare: b, maas: m }) => [
         route,
-        connections: c,
-        bare: b,
-        maas: m,
-      } = r as { route: string; connections: number; bare: LoadResult; maas: LoadResult };
+        connections,
+        b.serverCpuUs,
+        m.serverCpuUs,
+        (m.serverCpuUs / b.serverCpuUs).toFixed(2),
+      ]),
+    );
+    note('');
+    for (const { route, connections: c, bare: b, maas: m } of results) {
       const target = c === 32;
       ratio(`server÷bare req/s ${route} c=${c}`, m.rps / b.rps, target ? { op: '>=', value: 0.9 } : undefined);
       ratio(`server÷bare p99 ${route} c=${c}`, m.p99 / b.p99, target ? { op: '<=', value: 1.2 } : undefined);
+      // Throughput on a shared 2-core machine swings with the neighbours; CPU per request much less.
+      ratio(`server÷bare CPU per request ${route} c=${c}`, m.serverCpuUs / b.serverCpuUs);
     }
     await saveResults('server', { duration, results });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await tmp.cleanup();
   }
-  if (profileDir) note(`\nCPU profile of the maas server written to ${profileDir}`);
+  if (profileDir) note(`\nCPU profiles of both servers written to ${profileDir}/{maas,bare}`);
 }
 
 await main();

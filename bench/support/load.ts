@@ -9,6 +9,8 @@ export interface LoadOptions {
   connections: number;
   /** Seconds. */
   duration: number;
+  /** Reads the server's CPU seconds, so CPU per request can be reported (robust to a busy machine). */
+  serverCpuSeconds?: () => Promise<number>;
 }
 
 export interface LoadResult {
@@ -21,11 +23,14 @@ export interface LoadResult {
   mean: number;
   /** Non-2xx responses, timeouts and socket errors: a valid run has none. */
   failures: number;
+  /** Server CPU time per successful request, µs (NaN when not measured). */
+  serverCpuUs: number;
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const times: number[] = [];
   let failures = 0;
+  const cpu0 = await options.serverCpuSeconds?.();
   const t0 = performance.now();
   let done!: (result: autocannon.Result) => void;
   let fail!: (err: unknown) => void;
@@ -52,6 +57,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   });
   const result = await finished;
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = await options.serverCpuSeconds?.();
+  const serverCpuUs = cpu0 === undefined || cpu1 === undefined ? NaN : ((cpu1 - cpu0) * 1e6) / times.length;
   failures += result.errors + result.timeouts;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(q * times.length) - 1))] ?? NaN;
@@ -65,5 +72,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     p99: at(0.99),
     mean: times.length ? sum / times.length : NaN,
     failures,
+    serverCpuUs,
   };
 }

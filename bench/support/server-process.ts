@@ -10,6 +10,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Resident set size in bytes, read from /proc (Linux). */
   rss(): Promise<number>;
+  /** CPU seconds (user + system, all threads) the process has used so far, read from /proc (Linux). */
+  cpuSeconds(): Promise<number>;
   /** Lines the process printed that were not the listening line. */
   readonly output: string[];
   /** Resolves with the match of the next line the process prints that matches `pattern`. */
@@ -101,6 +103,7 @@ function handle(
         listeners.add(listener);
       }),
     rss: () => rssOf(child.pid!),
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -119,6 +122,14 @@ export async function rssOf(pid: number): Promise<number> {
   const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
   if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(kb) * 1024;
+}
+
+/** utime + stime from /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the whole line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
