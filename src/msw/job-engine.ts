@@ -10,6 +10,8 @@ export interface JobRecord {
   epochsDone: number;
   metricsInput: Omit<MetricsInput, 'epochMs'>;
   classes: Array<string | number> | null;
+  /** Said (a `message` event) when the job starts, as the server's trainer does. */
+  startMessage?: string;
 }
 
 const TERMINAL: ReadonlySet<TrainingJobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -88,6 +90,7 @@ export class JobEngine {
     next.job.started_at = new Date(atMs).toISOString();
     next.job.queue_position = null;
     this.emit(next, atMs, { type: 'status', status: 'running' });
+    if (next.startMessage) this.emit(next, atMs, { type: 'message', message: next.startMessage });
     this.renumberQueue();
     return true;
   }

@@ -43,6 +43,7 @@ export function newJobRecord(
     cancelRequested: false,
     epochsDone: 0,
     classes,
+    startMessage: startMessage(hyperparameters, data, validation, classes),
     metricsInput: {
       hyperparameters,
       classCount: classes?.length ?? 0,
@@ -89,6 +90,55 @@ export function trainedVersion(
     : `Output 'value' [N, 1].`;
   const description = `Predicts '${hp.target}' (${hp.task}) with a ${layers.join(' → ')} network. ${input} ${output}`;
   return { version: versionRecord, description };
+}
+
+/** Rows whose target and features are all present (the server's trainer drops the others). */
+function completeRows(record: DatasetRecord, names: readonly string[]): number[] {
+  const columns = record.table.columns.filter((c) => names.includes(c.name));
+  const rows: number[] = [];
+  for (let r = 0; r < record.table.rows; r++) {
+    const present = columns.every((c) =>
+      c.type === 'number' ? !Number.isNaN(c.values[r] ?? Number.NaN) : (c.values[r] ?? null) !== null,
+    );
+    if (present) rows.push(r);
+  }
+  return rows;
+}
+
+/**
+ * The server trainer's first message (server/training/trainer.ts `describe()`): what is trained, on how many rows.
+ * The validation split is the server's: round(split · n) held out per class (per dataset for regression), keeping at
+ * least one training row.
+ */
+function startMessage(
+  hp: TrainingJob['hyperparameters'],
+  data: DatasetRecord,
+  validation: DatasetRecord | null,
+  classes: Array<string | number> | null,
+): string {
+  const names = [hp.target, ...hp.features];
+  const rows = completeRows(data, names);
+  let validationRows = validation ? completeRows(validation, names).length : 0;
+  if (!validation && hp.validation_split > 0) {
+    const target = data.table.columns.find((c) => c.name === hp.target);
+    const groups = new Map<unknown, number>();
+    for (const r of rows) {
+      const key = classes && target ? target.values[r] : 'all';
+      groups.set(key, (groups.get(key) ?? 0) + 1);
+    }
+    for (const n of groups.values())
+      validationRows += Math.min(Math.round(hp.validation_split * n), Math.max(0, n - 1));
+  }
+  const trainRows = rows.length - (validation ? 0 : validationRows);
+  const hidden = hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : [];
+  const sizes = [hp.features.length, ...hidden, classes ? classes.length : 1].join(' → ');
+  const activation = hp.architecture.type === 'mlp' ? ` ${hp.architecture.activation}` : '';
+  const batch = hp.optimizer.type === 'gd' ? 'full batch' : `batch ${Math.min(hp.batch_size, trainRows)}`;
+  const validating = validationRows > 0 ? `, validating on ${validationRows}` : '';
+  return (
+    `Training ${hp.architecture.type}${activation} ${sizes} with ${hp.optimizer.type} (${batch}, ${hp.loss}) ` +
+    `on ${trainRows} rows${validating}`
+  );
 }
 
 /** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */

@@ -99,9 +99,10 @@ describe('training jobs, driven by advance()', () => {
       list.map(
         (e: { type: string; status?: string; metrics?: { epoch: number } }) => e.status ?? e.metrics?.epoch ?? e.type,
       ),
-    ).toEqual(['queued', 'running', 1, 2, 3, 'message', 'succeeded']);
-    expect(list.map((e: { id: number }) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(list[5].message).toBe('Deployed as model iris version 1');
+    ).toEqual(['queued', 'running', 'message', 1, 2, 3, 'message', 'succeeded']);
+    expect(list.map((e: { id: number }) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(list[2].message).toMatch(/^Training /);
+    expect(list[6].message).toBe('Deployed as model iris version 1');
     const model = await call('GET', '/v1/models/iris');
     expect(model.body.default_version).toBe('1');
     expect(model.body.versions[0]).toMatchObject({
@@ -159,9 +160,9 @@ describe('training jobs, driven by advance()', () => {
     const page = await call('GET', `/v1/training-jobs/${job.id}/events?limit=2`);
     expect(page.body).toMatchObject({ has_more: true, next_cursor: '2' });
     const rest = await call('GET', `/v1/training-jobs/${job.id}/events?after=2`);
-    expect(rest.body.data.map((e: { id: number }) => e.id)).toEqual([3, 4]);
-    expect(rest.body.data[1]).toMatchObject({ type: 'status', status: 'failed', message: 'diverged' });
-    expect(rest.body).toMatchObject({ has_more: false, next_cursor: '4' });
+    expect(rest.body.data.map((e: { id: number }) => e.id)).toEqual([3, 4, 5]);
+    expect(rest.body.data[2]).toMatchObject({ type: 'status', status: 'failed', message: 'diverged' });
+    expect(rest.body).toMatchObject({ has_more: false, next_cursor: '5' });
   });
 
   it('replays a create with the same Idempotency-Key and body, conflicts with another body', async () => {
@@ -236,6 +237,7 @@ describe('training jobs, driven by time', () => {
     const events = (await call('GET', `/v1/training-jobs/${id}/events`)).body.data;
     expect(events.map((e: { created_at: string }) => e.created_at)).toEqual([
       '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.500Z',
       '2026-01-01T00:00:00.500Z',
       '2026-01-01T00:00:01.000Z',
       '2026-01-01T00:00:01.500Z',

@@ -48,22 +48,23 @@ describe('SSE job events with advance()', () => {
     expect(events.map((e) => `${e.id}:${e.event}`)).toEqual([
       '1:status',
       '2:status',
-      '3:metrics',
+      '3:message',
       '4:metrics',
-      '5:message',
-      '6:status',
+      '5:metrics',
+      '6:message',
+      '7:status',
     ]);
-    expect(JSON.parse(events[5]!.data)).toMatchObject({ id: 6, type: 'status', status: 'succeeded' });
+    expect(JSON.parse(events[6]!.data)).toMatchObject({ id: 7, type: 'status', status: 'succeeded' });
   });
 
   it('resumes after Last-Event-ID (or ?after=), and ends at once when the terminal event was seen', async () => {
     const id = await startJob(call);
     state.advance();
     const resumed = parseSse(await readAll(await sse(id, { 'last-event-id': '3' })));
-    expect(resumed.map((e) => e.id)).toEqual(['4', '5', '6']);
+    expect(resumed.map((e) => e.id)).toEqual(['4', '5', '6', '7']);
     const after = parseSse(await readAll(await sse(id, {}, '?after=5')));
-    expect(after.map((e) => e.id)).toEqual(['6']);
-    expect(await readAll(await sse(id, { 'last-event-id': '6' }))).toBe('');
+    expect(after.map((e) => e.id)).toEqual(['6', '7']);
+    expect(await readAll(await sse(id, { 'last-event-id': '7' }))).toBe('');
   });
 
   it('follows a live job: events arrive as advance() runs steps', async () => {
@@ -75,6 +76,7 @@ describe('SSE job events with advance()', () => {
     expect((await next()).map((e) => e.id)).toEqual(['1']);
     state.advance(1);
     expect((await next()).map((e) => e.event)).toEqual(['status']);
+    expect((await next()).map((e) => e.event)).toEqual(['message']);
     state.advance(1);
     const metrics = await next();
     expect(JSON.parse(metrics[0]!.data).metrics.epoch).toBe(1);
@@ -85,7 +87,7 @@ describe('SSE job events with advance()', () => {
       if (done) break;
       rest += decoder.decode(value);
     }
-    expect(parseSse(rest).map((e) => e.id)).toEqual(['4', '5', '6']);
+    expect(parseSse(rest).map((e) => e.id)).toEqual(['5', '6', '7']);
   });
 
   it('an aborted stream stops listening to the state (no leaked listener)', async () => {
@@ -128,7 +130,7 @@ describe('SSE job events driven by (fake) time', () => {
       }
     })();
     await vi.advanceTimersByTimeAsync(100);
-    expect(parseSse(text).map((e) => e.id)).toEqual(['1', '2']);
+    expect(parseSse(text).map((e) => e.id)).toEqual(['1', '2', '3']);
     await vi.advanceTimersByTimeAsync(150);
     expect(text).toContain(': heartbeat\n\n');
     await vi.advanceTimersByTimeAsync(1000);
@@ -136,6 +138,7 @@ describe('SSE job events driven by (fake) time', () => {
     expect(parseSse(text).map((e) => e.event)).toEqual([
       'status',
       'status',
+      'message',
       'metrics',
       'metrics',
       'metrics',
