@@ -132,6 +132,38 @@ describeContract('training', CONTRACT_AREAS.training, (t) => {
     expect(idsOf(rest.data)).toEqual(range(3, events.length));
   });
 
+  it('a regression MLP with full-batch GD and a validation dataset: resolved, described and deployed alike', async () => {
+    const line = (from: number) =>
+      `x,y\n${Array.from({ length: 10 }, (_, i) => `${from + i},${2 * (from + i) + 1}`).join('\n')}\n`;
+    const train = await t.client.datasets.create(line(0), { format: 'csv' });
+    const validation = await t.client.datasets.create(line(20), { format: 'csv' });
+    const job = await t.client.trainingJobs.create({
+      model: 'reg',
+      dataset: train.id,
+      validation_dataset: validation.id,
+      task: 'regression',
+      target: 'y',
+      architecture: { type: 'mlp', hidden_layers: [3], activation: 'tanh' },
+      optimizer: { type: 'gd', learning_rate: 0.05 },
+      epochs: 2,
+      seed: 3,
+    });
+    expect(job.hyperparameters).toMatchObject({ features: ['x'], loss: 'mse', validation_split: 0 });
+    const done = await t.client.trainingJobs.wait(job.id, { timeout: 60_000 });
+    expect(done.result).toEqual({ model: 'reg', version: '1' });
+    const messages = (await t.client.trainingJobs.events(job.id)).data.filter((e) => e.type === 'message');
+    expect(messages.map((e) => e.message)).toEqual([
+      'Training mlp tanh 1 → 3 → 1 with gd (full batch, mse) on 10 rows, validating on 10',
+      'Deployed as model reg version 1',
+    ]);
+    const model = await t.client.models.retrieve('reg');
+    expect(model.versions[0]?.outputs).toEqual([{ name: 'value', datatype: 'FP32', shape: [-1, 1] }]);
+    const out = await t.client.models.infer('reg', {
+      inputs: { input: { data: new Float32Array([4]), shape: [1, 1] } },
+    });
+    expect(out.output('value').shape).toEqual([1, 1]);
+  });
+
   it('SSE: follows a live job to its terminal event, the same events as the JSON page', async () => {
     const job = await t.client.trainingJobs.create(classifier(dataset, 'clf_live'));
     const streamed: TrainingJobEvent[] = [];
@@ -208,7 +240,7 @@ describeContract('training', CONTRACT_AREAS.training, (t) => {
     expect(newest.next_cursor).toBe(newest.data[0].id);
     const all: string[] = [];
     for await (const job of t.client.trainingJobs.list({ limit: 2 })) all.push(job.model);
-    expect(all).toEqual(['clf_queued', 'clf_long', 'clf_resume', 'clf_live', 'clf']);
+    expect(all).toEqual(['clf_queued', 'clf_long', 'clf_resume', 'clf_live', 'reg', 'clf']);
     expect(await apiError(t.client.trainingJobs.list({ status: 'paused' as never }))).toMatchObject({
       status: 400,
       code: 'invalid_parameter',
