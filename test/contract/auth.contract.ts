@@ -25,16 +25,17 @@ describeContract(
       ];
       for (const { client, message } of cases) {
         const calls = [
-          client.models.list().page(),
-          client.models.retrieve('keras_mlp'),
-          client.models.metadata('keras_mlp'),
-          client.models.infer('keras_mlp', { inputs: { input: { data: new Float32Array(100), shape: [1, 100] } } }),
-          client.repository.index(),
-          client.datasets.create('x\n1\n', { format: 'csv' }),
-          client.trainingJobs.list().page(),
+          () => client.models.list().page(),
+          () => client.models.retrieve('keras_mlp'),
+          () => client.models.metadata('keras_mlp'),
+          () =>
+            client.models.infer('keras_mlp', { inputs: { input: { data: new Float32Array(100), shape: [1, 100] } } }),
+          () => client.repository.index(),
+          () => client.datasets.create('x\n1\n', { format: 'csv' }),
+          () => client.trainingJobs.list().page(),
         ];
         for (const call of calls) {
-          const error = await apiError(call);
+          const error = await apiError(call());
           expect(error).toMatchObject({ status: 401, code: 'unauthorized' });
           expect(error.message).toBe(message);
         }

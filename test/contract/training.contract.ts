@@ -261,11 +261,11 @@ describeContract('training', CONTRACT_AREAS.training, (t) => {
 
   it('errors: unknown job (404), unknown dataset (404), a spec that does not fit the data (422), bad JSON (400)', async () => {
     for (const call of [
-      t.client.trainingJobs.retrieve('job_unknown'),
-      t.client.trainingJobs.cancel('job_unknown'),
-      t.client.trainingJobs.events('job_unknown'),
+      () => t.client.trainingJobs.retrieve('job_unknown'),
+      () => t.client.trainingJobs.cancel('job_unknown'),
+      () => t.client.trainingJobs.events('job_unknown'),
     ]) {
-      expect(await apiError(call)).toMatchObject({ status: 404, code: 'job_not_found' });
+      expect(await apiError(call())).toMatchObject({ status: 404, code: 'job_not_found' });
     }
     expect(await apiError(t.client.trainingJobs.create(classifier('ds_unknown', 'x')))).toMatchObject({
       status: 404,
