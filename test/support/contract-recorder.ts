@@ -3,7 +3,13 @@
 // interceptor (the real server and the msw bridge, driven by the SDK's undici transport) — and both hand the same
 // observation (method, URL, status, headers, body chunks as the client reads them) to `ResponseRecorder`.
 import { Agent, DecoratorHandler, type Dispatcher } from 'undici';
-import { tryFindOperation, validateJobEventStream, validateResponse, validateSchema } from './openapi-validator.js';
+import {
+  parseSse,
+  tryFindOperation,
+  validateJobEventStream,
+  validateResponse,
+  validateSchema,
+} from './openapi-validator.js';
 
 /** What the recorder saw of one response. */
 export interface RecordedResponse {
@@ -113,7 +119,10 @@ export class Observation {
     if (complete + 2 > this.#sseChecked) {
       const fresh = this.#sseText.slice(this.#sseChecked, complete + 2);
       this.#sseChecked = complete + 2;
-      this.recorder.report(`${this.#where} (SSE)`, validateJobEventStream(fresh));
+      for (const block of fresh.split(/\r?\n\r?\n/)) {
+        const [event] = parseSse(block); // undefined for a heartbeat comment
+        if (event) this.recorder.report(`${this.#where} (SSE id ${event.id})`, validateJobEventStream(block));
+      }
     }
   }
 
