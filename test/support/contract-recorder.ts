@@ -28,7 +28,6 @@ const mediaOf = (contentType: string | null) => (contentType ?? '').split(';')[0
 export class ResponseRecorder {
   readonly responses: RecordedResponse[] = [];
   #violations: string[] = [];
-  #open = new Set<Observation>();
 
   /** Starts observing one request; call `start` when its response head arrives. */
   begin(method: string, url: string): Observation {
@@ -47,22 +46,9 @@ export class ResponseRecorder {
     return out;
   }
 
-  /** Responses whose body is still being read (e.g. an SSE stream the test has not closed). */
-  openCount(): number {
-    return this.#open.size;
-  }
-
   /** @internal */
   report(where: string, problems: readonly string[]): void {
     for (const p of problems) this.#violations.push(`${where}: ${p}`);
-  }
-  /** @internal */
-  opened(o: Observation): void {
-    this.#open.add(o);
-  }
-  /** @internal */
-  closed(o: Observation): void {
-    this.#open.delete(o);
   }
 }
 
@@ -104,7 +90,6 @@ export class Observation {
     const problems: string[] = [];
     if (!headers.get('x-request-id')) problems.push('x-request-id header is missing');
     this.recorder.report(this.#where, problems);
-    this.recorder.opened(this);
   }
 
   data(chunk: Uint8Array): void {
@@ -140,7 +125,6 @@ export class Observation {
 
   #finish(complete: boolean): void {
     this.#done = true;
-    this.recorder.closed(this);
     const contentType = this.#headers.get('content-type');
     const where = this.#where;
     const operation = this.#operation ?? `${this.method} ${this.url.pathname}`;
