@@ -1,11 +1,12 @@
 // bench/server: `maas serve` (the built CLI) against a bare node:http + onnxruntime-node server on the demo
 // Keras MLP (100 → 64 → 64 → 10), same bodies, same concurrency, one server under load at a time.
-// Env: BENCH_DURATION (s per run, default 10), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 1,8,32),
-// BENCH_CPU_PROF=1 (write .cpuprofile files of both servers to .tmp/bench/profiles/{maas,bare}).
+// Each server gets BENCH_DURATION seconds per (path, concurrency), in two halves ordered bare, maas, maas, bare.
+// Env: BENCH_DURATION (s per server per run, default 10), BENCH_WARMUP (s, default 2),
+// BENCH_CONNECTIONS (default 1,8,32), BENCH_CPU_PROF=1 (write .cpuprofile files of both servers to .tmp/bench/profiles/{maas,bare}).
 import { join } from 'node:path';
 import { maxAbsDiff, oipJsonBody, seededFloats } from './support/data.js';
 import { envIntegers, envNumber } from './support/env.js';
-import { type LoadResult, load } from './support/load.js';
+import { combine, type LoadResult, load } from './support/load.js';
 import { benchDir, copyDemoModels, repoRoot, tempDir } from './support/paths.js';
 import { note, ratio, saveResults, table, title } from './support/report.js';
 import { type ServerProcess, startMaas, startServerProcess } from './support/server-process.js';
@@ -89,8 +90,13 @@ async function main(): Promise<void> {
       await run(bare, route, 8, warmup);
       await run(maas, route, 8, warmup);
       for (const c of concurrencies) {
-        const b = await run(bare, route, c, duration);
-        const m = await run(maas, route, c, duration);
+        // A-B-B-A halves: drift from the neighbours on a shared machine (linear in time) hits both servers alike.
+        const b1 = await run(bare, route, c, duration / 2);
+        const m1 = await run(maas, route, c, duration / 2);
+        const m2 = await run(maas, route, c, duration / 2);
+        const b2 = await run(bare, route, c, duration / 2);
+        const b = combine([b1, b2]);
+        const m = combine([m1, m2]);
         if (b.failures || m.failures) {
           throw new Error(`${route.name} c=${c}: failures bare ${b.failures}, maas ${m.failures}`);
         }
@@ -140,7 +146,11 @@ async function main(): Promise<void> {
       // Throughput on a shared 2-core machine swings with the neighbours; CPU per request much less.
       ratio(`server÷bare CPU per request ${route} c=${c}`, m.serverCpuUs / b.serverCpuUs);
     }
-    await saveResults('server', { duration, results });
+    const strip = ({ times: _t, ...rest }: LoadResult) => rest;
+    await saveResults('server', {
+      duration,
+      results: results.map((r) => ({ ...r, bare: strip(r.bare), maas: strip(r.maas) })),
+    });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await tmp.cleanup();

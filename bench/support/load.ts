@@ -13,10 +13,11 @@ export interface LoadOptions {
   serverCpuSeconds?: () => Promise<number>;
 }
 
+/** One or more load runs against one server, summarized. */
 export interface LoadResult {
   connections: number;
   requests: number;
-  /** Successful requests per second over the measured duration. */
+  /** Successful requests per second over the measured time. */
   rps: number;
   p50: number;
   p99: number;
@@ -25,6 +26,10 @@ export interface LoadResult {
   failures: number;
   /** Server CPU time per successful request, µs (NaN when not measured). */
   serverCpuUs: number;
+  /** Raw material for combining runs: response times (ms), wall seconds, server CPU seconds. */
+  times: number[];
+  seconds: number;
+  cpuSeconds: number;
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
@@ -58,20 +63,44 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const result = await finished;
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = await options.serverCpuSeconds?.();
-  const serverCpuUs = cpu0 === undefined || cpu1 === undefined ? NaN : ((cpu1 - cpu0) * 1e6) / times.length;
-  failures += result.errors + result.timeouts;
+  const cpuSeconds = cpu0 === undefined || cpu1 === undefined ? Number.NaN : cpu1 - cpu0;
+  return summarize(options.connections, times, seconds, cpuSeconds, failures + result.errors + result.timeouts);
+}
+
+/** Several runs against the same server as one (e.g. the two halves of an A-B-B-A sequence). */
+export function combine(results: readonly LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  return summarize(
+    results[0]?.connections ?? 0,
+    results.flatMap((r) => r.times),
+    sum((r) => r.seconds),
+    sum((r) => r.cpuSeconds),
+    sum((r) => r.failures),
+  );
+}
+
+function summarize(
+  connections: number,
+  times: number[],
+  seconds: number,
+  cpuSeconds: number,
+  failures: number,
+): LoadResult {
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(q * times.length) - 1))] ?? NaN;
   let sum = 0;
   for (const t of times) sum += t;
   return {
-    connections: options.connections,
+    connections,
     requests: times.length,
     rps: times.length / seconds,
     p50: at(0.5),
     p99: at(0.99),
     mean: times.length ? sum / times.length : NaN,
     failures,
-    serverCpuUs,
+    serverCpuUs: (cpuSeconds * 1e6) / times.length,
+    times,
+    seconds,
+    cpuSeconds,
   };
 }
