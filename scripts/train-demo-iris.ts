@@ -7,11 +7,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseDataset } from '../server/datasets/parse.js';
-import { describeColumns } from '../server/datasets/table.js';
 import { checkCreateBody, resolveHyperparameters } from '../server/jobs/spec.js';
 import { trainJob } from '../server/jobs/train-job.js';
 import type { DatasetRecord, EpochMetrics } from '../server/jobs/types.js';
+import { parseDataset } from '../src/protocol/datasets/parse.js';
+import { describeColumns } from '../src/protocol/datasets/table.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const IRIS_CSV = join(root, 'examples/iris/iris.csv');

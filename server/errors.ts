@@ -1,22 +1,29 @@
-import type { components } from '../src/generated/openapi.js';
+import {
+  ContractError,
+  describeReceived as describe,
+  type ErrorCode,
+  type ErrorDetail,
+} from '../src/protocol/contract-error.js';
 
-export type ErrorCode = components['schemas']['ErrorCode'];
-export type ErrorDetail = components['schemas']['ErrorDetail'];
+export type { ErrorCode, ErrorDetail } from '../src/protocol/contract-error.js';
 
 /**
  * Every failure the server reports on purpose. `server/http/error-handler.ts` is the one place that turns it
  * (and anything else thrown) into the `Error` body of openapi.yaml.
  */
-export class MaasServerError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: ErrorDetail[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'MaasServerError';
+export class MaasServerError extends ContractError {
+  override name = 'MaasServerError';
+}
+
+/** Runs shared contract code (src/protocol), so that what it rejects is a MaasServerError like every server failure. */
+export function asServerError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ContractError && !(err instanceof MaasServerError)) {
+      throw new MaasServerError(err.status, err.code, err.message, err.details, err.headers);
+    }
+    throw err;
   }
 }
 
@@ -95,16 +102,6 @@ export class ServiceUnavailableError extends MaasServerError {
       retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) },
     );
   }
-}
-
-/** Short, safe rendering of a received value for error messages. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return 'an object';
 }
 
 export class ModelNotReadyError extends ServiceUnavailableError {

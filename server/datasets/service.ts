@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { components } from '../../src/generated/openapi.js';
+import type { DatasetFormat } from '../../src/protocol/datasets/table.js';
 import { InvalidParameterError, NotFoundError, UnprocessableError } from '../errors.js';
 import { newId } from '../jobs/ids.js';
 import type { JobStore } from '../jobs/store.js';
 import type { Dataset, DatasetRecord, PageQuery } from '../jobs/types.js';
-import { summarizeDataset, type UploadSummary } from './parse.js';
-import type { DatasetFormat } from './table.js';
+import { summarizeDataset, type UploadSummary } from './upload-summary.js';
 
 type DatasetList = components['schemas']['DatasetList'];
 type DatasetDeleted = components['schemas']['DatasetDeleted'];

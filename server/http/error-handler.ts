@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '../../src/generated/openapi.js';
+import { ContractError } from '../../src/protocol/contract-error.js';
 import { isProtocolError } from '../../src/protocol/errors.js';
 import { type ErrorCode, MaasServerError } from '../errors.js';
 
@@ -56,7 +57,7 @@ const statusCodes: Record<number, ErrorCode> = {
  * says nothing about the internals; the details go to the log.
  */
 export function mapError(err: unknown, maxBodySize: number, request?: FastifyRequest): Mapped {
-  if (err instanceof MaasServerError) {
+  if (err instanceof ContractError) {
     const mapped: Mapped = { status: err.status, code: err.code, message: err.message };
     if (err.details) mapped.details = err.details;
     if (err.headers) mapped.headers = err.headers;

@@ -1,4 +1,5 @@
 import type { components } from '../../src/generated/openapi.js';
+import type { InferResult } from '../../src/protocol/oip-request.js';
 import { formatShape, type Tensor } from '../../src/protocol/tensor.js';
 import { BadRequestError } from '../errors.js';
 import { ModelRunError, type TensorSpec } from './onnx-model.js';
@@ -11,12 +12,7 @@ type ModelReadyResponse = components['schemas']['ModelReadyResponse'];
 /** The protocol extensions the HTTP layer implements, advertised by `GET /v2`. */
 export const serverExtensions = ['binary_tensor_data', 'model_repository', 'tf_serving_predict'];
 
-export interface InferResult {
-  modelName: string;
-  modelVersion: string;
-  /** In the order requested (model order when no outputs were named). */
-  outputs: Tensor[];
-}
+export type { InferResult };
 
 export interface DataPlaneOptions {
   registry: ModelRegistry;

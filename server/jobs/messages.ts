@@ -1,4 +1,4 @@
-import type { DatasetFormat } from '../datasets/table.js';
+import type { DatasetFormat } from '../../src/protocol/datasets/table.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 /** What the worker is started with (its workerData). Structured-cloneable. */

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { components } from '../../src/generated/openapi.js';
+import { queuedJob } from '../../src/protocol/training-job.js';
 import { type DatasetService, datasetExtensions } from '../datasets/service.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.js';
 import type { JobEvents } from './events.js';
@@ -117,18 +118,7 @@ export class JobService {
       validation: validation ? snapshot(validation, dir, 'validation') : null,
     };
     const job: JobRecord = {
-      id,
-      status: 'queued',
-      model: request.model,
-      dataset: request.dataset,
-      validation_dataset: request.validation_dataset ?? null,
-      created_at: createdAt.toISOString(),
-      started_at: null,
-      finished_at: null,
-      hyperparameters,
-      metrics: null,
-      error: null,
-      result: null,
+      ...queuedJob(id, request, hyperparameters, createdAt.toISOString()),
       data,
       cancelRequested: false,
     };

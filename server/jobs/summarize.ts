@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { summarizeDataset, type UploadSummary } from '../datasets/parse.js';
 import type { Summarizer } from '../datasets/service.js';
+import { summarizeDataset, type UploadSummary } from '../datasets/upload-summary.js';
 import type { SummarizeInput } from './messages.js';
 import { resolveWorkerScript, type WorkerScript } from './runner.js';
 

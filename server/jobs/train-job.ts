@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
-import { parseDataset } from '../datasets/parse.js';
-import type { Table } from '../datasets/table.js';
+import { parseDataset } from '../../src/protocol/datasets/parse.js';
+import type { Table } from '../../src/protocol/datasets/table.js';
 import { describeModel, exportOnnx } from '../training/export-onnx.js';
 import { exportSpec, TrainingError, train } from '../training/index.js';
 import type { DataSplit, EpochMetrics, TrainerState, TrainingSpec } from '../training/types.js';

@@ -1,5 +1,5 @@
 import type { components } from '../../src/generated/openapi.js';
-import type { ColumnStats, DatasetFormat } from '../datasets/table.js';
+import type { ColumnStats, DatasetFormat } from '../../src/protocol/datasets/table.js';
 
 type Schemas = components['schemas'];
 export type TrainingJob = Schemas['TrainingJob'];

@@ -1,7 +1,7 @@
 // A worker thread started by runner.ts (train one job: report epochs and messages, then one outcome) or by
 // summarize.ts (validate a big dataset upload off the main thread: post one UploadSummary).
 import { parentPort, workerData } from 'node:worker_threads';
-import { summarizeDataset } from '../datasets/parse.js';
+import { summarizeDataset } from '../datasets/upload-summary.js';
 import { CANCEL_INDEX, type WorkerData, type WorkerMessage } from './messages.js';
 import { trainJob } from './train-job.js';
 

@@ -1,3 +1,4 @@
+import { ContractError } from '../protocol/contract-error.js';
 import { badRequest, invalidParameter, MockError, payloadTooLarge } from './errors.js';
 import type { MaasMockState } from './state.js';
 
@@ -78,7 +79,7 @@ export class RequestContext {
     try {
       this.body = parseJson(text);
     } catch (error) {
-      if (error instanceof MockError) throw error;
+      if (error instanceof ContractError) throw error;
       throw badRequest('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
     }
   }

@@ -1,44 +1,26 @@
+import { ContractError, describeReceived as describe } from '../protocol/contract-error.js';
 import type { ErrorBody, ErrorCode, ErrorDetail } from './types.js';
 
 /**
- * A failure the mock reports on purpose. `errorResponse` is the one place it becomes the `Error` body.
- * Messages follow server/errors.ts word for word where the server has a class for the condition, so tests written
- * against the mock read the same text from the real server.
+ * A failure the mock reports on purpose. `errorResponse` is the one place it (or the shared contract code's
+ * ContractError) becomes the `Error` body. Messages follow server/errors.ts word for word where the server has a class
+ * for the condition, so tests written against the mock read the same text from the real server.
  */
-export class MockError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: ErrorDetail[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'MockError';
-  }
+export class MockError extends ContractError {
+  override name = 'MockError';
 }
 
-export function errorBody(error: MockError, requestId: string): ErrorBody {
+export function errorBody(error: ContractError, requestId: string): ErrorBody {
   const body: ErrorBody = { error: error.message, code: error.code, status: error.status, request_id: requestId };
   if (error.details !== undefined) body.details = error.details;
   return body;
 }
 
-export function errorResponse(error: MockError, requestId: string): Response {
+export function errorResponse(error: ContractError, requestId: string): Response {
   return new Response(JSON.stringify(errorBody(error, requestId)), {
     status: error.status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...error.headers },
   });
-}
-
-/** Short, safe rendering of a received value for error messages (same as the server's `describe`). */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return 'an object';
 }
 
 export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>

@@ -1,4 +1,5 @@
 import { type HttpHandler, http } from 'msw';
+import { ContractError } from '../protocol/contract-error.js';
 import { RequestContext, type ResolvedOptions, requestIdFor } from './context.js';
 import { errorResponse, MockError, unauthorized } from './errors.js';
 import type { MaasMockState } from './state.js';
@@ -75,7 +76,7 @@ async function answer(
     await ctx.prepare(runtime.parseJson);
     response = await handle(ctx);
   } catch (error) {
-    if (error instanceof MockError) response = errorResponse(error, requestId);
+    if (error instanceof ContractError) response = errorResponse(error, requestId);
     else {
       // As the server: a bug is a 500 `internal` that says nothing of the internals; the details go to the log.
       console.error(`maas/msw: ${request.method} ${request.url} failed`, error);

@@ -1,5 +1,5 @@
-import { type ParseResult, parseDataset } from './datasets/parse.js';
-import { type ColumnStats, describeColumns, type Table } from './datasets/table.js';
+import { type ParseResult, parseDataset } from '../protocol/datasets/parse.js';
+import { type ColumnStats, describeColumns, type Table } from '../protocol/datasets/table.js';
 import { datasetNotFound } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { isoTime, makeId } from './ids.js';

@@ -1,9 +1,10 @@
-import type { TableColumn } from './datasets/table.js';
+import type { TableColumn } from '../protocol/datasets/table.js';
+import { queuedJob } from '../protocol/training-job.js';
+import { resolveHyperparameters } from '../protocol/training-spec.js';
 import { isoTime, makeId } from './ids.js';
 import type { JobRecord } from './job-engine.js';
 import type { VersionRecord } from './model-store.js';
 import type { DatasetRecord } from './state.js';
-import { resolveHyperparameters } from './training-spec.js';
 import type { TensorMetadata, TrainingJob, TrainingJobCreateRequest } from './types.js';
 
 /** A queued job for a checked body: the server's spec resolution, with a deterministic default seed. */
@@ -21,20 +22,9 @@ export function newJobRecord(
   const classes = hyperparameters.task === 'classification' && target ? classLabels(target) : null;
   const rows = data.table.rows;
   const job: TrainingJob = {
-    id: makeId('job', now, seq),
     object: 'training_job',
-    status: 'queued',
-    model: body.model,
-    dataset: body.dataset,
-    validation_dataset: body.validation_dataset ?? null,
+    ...queuedJob(makeId('job', now, seq), body, hyperparameters, isoTime(now)),
     queue_position: 0,
-    created_at: isoTime(now),
-    started_at: null,
-    finished_at: null,
-    hyperparameters,
-    metrics: null,
-    error: null,
-    result: null,
   };
   return {
     seq,

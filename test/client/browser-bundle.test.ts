@@ -28,6 +28,10 @@ describe('browser bundle', () => {
     ).toEqual([]);
     expect(inputs.filter((path) => path.startsWith('server/') || path.includes('/server/'))).toEqual([]);
     expect(inputs.filter((path) => path.includes('src/msw/'))).toEqual([]);
+    // The contract code shared by the server and msw is theirs alone: the SDK never needs it.
+    expect(
+      inputs.filter((path) => /src\/protocol\/(datasets\/|training-|oip-request|contract-error)/.test(path)),
+    ).toEqual([]);
     // It still carries the pieces the browser path needs.
     expect(inputs.some((path) => path.includes('eventsource-parser'))).toBe(true);
     const code = result.outputFiles[0]!.text;

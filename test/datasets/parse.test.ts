@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/datasets/csv.js';
-import { MAX_ISSUES, type ParseResult, parseDataset } from '../../server/datasets/parse.js';
+import { parseCsv } from '../../src/protocol/datasets/csv.js';
+import { MAX_ISSUES, type ParseResult, parseDataset } from '../../src/protocol/datasets/parse.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const csv = (s: string) => parseDataset(enc(s), 'csv');

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { parseDataset } from '../../server/datasets/parse.js';
-import type { NumberColumn, StringColumn } from '../../server/datasets/table.js';
 import { modelMetadata, parseModel } from '../../server/onnx/index.js';
 import { exportOnnx } from '../../server/training/export-onnx.js';
 import { exportSpec, predict, train } from '../../server/training/index.js';
 import type { TrainingSpec } from '../../server/training/types.js';
+import { parseDataset } from '../../src/protocol/datasets/parse.js';
+import type { NumberColumn, StringColumn } from '../../src/protocol/datasets/table.js';
 
 const irisTable = (() => {
   const parsed = parseDataset(readFileSync(new URL('../../examples/iris/iris.csv', import.meta.url)), 'csv');

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDataset } from '../../server/datasets/parse.js';
 import { train } from '../../server/training/index.js';
 import type { TrainingSpec } from '../../server/training/types.js';
 import { MaasClient } from '../../src/index.js';
+import { parseDataset } from '../../src/protocol/datasets/parse.js';
 import type { TrainingJobCreateRequest, TrainingJobEvent } from '../../src/types.js';
 import { spawnCli, waitForListening } from '../support/cli.js';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDataset } from '../../server/datasets/parse.js';
-import type { NumberColumn, StringColumn } from '../../server/datasets/table.js';
 import { exportSpec, predict, train } from '../../server/training/index.js';
 import type { TrainingSpec } from '../../server/training/types.js';
 import { MaasClient } from '../../src/index.js';
+import { parseDataset } from '../../src/protocol/datasets/parse.js';
+import type { NumberColumn, StringColumn } from '../../src/protocol/datasets/table.js';
 import type { TrainingJob, TrainingJobCreateRequest, TrainingJobEvent } from '../../src/types.js';
 import { startTrainingServer, type TrainingTestServer } from './support.js';
 

@@ -22,7 +22,10 @@ describe('src/protocol is browser-safe', () => {
   });
 
   it('uses neither Buffer nor node: imports in any source file', () => {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    // The shared contract code (datasets/, training-spec, oip-request) is held to the same rule as the codecs.
+    expect(files).toContain(join('datasets', 'parse.ts'));
+    for (const file of files) {
       // Comments may mention Buffer; code may not use it.
       const text = readFileSync(join(dir, file), 'utf8').replace(/\/\/.*$/gm, '');
       expect(text, file).not.toMatch(/\bBuffer\b|from '(node:)?(fs|path|buffer|util)'|from 'node:/);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { components } from '../../../src/generated/openapi.js';
+import type { DatasetFormat } from '../../../src/protocol/datasets/table.js';
 import type { DatasetService } from '../../datasets/service.js';
-import type { DatasetFormat } from '../../datasets/table.js';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors.js';
 import { type Idempotency, idempotencyKeyFrom, requestFingerprint } from '../idempotency.js';
 import { pageParams, stringQuery } from '../params.js';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../../src/protocol/index.js';
+import { decodeInferRequest, encodeInferResponse } from '../../../src/protocol/oip-request.js';
 import { UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
-import { decodeInferRequest, encodeInferResponse } from '../oip-codec.js';
 import { modelParam, versionParam } from '../params.js';
 
 /** OIP v2 inference: JSON tensors or the binary tensor extension, in and out. Parse once, run, encode once. */
@@ -28,7 +28,9 @@ export const inferRoutes: ServerFeature = {
       const encoded = encodeInferResponse(decoded, result);
       reply.header('content-type', encoded.contentType);
       if (encoded.headerLength !== undefined) reply.header(INFERENCE_HEADER_CONTENT_LENGTH, encoded.headerLength);
-      return reply.send(encoded.body);
+      const { body } = encoded;
+      // Fastify sends a Buffer as raw bytes; a view over the same memory, no copy.
+      return reply.send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     };
     app.post('/v2/models/:model/infer', infer);
     app.post('/v2/models/:model/versions/:version/infer', infer);

@@ -1,5 +1,5 @@
+import { parseDataset } from '../../protocol/datasets/parse.js';
 import { json, type RequestContext } from '../context.js';
-import { parseDataset } from '../datasets/parse.js';
 import { badRequest, invalidParameter, payloadTooLarge, unprocessable, unsupportedMediaType } from '../errors.js';
 import { page } from '../pagination.js';
 import { pageParams, stringQuery } from '../params.js';

@@ -1,13 +1,13 @@
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../protocol/binary-tensor.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { stringifyJson } from '../../protocol/json-text.js';
+import { decodeInferRequest, encodeInferResponse } from '../../protocol/oip-request.js';
 import type { Tensor } from '../../protocol/tensor.js';
 import { decodePredictRequest, encodePredictResponse } from '../../protocol/tf-serving.js';
 import { NOT_JSON, type RequestContext } from '../context.js';
 import { badRequest, MockError, modelNotReady, unsupportedMediaType } from '../errors.js';
 import { runFakeModel } from '../fake-model.js';
 import type { VersionRecord } from '../model-store.js';
-import { decodeInferRequest, encodeInferResponse } from '../oip-codec.js';
 import { modelParam, versionParam } from '../params.js';
 import type { RouteDef } from '../router.js';
 import { checkInputs, checkOutputNames } from '../signature-check.js';

@@ -1,11 +1,11 @@
 import { stringifyJson } from '../../protocol/json-text.js';
+import { checkCreateBody } from '../../protocol/training-spec.js';
 import { json, type RequestContext } from '../context.js';
 import { invalidParameter } from '../errors.js';
 import { page } from '../pagination.js';
 import { pageParams, stringQuery } from '../params.js';
 import type { RouteDef } from '../router.js';
 import { eventStream } from '../sse.js';
-import { checkCreateBody } from '../training-spec.js';
 import type { TrainingJobEventList, TrainingJobList, TrainingJobStatus } from '../types.js';
 import { olderThanCursor } from './datasets.js';
 

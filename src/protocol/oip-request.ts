@@ -1,16 +1,12 @@
-// Same code as server/http/oip-codec.ts (src/ may not import server/), so the mock decodes infer requests and encodes
-// responses exactly as the server does. Keep the two in step, or move both to one shared module under src/.
-import {
-  BINARY_CONTENT_TYPE,
-  decodeBinaryBody,
-  encodeBinaryBody,
-  parseHeaderLength,
-} from '../protocol/binary-tensor.js';
-import { decodeJsonTensor, encodeTensorJsonData } from '../protocol/json-tensor.js';
-import { stringifyJson } from '../protocol/json-text.js';
-import type { Tensor } from '../protocol/tensor.js';
-import { badRequest, describe as describeValue } from './errors.js';
+// OIP v2 infer request/response framing over the tensor codecs: the server and the msw mock decode and encode with it.
+import { BINARY_CONTENT_TYPE, decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from './binary-tensor.js';
+import { describeReceived as describeValue } from './contract-error.js';
+import { ProtocolError } from './errors.js';
+import { decodeJsonTensor, encodeTensorJsonData } from './json-tensor.js';
+import { stringifyJson } from './json-text.js';
+import type { Tensor } from './tensor.js';
 
+/** What a model run produced, for the response. */
 export interface InferResult {
   modelName: string;
   modelVersion: string;
@@ -36,8 +32,8 @@ export interface EncodedInferResponse {
 }
 
 /**
- * Decodes a JSON body (already parsed) or a binary-extension body (a Buffer, with the
- * Inference-Header-Content-Length value). Errors name the offending field.
+ * Decodes a JSON body (already parsed) or a binary-extension body (bytes, with the
+ * Inference-Header-Content-Length value). Throws ProtocolError naming the offending field.
  */
 export function decodeInferRequest(
   body: unknown,
@@ -50,23 +46,35 @@ export function decodeInferRequest(
     header = decoded.header;
     inputs = decoded.tensors;
   } else if (body === undefined) {
-    throw badRequest('invalid_json', 'Request body is empty; expected an InferRequest JSON object with "inputs"');
+    throw new ProtocolError(
+      'invalid_json',
+      '',
+      'Request body is empty; expected an InferRequest JSON object with "inputs"',
+    );
   } else if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('invalid_input', `body: expected an InferRequest JSON object, got ${describeValue(body)}`);
+    throw new ProtocolError(
+      'invalid_input',
+      'body',
+      `expected an InferRequest JSON object, got ${describeValue(body)}`,
+    );
   } else {
     header = body as Record<string, unknown>;
   }
 
   const rawInputs = header.inputs;
   if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
-    throw badRequest('invalid_input', `inputs: expected a non-empty array of tensors, got ${describeValue(rawInputs)}`);
+    throw new ProtocolError(
+      'invalid_input',
+      'inputs',
+      `expected a non-empty array of tensors, got ${describeValue(rawInputs)}`,
+    );
   }
   inputs ??= rawInputs.map((entry, i) => decodeJsonTensor(entry, `inputs[${i}]`));
 
   const out: DecodedInferRequest = { inputs, binaryOutput: false };
   if (header.id !== undefined) {
     if (typeof header.id !== 'string')
-      throw badRequest('invalid_input', `id: expected a string, got ${describeValue(header.id)}`);
+      throw new ProtocolError('invalid_input', 'id', `expected a string, got ${describeValue(header.id)}`);
     out.id = header.id;
   }
   const parameters = objectOrUndefined(header.parameters, 'parameters');
@@ -75,13 +83,21 @@ export function decodeInferRequest(
   }
   if (header.outputs !== undefined) {
     if (!Array.isArray(header.outputs)) {
-      throw badRequest('invalid_input', `outputs: expected an array of {name}, got ${describeValue(header.outputs)}`);
+      throw new ProtocolError(
+        'invalid_input',
+        'outputs',
+        `expected an array of {name}, got ${describeValue(header.outputs)}`,
+      );
     }
     out.outputs = header.outputs.map((entry, i) => {
       const field = `outputs[${i}]`;
       const o = objectOrUndefined(entry, field);
       if (!o || typeof o.name !== 'string' || o.name.length === 0) {
-        throw badRequest('invalid_input', `${field}.name: expected a non-empty string, got ${describeValue(o?.name)}`);
+        throw new ProtocolError(
+          'invalid_input',
+          `${field}.name`,
+          `expected a non-empty string, got ${describeValue(o?.name)}`,
+        );
       }
       const p = objectOrUndefined(o.parameters, `${field}.parameters`);
       const binary =
@@ -114,13 +130,13 @@ export function encodeInferResponse(request: DecodedInferRequest, result: InferR
 function objectOrUndefined(value: unknown, field: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badRequest('invalid_input', `${field}: expected an object, got ${describeValue(value)}`);
+    throw new ProtocolError('invalid_input', field, `expected an object, got ${describeValue(value)}`);
   }
   return value as Record<string, unknown>;
 }
 
 function booleanParam(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean')
-    throw badRequest('invalid_input', `${field}: expected true or false, got ${describeValue(value)}`);
+    throw new ProtocolError('invalid_input', field, `expected true or false, got ${describeValue(value)}`);
   return value;
 }

@@ -1,4 +1,4 @@
-import type { components } from '../../src/generated/openapi.js';
+import type { components } from '../../generated/openapi.js';
 
 export type DatasetColumn = components['schemas']['DatasetColumn'];
 export type DatasetFormat = components['schemas']['Dataset']['format'];

@@ -1,17 +1,18 @@
-// Same code as server/jobs/spec.ts (src/ may not import server/), so the mock accepts, rejects and resolves training
-// specs exactly as the server does. Keep the two in step, or move both to one shared module under src/.
+// A training job's create body: its shape (400 invalid_input), its defaults, and its fit to the dataset's columns
+// (422 training_spec_invalid). Shared by the server and the msw mock so both accept, reject and resolve alike.
+import type { components } from '../generated/openapi.js';
+import { ContractError, describeReceived as describe } from './contract-error.js';
 import { type ColumnStats, DISTINCT_CAP } from './datasets/table.js';
-import { badRequest, describe, unprocessable } from './errors.js';
-import type {
-  Architecture,
-  Dataset,
-  TrainingHyperparameters as Hyperparameters,
-  Optimizer,
-  TrainingJobCreateRequest,
-} from './types.js';
+
+type Schemas = components['schemas'];
+type Architecture = Schemas['Architecture'];
+type Dataset = Schemas['Dataset'];
+type Hyperparameters = Schemas['TrainingHyperparameters'];
+type Optimizer = Schemas['Optimizer'];
+type TrainingJobCreateRequest = Schemas['TrainingJobCreateRequest'];
 
 /** What spec resolution reads of a dataset: its description and per-column stats. */
-export interface DatasetRecord {
+export interface DatasetFacts {
   dataset: Dataset;
   stats: ColumnStats[];
 }
@@ -115,12 +116,12 @@ function checkOptimizer(value: unknown): void {
 
 /**
  * Every default filled in, and the spec checked against the data: 422 training_spec_invalid naming the field.
- * `validation` is the validation dataset when the body names one.
+ * `validation` is the validation dataset when the body names one; `randomSeed` picks the seed when the body has none.
  */
 export function resolveHyperparameters(
   body: TrainingJobCreateRequest,
-  data: DatasetRecord,
-  validation: DatasetRecord | null,
+  data: DatasetFacts,
+  validation: DatasetFacts | null,
   randomSeed: () => number,
 ): Hyperparameters {
   const columns = data.dataset.columns;
@@ -232,11 +233,11 @@ function resolveOptimizer(o: Optimizer): Optimizer {
 }
 
 function specInvalid(message: string): never {
-  throw unprocessable('training_spec_invalid', message);
+  throw new ContractError(422, 'training_spec_invalid', message);
 }
 
 function invalid(prefix: string, key: string, expected: string, got: unknown): never {
-  throw badRequest('invalid_input', `${prefix}${key}: expected ${expected}, got ${describe(got)}`);
+  throw new ContractError(400, 'invalid_input', `${prefix}${key}: expected ${expected}, got ${describe(got)}`);
 }
 
 function object(value: unknown, field: string): Body {
@@ -247,7 +248,11 @@ function object(value: unknown, field: string): Body {
 function closed(b: Body, allowed: string[], prefix: string): void {
   for (const key of Object.keys(b)) {
     if (!allowed.includes(key)) {
-      throw badRequest('invalid_input', `${prefix}${key}: unknown field; expected one of ${allowed.join(', ')}`);
+      throw new ContractError(
+        400,
+        'invalid_input',
+        `${prefix}${key}: unknown field; expected one of ${allowed.join(', ')}`,
+      );
     }
   }
 }

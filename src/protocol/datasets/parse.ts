@@ -1,14 +1,6 @@
-import type { ErrorDetail } from '../errors.js';
+import type { ErrorDetail } from '../contract-error.js';
 import { parseCsv } from './csv.js';
-import {
-  ColumnBuilder,
-  type ColumnStats,
-  type DatasetColumn,
-  type DatasetFormat,
-  describeColumns,
-  type RawCell,
-  type Table,
-} from './table.js';
+import { ColumnBuilder, type ColumnStats, type DatasetFormat, type RawCell, type Table } from './table.js';
 
 /** At most this many problems are listed in a rejected upload's details. */
 export const MAX_ISSUES = 100;
@@ -16,18 +8,6 @@ export const MAX_ISSUES = 100;
 export type ParseResult =
   | { ok: true; table: Table; stats: ColumnStats[] }
   | { ok: false; issues: ErrorDetail[]; invalidRows: number; summary: string };
-
-/** What the dataset service keeps of an upload: its shape and per-column facts, or why it was rejected. */
-export type UploadSummary =
-  | { ok: true; rows: number; columns: DatasetColumn[]; stats: ColumnStats[] }
-  | { ok: false; issues: ErrorDetail[]; invalidRows: number; summary: string };
-
-/** parseDataset without the rows: small enough to post back from a worker thread. */
-export function summarizeDataset(bytes: Uint8Array, format: DatasetFormat): UploadSummary {
-  const parsed = parseDataset(bytes, format);
-  if (!parsed.ok) return parsed;
-  return { ok: true, rows: parsed.table.rows, columns: describeColumns(parsed.table), stats: parsed.stats };
-}
 
 /** Parses and validates an upload; either a complete table or the problems (first MAX_ISSUES), never half of one. */
 export function parseDataset(bytes: Uint8Array, format: DatasetFormat): ParseResult {
