@@ -1,10 +1,12 @@
 // Writes the demo model repository (Triton layout) that `npm start` serves:
 //   examples/models/<name>/<version>/model.onnx + examples/models/<name>/config.json
+// keras_mlp and multi_io are built by our ONNX builder; iris_classifier is trained (scripts/train-demo-iris.ts).
 // Run: npx tsx scripts/make-demo-models.ts. Output is deterministic; test/onnx checks the committed files match.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mlpModel, multiIoModel } from '../server/onnx/fixtures.js';
+import { trainIrisDemo } from './train-demo-iris.js';
 
 export const DEMO_REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), '../examples/models');
 
@@ -43,6 +45,7 @@ export function demoRepositoryFiles(): Map<string, Uint8Array> {
     files.set(`${model.name}/config.json`, new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`));
     files.set(`${model.name}/${model.version}/model.onnx`, model.bytes);
   }
+  for (const [path, bytes] of trainIrisDemo().files) files.set(path, bytes);
   return files;
 }
 

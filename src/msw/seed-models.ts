@@ -67,8 +67,9 @@ function multiIo([ids, mask, text]: Tensor[]): Tensor[] {
 
 /**
  * The models of examples/models (same names, descriptions, signatures and file sizes), so an app test works with no
- * setup. keras_mlp answers with the generic fake model (its real weights are not reproduced); multi_io computes
- * exactly what its real graph does. test/msw/seed-models.test.ts compares them with the committed files.
+ * setup. keras_mlp and iris_classifier answer with the generic fake model (their real weights are not reproduced;
+ * iris_classifier's `label` is the fake probabilities' argmax over its real classes); multi_io computes exactly what
+ * its real graph does. test/msw/seed-models.test.ts compares them with the generator's output.
  */
 export const DEFAULT_MODELS: readonly MockModelSeed[] = Object.freeze([
   {
@@ -102,6 +103,22 @@ export const DEFAULT_MODELS: readonly MockModelSeed[] = Object.freeze([
         ],
         size_bytes: 597,
         infer: multiIo,
+      },
+    ],
+  },
+  {
+    name: 'iris_classifier',
+    description:
+      "Predicts 'species' (classification) with a 4 → 16 → 3 network. Input 'input': FP32 [N, 4], raw (unstandardized) columns in this order: sepal_length, sepal_width, petal_length, petal_width. Outputs 'probabilities' [N, 3] over the labels setosa, versicolor, virginica (in that order) and 'label' [N].",
+    versions: [
+      {
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4] }],
+        outputs: [
+          { name: 'probabilities', datatype: 'FP32', shape: [-1, 3] },
+          { name: 'label', datatype: 'BYTES', shape: [-1] },
+        ],
+        size_bytes: 1759,
+        labels: ['setosa', 'versicolor', 'virginica'],
       },
     ],
   },

@@ -2,7 +2,7 @@
 // `Authorization: Bearer <key>`; a missing or wrong key is a 401 `unauthorized`.
 import { expect, it } from 'vitest';
 import { apiError } from '../support/contract-expect.js';
-import { describeContract } from '../support/contract-targets.js';
+import { DEMO_MODEL_NAMES, describeContract } from '../support/contract-targets.js';
 
 const KEY = 'contract-secret-key';
 
@@ -44,7 +44,7 @@ describeContract(
 
     it('with the key, the same operations answer', async () => {
       const keyed = t.client.withOptions({ apiKey: KEY });
-      expect((await keyed.models.list().page()).data.map((m) => m.name)).toEqual(['keras_mlp', 'multi_io']);
+      expect((await keyed.models.list().page()).data.map((m) => m.name)).toEqual(DEMO_MODEL_NAMES);
       const out = await keyed.models.infer('keras_mlp', {
         inputs: { input: { data: new Float32Array(100), shape: [1, 100] } },
       });

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { addModel, corruptModel, identityModel } from '../../server/onnx/fixtures.js';
 import { CONTRACT_AREAS } from '../support/contract-coverage.js';
 import { apiError } from '../support/contract-expect.js';
-import { describeContract } from '../support/contract-targets.js';
+import { DEMO_MODEL_NAMES, describeContract } from '../support/contract-targets.js';
 
 const KERAS_BYTES = statSync(new URL('../../examples/models/keras_mlp/1/model.onnx', import.meta.url)).size;
 const KERAS_DESCRIPTION =
@@ -59,16 +59,16 @@ describeContract('models', CONTRACT_AREAS.models, (t) => {
   });
 
   it('list: ordered by name, cursor pages of `limit`, bad limits are a 400', async () => {
-    const first = await t.client.models.list({ limit: 1 });
-    expect(first.data.map((m) => m.name)).toEqual(['keras_mlp']);
+    const [first, second] = DEMO_MODEL_NAMES;
+    expect((await t.client.models.list({ limit: 1 })).data.map((m) => m.name)).toEqual([first]);
     const raw = await t.session.raw('GET', '/v1/models?limit=1');
-    expect(raw.json()).toMatchObject({ object: 'list', has_more: true, next_cursor: 'keras_mlp' });
-    const second = await t.session.raw('GET', '/v1/models?limit=1&after=keras_mlp');
-    expect(second.json().data.map((m: { name: string }) => m.name)).toEqual(['multi_io']);
+    expect(raw.json()).toMatchObject({ object: 'list', has_more: true, next_cursor: first });
+    const next = await t.session.raw('GET', `/v1/models?limit=1&after=${first}`);
+    expect(next.json().data.map((m: { name: string }) => m.name)).toEqual([second]);
     const names: string[] = [];
     for await (const m of t.client.models.list({ limit: 1 })) names.push(m.name);
     expect(names).toEqual([...names].sort());
-    expect(names).toEqual(expect.arrayContaining(['keras_mlp', 'multi_io']));
+    expect(names).toEqual(expect.arrayContaining([...DEMO_MODEL_NAMES]));
     for (const limit of [0, 101]) {
       expect(await apiError(t.client.models.list({ limit }))).toMatchObject({ status: 400, code: 'invalid_parameter' });
     }

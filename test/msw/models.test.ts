@@ -30,8 +30,13 @@ const octet = (body: Uint8Array, headers: Record<string, string> = {}) => ({
 describe('models and the repository extension', () => {
   it('is seeded with the demo models, listed by name with cursor pagination', async () => {
     const all = await call('GET', '/v1/models');
-    expect(all.body.data.map((m: { name: string }) => m.name)).toEqual(['broken', 'keras_mlp', 'multi_io']);
-    const keras = all.body.data[1];
+    expect(all.body.data.map((m: { name: string }) => m.name)).toEqual([
+      'broken',
+      'iris_classifier',
+      'keras_mlp',
+      'multi_io',
+    ]);
+    const keras = all.body.data[2];
     expect(keras).toMatchObject({
       object: 'model',
       platform: 'onnxruntime_onnx',
@@ -49,7 +54,7 @@ describe('models and the repository extension', () => {
     const first = await call('GET', '/v1/models?limit=1');
     expect(first.body).toMatchObject({ has_more: true, next_cursor: 'broken' });
     const second = await call('GET', '/v1/models?limit=1&after=broken');
-    expect(second.body.data.map((m: { name: string }) => m.name)).toEqual(['keras_mlp']);
+    expect(second.body.data.map((m: { name: string }) => m.name)).toEqual(['iris_classifier']);
     const broken = await call('GET', '/v1/models/broken');
     expect(broken.body).toMatchObject({
       default_version: null,
@@ -147,12 +152,13 @@ describe('models and the repository extension', () => {
         state: 'UNAVAILABLE',
         reason: 'Load model from broken/1/model.onnx failed: Protobuf parsing failed.',
       },
+      { name: 'iris_classifier', version: '1', state: 'READY', reason: '' },
       { name: 'keras_mlp', version: '1', state: 'READY', reason: '' },
       { name: 'multi_io', version: '1', state: 'READY', reason: '' },
     ]);
     await call('POST', '/v2/repository/models/multi_io/unload', { json: {} });
     const ready = await call('POST', '/v2/repository/index', { json: { ready: true } });
-    expect(ready.body.map((e: { name: string }) => e.name)).toEqual(['keras_mlp']);
+    expect(ready.body.map((e: { name: string }) => e.name)).toEqual(['iris_classifier', 'keras_mlp']);
     const loaded = await call('POST', '/v2/repository/models/multi_io/load');
     expect(loaded.body).toEqual({ name: 'multi_io', loaded_versions: ['1'] });
     const failed = await call('POST', '/v2/repository/models/broken/load');
@@ -168,10 +174,27 @@ describe('models and the repository extension', () => {
     );
   });
 
+  it('serves iris_classifier with its real classes: label is the argmax of probabilities', async () => {
+    const r = await call('POST', '/v2/models/iris_classifier/infer', {
+      json: {
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 4], data: [5.1, 3.5, 1.4, 0.2, 6.7, 3, 5.2, 2.3] }],
+      },
+    });
+    expect(r.status).toBe(200);
+    const [probabilities, label] = r.body.outputs;
+    expect(probabilities).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [2, 3] });
+    expect(label).toMatchObject({ name: 'label', datatype: 'BYTES', shape: [2] });
+    const classes = ['setosa', 'versicolor', 'virginica'];
+    for (let row = 0; row < 2; row++) {
+      const p = (probabilities.data as number[]).slice(row * 3, row * 3 + 3);
+      expect(label.data[row]).toBe(classes[p.indexOf(Math.max(...p))]);
+    }
+  });
+
   it('reset() restores the seed', async () => {
     await call('POST', '/v1/models/extra/versions', octet(identityModel()));
     state.reset();
     expect((await call('GET', '/v1/models/extra')).status).toBe(404);
-    expect((await call('GET', '/v1/models')).body.data).toHaveLength(3);
+    expect((await call('GET', '/v1/models')).body.data).toHaveLength(4);
   });
 });

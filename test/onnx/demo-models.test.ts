@@ -23,6 +23,8 @@ describe('demo model repository (examples/models)', () => {
 
   it('uses the Triton layout with a config.json per model', () => {
     expect([...demoRepositoryFiles().keys()].sort()).toEqual([
+      'iris_classifier/1/model.onnx',
+      'iris_classifier/config.json',
       'keras_mlp/1/model.onnx',
       'keras_mlp/config.json',
       'multi_io/1/model.onnx',
