@@ -4,7 +4,7 @@
 // (c) the msw handlers behind a node:http bridge, SDK on its undici transport (msw never sees undici's requests).
 // Every response of every target goes through one ResponseRecorder (see contract-recorder.ts) and is checked
 // against openapi.yaml; a violation fails the test that caused it.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,11 @@ export interface ContractTarget {
 }
 
 const DEMO_MODELS = fileURLToPath(new URL('../../examples/models', import.meta.url));
+/** The demo models every target starts with (the server loads a copy of examples/models, msw is seeded with them). */
+export const DEMO_MODEL_NAMES: readonly string[] = readdirSync(DEMO_MODELS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 /** Time drives mock jobs (as wall time drives the server's): one step (start, or one epoch) per 5 ms. */
 const MOCK_CLOCK = { speed: 1, epochMs: 5 };
 const CLIENT_DEFAULTS = { apiKey: null, maxRetries: 0, timeout: 30_000 } as const;
