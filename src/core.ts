@@ -1,6 +1,6 @@
 // The one request path every method goes through: URL and headers, idempotency key, per-attempt timeout,
 // retries with backoff, error mapping and response parsing.
-import { APIPromise, type ResponseInfo, type WithResponse } from './api-promise.js';
+import { APIPromise, type ResponseInfo, responseInfo, type WithResponse } from './api-promise.js';
 import {
   APIConnectionError,
   APIError,
@@ -112,7 +112,6 @@ type Received = { mode: 'text'; text: string } | { mode: 'bytes'; bytes: Uint8Ar
 
 interface Attempt {
   status: number;
-  headers: Headers;
   received: Received;
   response: TransportResponse;
   close: () => void;
@@ -189,17 +188,13 @@ export class RequestCore {
         await this.#wait(spec, url, retry, maxRetries, undefined, failure.message, signal);
         continue;
       }
-      const info: ResponseInfo = {
-        status: attempt.status,
-        headers: attempt.headers,
-        requestId: attempt.headers.get('x-request-id') ?? undefined,
-      };
+      const info = responseInfo(attempt.status, attempt.response);
       if ((attempt.status >= 200 && attempt.status < 300) || spec.acceptStatus?.(attempt.status)) {
         return { attempt, info };
       }
       const error = toAPIError(attempt);
       if (!isRetryableStatus(attempt.status) || retry >= maxRetries) throw error;
-      await this.#wait(spec, url, retry, maxRetries, attempt.headers, `status ${attempt.status}`, signal);
+      await this.#wait(spec, url, retry, maxRetries, attempt.response.headers, `status ${attempt.status}`, signal);
     }
   }
 
@@ -224,7 +219,64 @@ export class RequestCore {
     }
   }
 
-  async #attempt(
+  #attempt(
+    spec: RequestSpec,
+    url: string,
+    headers: Record<string, string>,
+    mode: BodyMode,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const limited = timeout > 0 && Number.isFinite(timeout);
+    if (this.transport.kind === 'undici' && mode !== 'stream') {
+      return this.#undiciAttempt(spec, url, headers, mode, limited ? timeout : 0, signal);
+    }
+    return this.#timedAttempt(spec, url, headers, mode, limited ? timeout : 0, signal);
+  }
+
+  // undici enforces the per-attempt timeout itself (headersTimeout: wait for headers, bodyTimeout: silence between
+  // body chunks; both map to APITimeoutError in toConnectionError), so no timer per call, and an AbortController
+  // only when the caller passes a signal (undici keeps a listener on the signal it gets until the body is gone, so it
+  // gets our own, and our listener on the caller's is removed when the attempt ends).
+  async #undiciAttempt(
+    spec: RequestSpec,
+    url: string,
+    headers: Record<string, string>,
+    mode: BodyMode,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    let controller: AbortController | undefined;
+    let onAbort: (() => void) | undefined;
+    if (signal) {
+      const own = new AbortController();
+      onAbort = () => own.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      controller = own;
+    }
+    try {
+      const response = await this.transport.send({
+        method: spec.method,
+        url,
+        headers,
+        body: spec.body?.data,
+        signal: controller?.signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      const ok = response.status >= 200 && response.status < 300;
+      const received: Received =
+        mode === 'bytes' && ok
+          ? { mode: 'bytes', bytes: await response.bytes() }
+          : { mode: 'text', text: await response.text() };
+      return { status: response.status, received, response, close: response.discard };
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  // The fetch path (and streams on either path): an AbortController merges the caller's signal with our own timer.
+  async #timedAttempt(
     spec: RequestSpec,
     url: string,
     headers: Record<string, string>,
@@ -235,10 +287,9 @@ export class RequestCore {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    const limited = timeout > 0 && Number.isFinite(timeout);
-    const timer = limited ? setTimeout(() => controller.abort(TIMEOUT), Math.min(timeout, 2 ** 31 - 1)) : undefined;
+    const timer = timeout > 0 ? setTimeout(() => controller.abort(TIMEOUT), Math.min(timeout, 2 ** 31 - 1)) : undefined;
     // undici's own timers sit just behind ours so ours decides, yet long calls are never cut at undici's 300 s.
-    const undiciTimeout = limited ? timeout + 1_000 : 0;
+    const undiciTimeout = timeout > 0 ? timeout + 1_000 : 0;
     let keepOpen = false;
     const release = () => signal?.removeEventListener('abort', onAbort);
     try {
@@ -267,7 +318,6 @@ export class RequestCore {
       keepOpen = received.mode === 'stream';
       return {
         status: response.status,
-        headers: response.headers,
         received,
         response,
         close: () => {
@@ -343,7 +393,7 @@ function toAPIError(attempt: Attempt): APIError {
       // Not JSON (a proxy's HTML page, Triton's plain text): keep the text.
     }
   }
-  return APIError.generate(attempt.status, body, undefined, attempt.headers);
+  return APIError.generate(attempt.status, body, undefined, attempt.response.headers);
 }
 
 function parseBody<T>(attempt: Attempt, info: ResponseInfo): T {

@@ -1,6 +1,6 @@
 // Inference request building and response decoding (OIP v2 JSON and Triton's binary tensor extension).
 // The wire work is done by the protocol codecs; this file turns friendly inputs into Tensors and back.
-import type { ResponseInfo } from './api-promise.js';
+import { type ResponseInfo, responseHeader } from './api-promise.js';
 import { InvalidInputError, InvalidResponseError, MaasError } from './errors.js';
 import { decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from './protocol/binary-tensor.js';
 import { ProtocolError } from './protocol/errors.js';
@@ -198,7 +198,7 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
 /** Decodes a JSON or binary inference response body. */
 export function decodeInferResponse(bytes: Uint8Array, response: ResponseInfo): InferResult {
   try {
-    const headerLength = parseHeaderLength(response.headers.get('inference-header-content-length'));
+    const headerLength = parseHeaderLength(responseHeader(response, 'inference-header-content-length'));
     const decoded = decodeBinaryBody(bytes, headerLength, { section: 'outputs' });
     return new InferResult(decoded.header as unknown as InferResponse, decoded.tensors, response);
   } catch (err) {

@@ -18,8 +18,8 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
-  /** Aborts the attempt (user abort, per-attempt timeout, stream idle timeout). */
-  signal: AbortSignal;
+  /** Aborts the attempt (user abort, per-attempt timeout, stream close); absent when nothing can abort it. */
+  signal?: AbortSignal | undefined;
   /** Milliseconds undici may wait for response headers, and between body chunks. */
   headersTimeout: number;
   bodyTimeout: number;
@@ -28,7 +28,10 @@ export interface TransportRequest {
 /** A response whose body has not been read yet. */
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  /** All headers (built on first access: most calls only need `header()`). */
+  readonly headers: Headers;
+  /** One header's value (joined with `, ` when repeated), without building `headers`. */
+  header(name: string): string | null;
   bytes(): Promise<Uint8Array>;
   text(): Promise<string>;
   /** The body as chunks, for streaming (SSE). */
@@ -91,6 +94,7 @@ class FetchTransport implements Transport {
     return {
       status: response.status,
       headers: response.headers,
+      header: (name) => response.headers.get(name),
       bytes: async () => new Uint8Array(await response.arrayBuffer()),
       text: () => response.text(),
       chunks: () => readableChunks(response.body),
@@ -123,8 +127,13 @@ type Undici = typeof import('undici');
 // A variable specifier keeps bundlers (esbuild, webpack, vite) from following undici into a browser bundle.
 const UNDICI_MODULE = 'undici';
 let undiciModule: Promise<Undici> | undefined;
+// Set once the import settles, so every later send calls undici synchronously (no await per call).
+let undiciLoaded: Undici | undefined;
 function loadUndici(): Promise<Undici> {
-  undiciModule ??= import(/* webpackIgnore: true */ /* @vite-ignore */ UNDICI_MODULE) as Promise<Undici>;
+  undiciModule ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ UNDICI_MODULE) as Promise<Undici>).then((m) => {
+    undiciLoaded = m;
+    return m;
+  });
   return undiciModule;
 }
 
@@ -133,30 +142,22 @@ class UndiciTransport implements Transport {
   private owned: Agent | undefined;
   constructor(private readonly injected: Dispatcher | undefined) {}
 
-  async send(request: TransportRequest): Promise<TransportResponse> {
-    const undici = await loadUndici();
+  send(request: TransportRequest): Promise<TransportResponse> {
+    const undici = undiciLoaded;
+    if (!undici) return loadUndici().then(() => this.send(request));
     const dispatcher = this.injected ?? this.agent(undici);
-    const response = await undici.request(request.url, {
-      dispatcher,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-      // undici's own defaults (300 s) would cut long calls below or above the SDK timeout (openai-node#2153).
-      headersTimeout: request.headersTimeout,
-      bodyTimeout: request.bodyTimeout,
-    });
-    const body = response.body;
-    return {
-      status: response.statusCode,
-      headers: toHeaders(response.headers),
-      bytes: async () => new Uint8Array(await body.arrayBuffer()),
-      text: () => body.text(),
-      chunks: () => body as AsyncIterable<Uint8Array>,
-      discard: () => {
-        body.destroy();
-      },
-    };
+    return undici
+      .request(request.url, {
+        dispatcher,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        // undici's own defaults (300 s) would cut long calls below or above the SDK timeout (openai-node#2153).
+        headersTimeout: request.headersTimeout,
+        bodyTimeout: request.bodyTimeout,
+      })
+      .then(toTransportResponse);
   }
 
   private agent(undici: Undici): Agent {
@@ -171,7 +172,34 @@ class UndiciTransport implements Transport {
   }
 }
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+function toTransportResponse(response: Dispatcher.ResponseData): TransportResponse {
+  const body = response.body;
+  const raw = response.headers as RawHeaders;
+  let headers: Headers | undefined;
+  return {
+    status: response.statusCode,
+    get headers() {
+      headers ??= toHeaders(raw);
+      return headers;
+    },
+    // undici lower-cases header names.
+    header: (name) => {
+      const value = raw[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    bytes: async () => new Uint8Array(await body.arrayBuffer()),
+    text: () => body.text(),
+    chunks: () => body as AsyncIterable<Uint8Array>,
+    discard: () => {
+      body.destroy();
+    },
+  };
+}
+
+function toHeaders(raw: RawHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
