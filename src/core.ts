@@ -269,7 +269,7 @@ export class RequestCore {
         mode === 'bytes' && ok
           ? { mode: 'bytes', bytes: await response.bytes() }
           : { mode: 'text', text: await response.text() };
-      return { status: response.status, received, response, close: response.discard };
+      return { status: response.status, received, response, close: () => response.discard() };
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }

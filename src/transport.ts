@@ -175,28 +175,45 @@ class UndiciTransport implements Transport {
 type RawHeaders = Record<string, string | string[] | undefined>;
 
 function toTransportResponse(response: Dispatcher.ResponseData): TransportResponse {
-  const body = response.body;
-  const raw = response.headers as RawHeaders;
-  let headers: Headers | undefined;
-  return {
-    status: response.statusCode,
-    get headers() {
-      headers ??= toHeaders(raw);
-      return headers;
-    },
-    // undici lower-cases header names.
-    header: (name) => {
-      const value = raw[name.toLowerCase()];
-      if (value === undefined) return null;
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
-    bytes: async () => new Uint8Array(await body.arrayBuffer()),
-    text: () => body.text(),
-    chunks: () => body as AsyncIterable<Uint8Array>,
-    discard: () => {
-      body.destroy();
-    },
+  return new UndiciResponse(response.statusCode, response.headers as RawHeaders, response.body);
+}
+
+// A class rather than a literal of closures: one shape, methods shared, Headers built only on demand.
+class UndiciResponse implements TransportResponse {
+  #headers: Headers | undefined;
+  constructor(
+    readonly status: number,
+    private readonly raw: RawHeaders,
+    private readonly body: Dispatcher.ResponseData['body'],
+  ) {}
+
+  get headers(): Headers {
+    this.#headers ??= toHeaders(this.raw);
+    return this.#headers;
+  }
+
+  // undici lower-cases header names. An arrow so it can be passed around detached.
+  header = (name: string): string | null => {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
   };
+
+  bytes(): Promise<Uint8Array> {
+    return this.body.bytes();
+  }
+
+  text(): Promise<string> {
+    return this.body.text();
+  }
+
+  chunks(): AsyncIterable<Uint8Array> {
+    return this.body as AsyncIterable<Uint8Array>;
+  }
+
+  discard(): void {
+    this.body.destroy();
+  }
 }
 
 function toHeaders(raw: RawHeaders): Headers {
