@@ -43,7 +43,8 @@ export class ModelRunError extends Error {
   }
 }
 
-const oipToOrt: Record<Datatype, OrtType> = {
+/** OIP datatype → onnxruntime-node tensor type. */
+export const oipToOrt: Record<Datatype, OrtType> = {
   BOOL: 'bool',
   UINT8: 'uint8',
   UINT16: 'uint16',

@@ -1,5 +1,5 @@
 // Tiny models for tests and demos, built with our own GraphBuilder. Each returns the model's bytes.
-import type { Datatype } from '../../src/protocol/tensor.js';
+import { DATATYPES, type Datatype } from '../../src/protocol/tensor.js';
 import { attr } from './attributes.js';
 import { GraphBuilder } from './builder.js';
 import { onnxElemType } from './datatypes.js';
@@ -9,21 +9,7 @@ import type { Dim } from './value-info.js';
 export { type DenseLayer, type MlpFixture, type MlpOptions, mlpForward, mlpLayers, mlpModel } from './mlp-fixture.js';
 
 /** Every OIP datatype: ONNX Runtime 1.30's CPU Identity runs them all (BYTES = ONNX string). */
-export const IDENTITY_DATATYPES: readonly Datatype[] = [
-  'BOOL',
-  'UINT8',
-  'UINT16',
-  'UINT32',
-  'UINT64',
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'FP16',
-  'FP32',
-  'FP64',
-  'BYTES',
-];
+export const IDENTITY_DATATYPES: readonly Datatype[] = DATATYPES;
 
 /**
  * Datatypes addModel supports: every numeric one. ONNX only allows 8- and 16-bit integers in Add from opset 14,

@@ -1,22 +1,9 @@
 // Running fixture models in onnxruntime-node with OIP-named datatypes.
 import * as ort from 'onnxruntime-node';
+import { oipToOrt } from '../../server/inference/onnx-model.js';
 import type { Datatype } from '../../src/protocol/tensor.js';
 
-export const ORT_TYPE: Record<Datatype, ort.Tensor.Type> = {
-  BOOL: 'bool',
-  UINT8: 'uint8',
-  UINT16: 'uint16',
-  UINT32: 'uint32',
-  UINT64: 'uint64',
-  INT8: 'int8',
-  INT16: 'int16',
-  INT32: 'int32',
-  INT64: 'int64',
-  FP16: 'float16',
-  FP32: 'float32',
-  FP64: 'float64',
-  BYTES: 'string',
-};
+export const ORT_TYPE: Record<Datatype, ort.Tensor.Type> = oipToOrt;
 
 export type Feed = Record<string, { datatype: Datatype; shape: number[]; data: ArrayLike<unknown> }>;
 
