@@ -212,6 +212,18 @@ describe.each(TRANSPORTS)('retries and timeouts over %s', (_name, transport) => 
     expect(delays).toHaveLength(1);
   });
 
+  it('times out an attempt whose body stalls after the headers', async () => {
+    server = await startMockServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":');
+    });
+    const { client: c, delays } = client(server.baseUrl, { timeout: 150, maxRetries: 1 });
+    const err = await c.server.metadata().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(APITimeoutError);
+    expect(server.requests).toHaveLength(2);
+    expect(delays).toHaveLength(1);
+  });
+
   it('applies a per-call timeout and maxRetries', async () => {
     server = await startMockServer(() => {});
     const { client: c } = client(server.baseUrl, { timeout: 60_000 });
