@@ -219,64 +219,9 @@ export class RequestCore {
     }
   }
 
-  #attempt(
-    spec: RequestSpec,
-    url: string,
-    headers: Record<string, string>,
-    mode: BodyMode,
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
-    const limited = timeout > 0 && Number.isFinite(timeout);
-    if (this.transport.kind === 'undici' && mode !== 'stream') {
-      return this.#undiciAttempt(spec, url, headers, mode, limited ? timeout : 0, signal);
-    }
-    return this.#timedAttempt(spec, url, headers, mode, limited ? timeout : 0, signal);
-  }
-
-  // undici enforces the per-attempt timeout itself (headersTimeout: wait for headers, bodyTimeout: silence between
-  // body chunks; both map to APITimeoutError in toConnectionError), so no timer per call, and an AbortController
-  // only when the caller passes a signal (undici keeps a listener on the signal it gets until the body is gone, so it
-  // gets our own, and our listener on the caller's is removed when the attempt ends).
-  async #undiciAttempt(
-    spec: RequestSpec,
-    url: string,
-    headers: Record<string, string>,
-    mode: BodyMode,
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
-    let controller: AbortController | undefined;
-    let onAbort: (() => void) | undefined;
-    if (signal) {
-      const own = new AbortController();
-      onAbort = () => own.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      controller = own;
-    }
-    try {
-      const response = await this.transport.send({
-        method: spec.method,
-        url,
-        headers,
-        body: spec.body?.data,
-        signal: controller?.signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-      const ok = response.status >= 200 && response.status < 300;
-      const received: Received =
-        mode === 'bytes' && ok
-          ? { mode: 'bytes', bytes: await response.bytes() }
-          : { mode: 'text', text: await response.text() };
-      return { status: response.status, received, response, close: () => response.discard() };
-    } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  // The fetch path (and streams on either path): an AbortController merges the caller's signal with our own timer.
-  async #timedAttempt(
+  // One attempt on either transport: an AbortController merges the caller's signal with our own timer, so `timeout`
+  // caps the whole attempt (headers and body), not only the silences between chunks that undici's own timers watch.
+  async #attempt(
     spec: RequestSpec,
     url: string,
     headers: Record<string, string>,

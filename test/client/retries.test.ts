@@ -224,6 +224,20 @@ describe.each(TRANSPORTS)('retries and timeouts over %s', (_name, transport) => 
     expect(delays).toHaveLength(1);
   });
 
+  it('caps the whole attempt: a body that trickles in under the timeout per chunk still times out', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    server = await startMockServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":"');
+      // A chunk every 40 ms never leaves undici's idle timers silent for 150 ms, so only a total cap can end it.
+      timers.push(setInterval(() => res.write('x'), 40));
+    });
+    const { client: c } = client(server.baseUrl, { timeout: 150, maxRetries: 0 });
+    const err = await c.server.metadata().catch((e: unknown) => e);
+    timers.forEach(clearInterval);
+    expect(err).toBeInstanceOf(APITimeoutError);
+  });
+
   it('applies a per-call timeout and maxRetries', async () => {
     server = await startMockServer(() => {});
     const { client: c } = client(server.baseUrl, { timeout: 60_000 });
