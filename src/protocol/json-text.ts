@@ -5,7 +5,8 @@ import { ProtocolError } from './errors.js';
 
 const TWO_POW_53 = 2 ** 53;
 // An integer literal of 16+ digits where a JSON value can start (after [ , : whitespace or a minus sign).
-// Only consulted once JSON.parse produced a number >= 2^53, so float-heavy bodies never pay for the scan.
+// Tested on the raw text first: a regex scan is far cheaper than walking the parsed value, which then only runs
+// for the rare body that holds such a literal.
 const LONG_INTEGER_LITERAL = /[[,:\s-]\d{16}/;
 
 /**
@@ -26,7 +27,7 @@ export function parseJsonLossless(text: string, field = ''): unknown {
 
 /** Whether `JSON.parse(text)` (given as `parsed`) may have rounded an integer literal. */
 export function needsLosslessReparse(text: string, parsed: unknown): boolean {
-  return hasUnsafeNumber(parsed) && LONG_INTEGER_LITERAL.test(text);
+  return LONG_INTEGER_LITERAL.test(text) && hasUnsafeNumber(parsed);
 }
 
 const losslessOptions = {
