@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { ServiceUnavailableError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -35,6 +35,8 @@ export const features: ServerFeature[] = [
   // Datasets and training jobs (server/jobs): SQLite under --data-dir, persistent Idempotency-Key records.
   trainingFeature(),
 ];
+
+const quietRequests = (level: string) => !['trace', 'debug', 'info'].includes(level);
 
 /** Routes that answer during shutdown (they report it themselves). */
 const shutdownRoutes = new Set(['/v2/health/live', '/v2/health/ready']);
@@ -77,6 +79,11 @@ export async function createServer(
     bodyLimit: settings.maxBodySize,
     logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: process.stderr },
     genReqId: requestIdFor,
+    // Above info no request log is ever written: skip pino's per-request child logger (its bindings are serialized
+    // for every request) and Fastify's request/response log calls. Error logs add the request id themselves.
+    ...(quietRequests(settings.logLevel)
+      ? { disableRequestLogging: true, childLoggerFactory: (logger: FastifyBaseLogger) => logger }
+      : {}),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 512 },
   });
@@ -106,18 +113,28 @@ export async function createServer(
   let inFlight = 0;
   let onIdle: (() => void) | undefined;
   const authCheck = createAuthCheck(settings.apiKeys);
-  app.addHook('onRequest', async (request, reply) => {
+  const requestDone = () => {
+    inFlight--;
+    if (inFlight === 0) onIdle?.();
+  };
+  // Synchronous (no promise per request). A response object serves one request, so a plain `on` listener (no
+  // once-wrapper) is enough; 'close' also fires when the client goes away before the response is written.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     inFlight++;
-    reply.raw.once('close', () => {
-      inFlight--;
-      if (inFlight === 0) onIdle?.();
-    });
+    reply.raw.on('close', requestDone);
     const route = request.routeOptions.url;
     if (lifecycle.closing && !(route !== undefined && shutdownRoutes.has(route))) {
-      throw new ServiceUnavailableError('unavailable', 'The server is shutting down', 1);
+      done(new ServiceUnavailableError('unavailable', 'The server is shutting down', 1));
+      return;
     }
-    authCheck(route, request.headers.authorization);
+    try {
+      authCheck(route, request.headers.authorization);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
   installErrorHandling(app, settings.maxBodySize);
   registerBodyParsers(app);

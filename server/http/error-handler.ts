@@ -111,7 +111,11 @@ export function errorBody(mapped: Mapped, requestId: string): ErrorBody {
 export function sendError(reply: FastifyReply, err: unknown, maxBodySize: number): FastifyReply {
   const request = reply.request;
   const mapped = mapError(err, maxBodySize, request);
-  if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+  if (mapped.status >= 500) {
+    // Above info the request logger is the server's own (no per-request child): name the request here.
+    const bound = (request.log as { bindings?: () => Record<string, unknown> }).bindings?.().reqId !== undefined;
+    request.log.error(bound ? { err } : { err, reqId: request.id }, 'request failed');
+  }
   if (mapped.headers) reply.headers(mapped.headers);
   return reply
     .code(mapped.status)
