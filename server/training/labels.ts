@@ -27,7 +27,7 @@ export class LabelEncoder {
   }
 
   /** Labels seen at the given rows; numbers if every present value there is a number, else strings. */
-  static fit(target: TargetColumn, rows: Int32Array): LabelEncoder {
+  static fromTarget(target: TargetColumn, rows: Int32Array): LabelEncoder {
     const seen = new Set<number | string>();
     let allNumbers = true;
     for (let i = 0; i < rows.length; i++) {

@@ -50,7 +50,7 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedDat
     messages.push(`Dropped ${dropped} of ${trainSide.target.length} rows with a missing target or feature value`);
   if (candidates.length === 0) dataInvalid('no row has a target and every feature value');
 
-  const encoder = classification ? LabelEncoder.fit(trainSide.target, candidates) : null;
+  const encoder = classification ? LabelEncoder.fromTarget(trainSide.target, candidates) : null;
   if (encoder && encoder.size < 2)
     dataInvalid(`classification needs at least two classes; the target has ${encoder.size}`);
 

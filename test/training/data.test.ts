@@ -50,10 +50,10 @@ describe('Rng (xoshiro128**)', () => {
 describe('labels', () => {
   it('sorts numeric labels numerically and string labels by code unit; missing → −1', () => {
     const rows = Int32Array.from([0, 1, 2, 3, 4]);
-    const num = LabelEncoder.fit(Float64Array.from([10, 2, Number.NaN, 2, 1]), rows);
+    const num = LabelEncoder.fromTarget(Float64Array.from([10, 2, Number.NaN, 2, 1]), rows);
     expect(num.labels).toEqual([1, 2, 10]);
     expect([num.encode(10), num.encode(1), num.encode(Number.NaN), num.encode(3)]).toEqual([2, 0, -1, -1]);
-    const str = LabelEncoder.fit(['b', 'a', null, 'B', ''], rows);
+    const str = LabelEncoder.fromTarget(['b', 'a', null, 'B', ''], rows);
     expect(str.labels).toEqual(['B', 'a', 'b']);
     expect([str.encode('a'), str.encode(null), str.encode('')]).toEqual([1, -1, -1]);
   });
