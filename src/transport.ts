@@ -18,8 +18,8 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
-  /** Aborts the attempt (user abort, per-attempt timeout, stream close); absent when nothing can abort it. */
-  signal?: AbortSignal | undefined;
+  /** Aborts the attempt (user abort, per-attempt timeout, stream close). */
+  signal: AbortSignal;
   /** Milliseconds undici may wait for response headers, and between body chunks. */
   headersTimeout: number;
   bodyTimeout: number;
