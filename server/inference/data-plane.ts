@@ -1,7 +1,8 @@
 import type { components } from '../../src/generated/openapi.js';
+import { checkInputs, checkOutputNames } from '../../src/protocol/input-signature.js';
 import type { InferResult } from '../../src/protocol/oip-request.js';
-import { formatShape, type Tensor } from '../../src/protocol/tensor.js';
-import { BadRequestError } from '../errors.js';
+import type { Tensor } from '../../src/protocol/tensor.js';
+import { asServerError, BadRequestError } from '../errors.js';
 import { ModelRunError, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
 
@@ -102,8 +103,10 @@ export class DataPlane {
     const lease = this.registry.acquire(name, version);
     try {
       const model = lease.model;
-      const ordered = checkInputs(name, model.inputs, inputs);
-      const outputs = outputNames === undefined ? undefined : checkOutputNames(name, model.outputs, outputNames);
+      // The shared signature rules (src/protocol/input-signature.ts): the msw mock rejects with the same bodies.
+      const ordered = asServerError(() => checkInputs(name, model.inputs, inputs));
+      const outputs =
+        outputNames === undefined ? undefined : asServerError(() => checkOutputNames(name, model.outputs, outputNames));
       let results: Tensor[];
       try {
         results = await model.run(ordered, outputs);
@@ -125,80 +128,4 @@ export class DataPlane {
 
 function copySpec(spec: TensorSpec): components['schemas']['TensorMetadata'] {
   return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
-}
-
-function quoteList(names: readonly string[]): string {
-  return names.map((n) => `'${n}'`).join(', ');
-}
-
-/** Checks every input against the model and returns them in the model's input order. */
-export function checkInputs(model: string, specs: readonly TensorSpec[], inputs: readonly Tensor[]): Tensor[] {
-  const given = new Map<string, Tensor>();
-  inputs.forEach((input, i) => {
-    const spec = specs.find((s) => s.name === input.name);
-    const field = `inputs[${i}]`;
-    if (!spec) {
-      throw new BadRequestError(
-        'invalid_input',
-        `${field}: model '${model}' has no input '${input.name}'; its inputs are ${quoteList(specs.map((s) => s.name))}`,
-      );
-    }
-    if (given.has(input.name))
-      throw new BadRequestError('invalid_input', `${field}: input '${input.name}' is given twice`);
-    if (input.datatype !== spec.datatype) {
-      throw new BadRequestError(
-        'datatype_mismatch',
-        `${field}: input '${input.name}' has datatype ${input.datatype}; model '${model}' expects ${spec.datatype}`,
-      );
-    }
-    if (!shapeFits(input.shape, spec.shape)) {
-      throw new BadRequestError(
-        'input_shape_mismatch',
-        `${field}: input '${input.name}' has shape ${formatShape(input.shape)}; model '${model}' expects ${formatShape(spec.shape)} (-1 = any size)`,
-      );
-    }
-    const elements = input.shape.reduce((a, b) => a * b, 1);
-    if (input.data.length !== elements) {
-      throw new BadRequestError(
-        'invalid_input',
-        `${field}: input '${input.name}' has ${input.data.length} values; shape ${formatShape(input.shape)} needs ${elements}`,
-      );
-    }
-    given.set(input.name, input);
-  });
-  const missing = specs.filter((s) => !given.has(s.name));
-  if (missing.length > 0) {
-    throw new BadRequestError(
-      'invalid_input',
-      `inputs: missing ${quoteList(missing.map((s) => s.name))}; model '${model}' takes ${specs
-        .map((s) => `'${s.name}' ${s.datatype} ${formatShape(s.shape)}`)
-        .join(', ')}`,
-    );
-  }
-  return specs.map((s) => given.get(s.name)!);
-}
-
-function shapeFits(shape: readonly number[], expected: readonly number[]): boolean {
-  if (shape.length !== expected.length) return false;
-  for (let i = 0; i < shape.length; i++) {
-    const want = expected[i]!;
-    if (want !== -1 && shape[i] !== want) return false;
-  }
-  return true;
-}
-
-function checkOutputNames(model: string, specs: readonly TensorSpec[], names: readonly string[]): string[] {
-  const seen = new Set<string>();
-  names.forEach((name, i) => {
-    if (!specs.some((s) => s.name === name)) {
-      throw new BadRequestError(
-        'invalid_input',
-        `outputs[${i}]: model '${model}' has no output '${name}'; its outputs are ${quoteList(specs.map((s) => s.name))}`,
-      );
-    }
-    if (seen.has(name))
-      throw new BadRequestError('invalid_input', `outputs[${i}]: output '${name}' is requested twice`);
-    seen.add(name);
-  });
-  return [...names];
 }

@@ -3,6 +3,7 @@
 import type { components } from '../generated/openapi.js';
 import { ContractError, describeReceived as describe } from './contract-error.js';
 import { type ColumnStats, DISTINCT_CAP } from './datasets/table.js';
+import { isValidModelName, MODEL_NAME_PATTERN } from './model-names.js';
 
 type Schemas = components['schemas'];
 type Architecture = Schemas['Architecture'];
@@ -19,7 +20,6 @@ export interface DatasetFacts {
 
 type Body = Record<string, unknown>;
 
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const FIELDS = [
   'model',
   'dataset',
@@ -42,7 +42,8 @@ export function checkCreateBody(body: unknown): TrainingJobCreateRequest {
   const b = object(body, 'body');
   closed(b, FIELDS, '');
   string(b, 'model');
-  if (!MODEL_NAME.test(b.model as string)) invalid('', 'model', `a name matching ${MODEL_NAME.source}`, b.model);
+  if (!isValidModelName(b.model as string))
+    invalid('', 'model', `a name matching ${MODEL_NAME_PATTERN.source}`, b.model);
   string(b, 'dataset');
   if (b.validation_dataset !== undefined && b.validation_dataset !== null) string(b, 'validation_dataset');
   oneOf(b, 'task', ['classification', 'regression'], true);
