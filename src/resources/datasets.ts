@@ -1,8 +1,9 @@
 import { APIPromise } from '../api-promise.js';
-import { path, type RequestOptions } from '../core.js';
-import { PagePromise } from '../pagination.js';
-import { APIResource } from '../resource.js';
-import type { Dataset, DatasetDeleted, DatasetFormat, DatasetList, DatasetListParams } from '../types.js';
+import { path } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
+import type { PagePromise } from '../pagination.js';
+import type { Dataset, DatasetDeleted, DatasetFormat, DatasetListParams } from '../types.js';
 
 /**
  * What `datasets.create()` uploads: CSV or JSON Lines text, its bytes, or a Blob/File.
@@ -76,16 +77,7 @@ export class DatasetsResource extends APIResource {
    * ```
    */
   list(params: DatasetListParams = {}, options?: RequestOptions): PagePromise<Dataset> {
-    return new PagePromise((after) =>
-      this.core
-        .json<DatasetList>({
-          method: 'GET',
-          path: '/v1/datasets',
-          query: { ...params, after: after ?? params.after },
-          options,
-        })
-        .withResponse(),
-    );
+    return this.paginate<Dataset>('/v1/datasets', params, options);
   }
 
   /**

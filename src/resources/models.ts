@@ -1,14 +1,14 @@
 import { APIPromise } from '../api-promise.js';
-import type { RequestCore } from '../core.js';
-import { path, type RequestOptions } from '../core.js';
-import { decodeInferResponse, encodeInferRequest, type InferParams, type InferResult } from '../infer.js';
-import { PagePromise } from '../pagination.js';
-import { stringifyJson } from '../protocol/json-tensor.js';
-import { APIResource } from '../resource.js';
+import type { InferParams, InferResult } from '../infer.js';
+import { decodeInferResponse, encodeInferRequest } from '../internal/infer-codec.js';
+import { path, type RequestCore } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
+import type { PagePromise } from '../pagination.js';
+import { stringifyJson } from '../protocol/json-text.js';
 import type {
   ColumnarPredictResponse,
   Model,
-  ModelList,
   ModelListParams,
   ModelMetadata,
   ModelVersion,
@@ -95,16 +95,7 @@ export class ModelsResource extends APIResource {
    * ```
    */
   list(params: ModelListParams = {}, options?: RequestOptions): PagePromise<Model> {
-    return new PagePromise((after) =>
-      this.core
-        .json<ModelList>({
-          method: 'GET',
-          path: '/v1/models',
-          query: { ...params, after: after ?? params.after },
-          options,
-        })
-        .withResponse(),
-    );
+    return this.paginate<Model>('/v1/models', params, options);
   }
 
   /**

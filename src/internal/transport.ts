@@ -1,16 +1,7 @@
 // The only place that talks to an HTTP stack. In Node it uses undici (loaded lazily, so the fetch path — browsers,
 // Deno, Bun, msw — never pulls a Node built-in); with a `fetch` option it uses that fetch as is.
 import type { Agent, Dispatcher } from 'undici';
-
-/**
- * A fetch-compatible function (the global `fetch`, a polyfill, or a test double).
- *
- * @example
- * ```ts
- * const client = new MaasClient({ fetch: globalThis.fetch }); // e.g. under msw, in browsers, Deno or Bun
- * ```
- */
-export type FetchLike = (input: string, init: RequestInit & { dispatcher?: unknown }) => Promise<Response>;
+import type { FetchLike } from '../options.js';
 
 /** One HTTP attempt, fully resolved by the client. */
 export interface TransportRequest {

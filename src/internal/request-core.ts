@@ -1,6 +1,6 @@
 // The one request path every method goes through: URL and headers, idempotency key, per-attempt timeout,
 // retries with backoff, error mapping and response parsing.
-import { APIPromise, type ResponseInfo, responseInfo, type WithResponse } from './api-promise.js';
+import { APIPromise, type ResponseInfo } from '../api-promise.js';
 import {
   APIConnectionError,
   APIError,
@@ -8,48 +8,14 @@ import {
   APIUserAbortError,
   InvalidResponseError,
   type MaasError,
-} from './errors.js';
+} from '../errors.js';
+import type { BackoffPolicy, Logger, RequestOptions } from '../options.js';
+import { VERSION } from '../version.js';
 import { parseJson } from './json.js';
-import { abortableSleep, type BackoffPolicy, backoffDelay, isRetryableStatus, retryAfterDelay } from './retry.js';
+import { responseInfo } from './response-info.js';
+import { abortableSleep, backoffDelay, isRetryableStatus, retryAfterDelay } from './retry.js';
 import type { Transport, TransportResponse } from './transport.js';
 import { randomUuid } from './uuid.js';
-import { VERSION } from './version.js';
-
-/**
- * Console-compatible logger; every level is optional. The API key is never passed to it.
- *
- * @example
- * ```ts
- * const client = new MaasClient({ logger: console }); // debug: each request, info: each retry
- * ```
- */
-export interface Logger {
-  debug?(message: string, ...args: unknown[]): void;
-  info?(message: string, ...args: unknown[]): void;
-  warn?(message: string, ...args: unknown[]): void;
-  error?(message: string, ...args: unknown[]): void;
-}
-
-/**
- * Per-call options, accepted as the last argument of every method.
- *
- * @example
- * ```ts
- * await client.models.retrieve('mnist', { timeout: 5_000, maxRetries: 0, headers: { 'x-request-id': 'abc' } });
- * ```
- */
-export interface RequestOptions {
-  /** Aborts the call (and any retry); the call then rejects with `APIUserAbortError`. */
-  signal?: AbortSignal | undefined;
-  /** Milliseconds per attempt (default: the client's, 60 s). */
-  timeout?: number | undefined;
-  /** Retries after the first attempt (default: the client's, 2). */
-  maxRetries?: number | undefined;
-  /** Extra headers; `null` removes a default header. */
-  headers?: Record<string, string | null | undefined> | undefined;
-  /** For create calls: the Idempotency-Key to send (default: a fresh UUID per call, reused on every retry). */
-  idempotencyKey?: string | undefined;
-}
 
 export type QueryValue = string | number | boolean | null | undefined;
 
@@ -366,5 +332,3 @@ export const DEFAULTS = {
   maxRetries: 2,
   sleep: abortableSleep,
 } as const;
-
-export type { WithResponse };

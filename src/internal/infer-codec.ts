@@ -1,0 +1,191 @@
+// Inference request building and response decoding (OIP v2 JSON and Triton's binary tensor extension).
+// The wire work is done by the protocol codecs; this file turns friendly inputs into Tensors and back.
+import type { ResponseInfo } from '../api-promise.js';
+import { InvalidInputError, InvalidResponseError } from '../errors.js';
+import { type InferInput, type InferParams, InferResult, type TypedArray } from '../infer.js';
+import { decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from '../protocol/binary-tensor.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { decodeJsonTensorData, encodeJsonTensor } from '../protocol/json-tensor.js';
+import { stringifyJson } from '../protocol/json-text.js';
+import { inferShape } from '../protocol/nested.js';
+import {
+  byteSizeOf,
+  checkTensor,
+  type Datatype,
+  datatypeOfTypedArray,
+  isDatatype,
+  type Tensor,
+  typedArrayConstructorOf,
+} from '../protocol/tensor.js';
+import type { InferResponse, TensorParameters } from '../types.js';
+import { responseHeader } from './response-info.js';
+
+/** A ready-to-send inference body. */
+export interface EncodedInferRequest {
+  contentType: string;
+  body: string | Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** Validates the inputs and encodes the request body, JSON or binary. Throws `InvalidInputError` before any I/O. */
+export function encodeInferRequest(params: InferParams, binaryThreshold: number): EncodedInferRequest {
+  const named = Array.isArray(params.inputs)
+    ? (params.inputs as (InferInput & { name: string })[]).map((input) => [input.name, input] as const)
+    : Object.entries(params.inputs as Record<string, InferInput>);
+  if (named.length === 0) throw new InvalidInputError('inputs: expected at least one input, got none', 'inputs');
+  const tensors = named.map(([name, input]) => toTensor(name, input));
+  const outputs = params.outputs?.map((o) => (typeof o === 'string' ? { name: o } : o));
+  let dataBytes = 0;
+  for (const { tensor } of tensors) dataBytes += byteSizeOf(tensor);
+  const binary = params.binary ?? dataBytes > binaryThreshold;
+
+  const header: Record<string, unknown> = {};
+  if (params.id !== undefined) header.id = params.id;
+  if (!binary) {
+    if (params.parameters) header.parameters = params.parameters;
+    header.inputs = tensors.map(({ tensor, parameters }) => encodeJsonTensor(tensor, parameters));
+    if (outputs) header.outputs = outputs;
+    return { contentType: 'application/json', body: stringifyJson(header), headers: {} };
+  }
+  // Binary in, binary out: ask for every output (or each requested one) as raw data too.
+  header.parameters = outputs ? params.parameters : { ...params.parameters, binary_data_output: true };
+  if (header.parameters === undefined) delete header.parameters;
+  header.inputs = tensors.map(({ tensor, parameters }) =>
+    parameters ? { name: tensor.name, parameters } : { name: tensor.name },
+  );
+  if (outputs) header.outputs = outputs.map((o) => ({ ...o, parameters: { ...o.parameters, binary_data: true } }));
+  const encoded = encodeBinaryBody(
+    header,
+    tensors.map((t) => t.tensor),
+    { section: 'inputs' },
+  );
+  return {
+    contentType: 'application/octet-stream',
+    body: encoded.body,
+    headers: { 'inference-header-content-length': String(encoded.headerLength) },
+  };
+}
+
+/** Decodes a JSON or binary inference response body. */
+export function decodeInferResponse(bytes: Uint8Array, response: ResponseInfo): InferResult {
+  try {
+    const headerLength = parseHeaderLength(responseHeader(response, 'inference-header-content-length'));
+    const decoded = decodeBinaryBody(bytes, headerLength, { section: 'outputs' });
+    return new InferResult(decoded.header as unknown as InferResponse, decoded.tensors, response);
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+    const text = new TextDecoder().decode(bytes.subarray(0, 200));
+    throw new InvalidResponseError(
+      `Inference response could not be decoded: ${err.message}`,
+      response.status,
+      text,
+      response.requestId,
+      { cause: err },
+    );
+  }
+}
+
+function toTensor(name: string, input: InferInput): { tensor: Tensor; parameters: TensorParameters | undefined } {
+  const field = `inputs.${name}`;
+  try {
+    if (input === null || typeof input !== 'object' || !('data' in input)) {
+      throw new ProtocolError('invalid_input', '', 'expected { data, shape?, datatype? }');
+    }
+    if (input.datatype !== undefined && !isDatatype(input.datatype)) {
+      throw new ProtocolError('invalid_input', 'datatype', `expected an OIP datatype, got ${String(input.datatype)}`);
+    }
+    const tensor = ArrayBuffer.isView(input.data)
+      ? fromTypedArray(name, input.data as TypedArray, input.datatype, input.shape)
+      : fromNestedArray(name, input.data, input.datatype, input.shape);
+    checkTensor(tensor, '');
+    return { tensor, parameters: input.parameters };
+  } catch (err) {
+    if (err instanceof ProtocolError) {
+      const where = err.field ? `${field}.${err.field}` : field;
+      throw new InvalidInputError(`${where}: ${err.detail}`, where, { cause: err });
+    }
+    throw err;
+  }
+}
+
+function fromTypedArray(
+  name: string,
+  data: TypedArray,
+  datatype: Datatype | undefined,
+  shape: readonly number[] | undefined,
+): Tensor {
+  const array = data instanceof Uint8ClampedArray ? new Uint8Array(data.buffer, data.byteOffset, data.length) : data;
+  const resolved = datatype ?? datatypeOfTypedArray(array);
+  const dims = checkedShape(shape ?? [array.length]);
+  const count = product(dims);
+  if (array.length !== count) {
+    throw new ProtocolError(
+      'input_shape_mismatch',
+      'data',
+      `expected ${count} values for shape [${dims.join(',')}], got ${array.length}`,
+    );
+  }
+  const canonical = typedArrayConstructorOf(resolved);
+  if (canonical && array instanceof canonical) return { name, datatype: resolved, shape: dims, data: array };
+  if (resolved === 'BYTES') throw new ProtocolError('datatype_mismatch', 'data', 'expected a string array for BYTES');
+  // Another numeric class than the datatype's own (e.g. FP16 from a Float32Array): convert with range checks.
+  const values = Array.from(array as ArrayLike<number | bigint>);
+  return { name, datatype: resolved, shape: dims, data: decodeJsonTensorData(resolved, dims, values, 'data') };
+}
+
+function fromNestedArray(
+  name: string,
+  data: unknown,
+  datatype: Datatype | undefined,
+  shape: readonly number[] | undefined,
+): Tensor {
+  if (!Array.isArray(data)) {
+    throw new ProtocolError('invalid_input', 'data', 'expected a typed array or an array of values');
+  }
+  const dims = checkedShape(shape ?? inferShape(data));
+  const resolved = datatype ?? datatypeOfValue(firstLeaf(data));
+  return { name, datatype: resolved, shape: dims, data: decodeJsonTensorData(resolved, dims, data, 'data') };
+}
+
+function checkedShape(shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new ProtocolError('invalid_input', 'shape', 'expected an array of integers');
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ProtocolError(
+        'invalid_input',
+        'shape',
+        `expected non-negative integers, got ${String(d)} at index ${i}`,
+      );
+    }
+  }
+  return shape.slice();
+}
+
+function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function firstLeaf(data: readonly unknown[]): unknown {
+  let v: unknown = data;
+  while (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    v = v[0];
+  }
+  return v;
+}
+
+function datatypeOfValue(value: unknown): Datatype {
+  switch (typeof value) {
+    case 'string':
+      return 'BYTES';
+    case 'boolean':
+      return 'BOOL';
+    case 'bigint':
+      return 'INT64';
+    default:
+      return 'FP32';
+  }
+}
