@@ -1,7 +1,13 @@
 // OIP v2 JSON tensors ↔ Tensor. `data` may be flat or nested to match the shape.
 
 import { ProtocolError } from './errors.js';
-import { type JsonScalar, tensorDataToJsonValues, writeJsonValues } from './json-values.js';
+import {
+  type JsonScalar,
+  type NativeJsonScalar,
+  tensorDataToJsonValues,
+  tensorDataToNativeJsonValues,
+  writeJsonValues,
+} from './json-values.js';
 import { forEachRow, indexPath } from './nested.js';
 import {
   allocateTensorData,
@@ -130,10 +136,22 @@ export function encodeTensorJsonData(t: Tensor): JsonScalar[] {
   return tensorDataToJsonValues(t.datatype, t.data);
 }
 
-/** A full OIP JSON tensor `{name, datatype, shape, parameters?, data}`. */
+/**
+ * Flat data for a tensor when native JSON.stringify writes it exactly (no NaN/±Infinity, -0, or 64-bit integer beyond
+ * 2^53); undefined otherwise, and then `encodeTensorJsonData` + `stringifyJson` are the way.
+ */
+export function encodeTensorNativeJsonData(t: Tensor): NativeJsonScalar[] | undefined {
+  checkTensor(t);
+  return tensorDataToNativeJsonValues(t.datatype, t.data);
+}
+
+/**
+ * A full OIP JSON tensor `{name, datatype, shape, parameters?, data}`; its data is the native-JSON form whenever the
+ * tensor allows it, so `stringifyJson` can hand the whole body to one native JSON.stringify.
+ */
 export function encodeJsonTensor(t: Tensor, parameters?: Record<string, unknown>): JsonTensor {
   const out: JsonTensor = { name: t.name, datatype: t.datatype, shape: t.shape.slice() };
   if (parameters !== undefined) out.parameters = parameters;
-  out.data = encodeTensorJsonData(t);
+  out.data = encodeTensorNativeJsonData(t) ?? tensorDataToJsonValues(t.datatype, t.data);
   return out;
 }

@@ -4,7 +4,12 @@
 
 import { encodeBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
-import { type JsonScalar, tensorDataToJsonValues, writeJsonValues } from './json-values.js';
+import {
+  type JsonScalar,
+  tensorDataToJsonValues,
+  tensorDataToNativeJsonValues,
+  writeJsonValues,
+} from './json-values.js';
 import { forEachRow, indexPath, inferShape, nestFlat } from './nested.js';
 import {
   allocateTensorData,
@@ -301,7 +306,7 @@ function decodeColumn(meta: TensorMetadata, value: unknown, field: string, optio
  * Row: `{predictions}` with one entry per instance (plain values for a single output, objects keyed by output
  * name for several); every output needs the same first (batch) dimension. Columnar: `{outputs}` with the nested
  * array itself for a single output, an object keyed by name for several. Serialize with `stringifyJson`
- * (64-bit integers beyond 2^53 are bigint). BYTES outputs whose name ends in `_bytes` are written as
+ * (64-bit integers beyond 2^53 are bigint; without any, it is one native JSON.stringify). BYTES outputs whose name ends in `_bytes` are written as
  * `{"b64": …}`, as TF Serving does.
  */
 export function encodePredictResponse(format: PredictFormat, outputs: readonly Tensor[]): PredictResponse {
@@ -345,7 +350,9 @@ export function encodePredictResponse(format: PredictFormat, outputs: readonly T
 
 function outputValues(t: Tensor): unknown[] {
   checkTensor(t);
-  const values: JsonScalar[] = tensorDataToJsonValues(t.datatype, t.data);
+  // The native-JSON form when it exists, so the body can go through one native JSON.stringify (see stringifyJson).
+  const values: JsonScalar[] =
+    tensorDataToNativeJsonValues(t.datatype, t.data) ?? tensorDataToJsonValues(t.datatype, t.data);
   if (t.datatype !== 'BYTES' || !t.name.endsWith('_bytes')) return values;
   return values.map((s) => ({ b64: encodeBase64(utf8Encoder.encode(s as string)) }));
 }
