@@ -19,7 +19,10 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /** Retries after a failed attempt (connection errors, 408, 429, 500, 502, 503, 504). Default 2. */
   maxRetries?: number | undefined;
-  /** A fetch to use instead of undici (browsers, Deno, Bun, msw). Looked up at call time when omitted outside Node. */
+  /**
+   * A fetch to use instead of undici. Not needed in browsers, Deno or Bun (the global fetch, looked up at call time) nor
+   * under msw (while it intercepts, the Node transport sends through the global fetch).
+   */
   fetch?: FetchLike | undefined;
   /** An undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent) for the Node transport. */
   dispatcher?: Dispatcher | undefined;
@@ -95,7 +98,7 @@ export interface BackoffPolicy {
  *
  * @example
  * ```ts
- * const client = new MaasClient({ fetch: globalThis.fetch }); // e.g. under msw, in browsers, Deno or Bun
+ * const client = new MaasClient({ fetch: globalThis.fetch }); // e.g. a fetch polyfill, or a fetch-patching mock
  * ```
  */
 export type FetchLike = (input: string, init: RequestInit & { dispatcher?: unknown }) => Promise<Response>;

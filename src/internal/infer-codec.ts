@@ -5,8 +5,13 @@ import { InvalidInputError, InvalidResponseError } from '../errors.js';
 import { type InferInput, type InferParams, InferResult, type TypedArray } from '../infer.js';
 import { decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from '../protocol/binary-tensor.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { decodeJsonTensorData, encodeJsonTensor } from '../protocol/json-tensor.js';
-import { stringifyJson } from '../protocol/json-text.js';
+import {
+  decodeJsonTensorData,
+  encodeTensorJsonData,
+  encodeTensorNativeJsonData,
+  type JsonTensor,
+} from '../protocol/json-tensor.js';
+import { isNativeJson, stringifyJson } from '../protocol/json-text.js';
 import { inferShape } from '../protocol/nested.js';
 import {
   byteSizeOf,
@@ -18,14 +23,16 @@ import {
   typedArrayConstructorOf,
 } from '../protocol/tensor.js';
 import type { InferResponse, TensorParameters } from '../types.js';
-import { responseHeader } from './response-info.js';
 
 /** A ready-to-send inference body. */
 export interface EncodedInferRequest {
   contentType: string;
   body: string | Uint8Array;
-  headers: Record<string, string>;
+  /** The binary extension's Inference-Header-Content-Length (none for JSON). */
+  headers: Readonly<Record<string, string>>;
 }
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Validates the inputs and encodes the request body, JSON or binary. Throws `InvalidInputError` before any I/O. */
 export function encodeInferRequest(params: InferParams, binaryThreshold: number): EncodedInferRequest {
@@ -42,10 +49,30 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
   const header: Record<string, unknown> = {};
   if (params.id !== undefined) header.id = params.id;
   if (!binary) {
-    if (params.parameters) header.parameters = params.parameters;
-    header.inputs = tensors.map(({ tensor, parameters }) => encodeJsonTensor(tensor, parameters));
-    if (outputs) header.outputs = outputs;
-    return { contentType: 'application/json', body: stringifyJson(header), headers: {} };
+    // One native JSON.stringify when every part allows it: the data is checked while it is copied, the small parts
+    // (parameters, outputs) scanned; otherwise the lossless writer (bigint, NaN, -0).
+    let native = isNativeJson(header);
+    if (params.parameters) {
+      header.parameters = params.parameters;
+      native &&= isNativeJson(params.parameters);
+    }
+    header.inputs = tensors.map(({ tensor, parameters }) => {
+      const entry: JsonTensor = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+      if (parameters !== undefined) {
+        entry.parameters = parameters;
+        native &&= isNativeJson(parameters);
+      }
+      const data = encodeTensorNativeJsonData(tensor);
+      if (data === undefined) native = false;
+      entry.data = data ?? encodeTensorJsonData(tensor);
+      return entry;
+    });
+    if (outputs) {
+      header.outputs = outputs;
+      native &&= isNativeJson(outputs);
+    }
+    const body = native ? JSON.stringify(header) : stringifyJson(header);
+    return { contentType: 'application/json', body, headers: NO_HEADERS };
   }
   // Binary in, binary out: ask for every output (or each requested one) as raw data too.
   header.parameters = outputs ? params.parameters : { ...params.parameters, binary_data_output: true };
@@ -66,15 +93,19 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
   };
 }
 
-/** Decodes a JSON or binary inference response body. */
-export function decodeInferResponse(bytes: Uint8Array, response: ResponseInfo): InferResult {
+/** Decodes a JSON or binary inference response body (`headerLength`: its Inference-Header-Content-Length). */
+export function decodeInferResponse(
+  body: Uint8Array | string,
+  headerLengthValue: string | null,
+  response: ResponseInfo,
+): InferResult {
   try {
-    const headerLength = parseHeaderLength(responseHeader(response, 'inference-header-content-length'));
-    const decoded = decodeBinaryBody(bytes, headerLength, { section: 'outputs' });
+    const headerLength = parseHeaderLength(headerLengthValue);
+    const decoded = decodeBinaryBody(body, headerLength, { section: 'outputs' });
     return new InferResult(decoded.header as unknown as InferResponse, decoded.tensors, response);
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw err;
-    const text = new TextDecoder().decode(bytes.subarray(0, 200));
+    const text = typeof body === 'string' ? body.slice(0, 200) : new TextDecoder().decode(body.subarray(0, 200));
     throw new InvalidResponseError(
       `Inference response could not be decoded: ${err.message}`,
       response.status,

@@ -77,8 +77,11 @@ export function stringifyJson(value: unknown): string {
   return write(value) ?? 'null';
 }
 
-/** Whether native JSON.stringify writes `v` exactly as `write` does (so one native call can serialize it). */
-function isNativeJson(v: unknown): boolean {
+/**
+ * Whether native JSON.stringify writes `v` exactly as `stringifyJson` does: plain objects and arrays of finite numbers
+ * (not -0), strings, booleans and null. A body built from such parts can skip the scan and call JSON.stringify.
+ */
+export function isNativeJson(v: unknown): boolean {
   switch (typeof v) {
     case 'number':
       return v - v === 0 && (v !== 0 || 1 / v > 0);

@@ -5,6 +5,7 @@ import { path, type RequestCore } from '../internal/request-core.js';
 import { APIResource } from '../internal/resource.js';
 import type { RequestOptions } from '../options.js';
 import type { PagePromise } from '../pagination.js';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../protocol/binary-tensor.js';
 import { stringifyJson } from '../protocol/json-text.js';
 import type {
   ColumnarPredictResponse,
@@ -218,18 +219,28 @@ export class ModelsResource extends APIResource {
    * ```
    */
   infer(model: string, params: InferParams, options?: RequestOptions): APIPromise<InferResult> {
-    const call = Promise.resolve().then(async () => {
-      const encoded = encodeInferRequest(params, this.#binaryThreshold);
-      const { bytes, response } = await this.core.bytes({
+    let encoded: ReturnType<typeof encodeInferRequest>;
+    try {
+      encoded = encodeInferRequest(params, this.#binaryThreshold);
+    } catch (err) {
+      // Bad inputs reject the call (before any I/O) rather than throwing from it.
+      return new APIPromise(Promise.reject(err));
+    }
+    const call = this.core
+      .raw({
         method: 'POST',
         path: v2Path(model, params.version, '/infer'),
         body: { contentType: encoded.contentType, data: encoded.body },
         headers: encoded.headers,
         accept: 'application/json, application/octet-stream',
         options,
-      });
-      return { data: decodeInferResponse(bytes, response), response };
-    });
+        // A JSON response is read as text at once; a binary one (it has this header) as bytes.
+        bytesWhenHeader: INFERENCE_HEADER_CONTENT_LENGTH,
+      })
+      .then(({ body, header, response }) => ({
+        data: decodeInferResponse(body, header(INFERENCE_HEADER_CONTENT_LENGTH), response),
+        response,
+      }));
     return new APIPromise(call);
   }
 
