@@ -1,7 +1,7 @@
 // Inference request building and response decoding (OIP v2 JSON and Triton's binary tensor extension).
 // The wire work is done by the protocol codecs; this file turns friendly inputs into Tensors and back.
 import type { ResponseInfo } from '../api-promise.js';
-import { InvalidInputError, InvalidResponseError } from '../errors.js';
+import { APIError, InvalidInputError, InvalidResponseError } from '../errors.js';
 import { type InferInput, type InferParams, InferResult, type TypedArray } from '../infer.js';
 import { decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from '../protocol/binary-tensor.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -23,11 +23,14 @@ import {
   typedArrayConstructorOf,
 } from '../protocol/tensor.js';
 import type { InferResponse, TensorParameters } from '../types.js';
+import { withArticle } from './describe.js';
 
 /** A ready-to-send inference body. */
 export interface EncodedInferRequest {
   contentType: string;
   body: string | Uint8Array;
+  /** The inputs whose datatype came from their data (for `explainDatatypeMismatch`). */
+  defaulted: DefaultedDatatype[];
   /** The binary extension's Inference-Header-Content-Length (none for JSON). */
   headers: Readonly<Record<string, string>>;
 }
@@ -41,6 +44,8 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
     : Object.entries(params.inputs as Record<string, InferInput>);
   if (named.length === 0) throw new InvalidInputError('inputs: expected at least one input, got none', 'inputs');
   const tensors = named.map(([name, input]) => toTensor(name, input));
+  const defaulted: DefaultedDatatype[] = [];
+  for (const t of tensors) if (t.defaulted) defaulted.push(t.defaulted);
   const outputs = params.outputs?.map((o) => (typeof o === 'string' ? { name: o } : o));
   let dataBytes = 0;
   for (const { tensor } of tensors) dataBytes += byteSizeOf(tensor);
@@ -72,7 +77,7 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
       native &&= isNativeJson(outputs);
     }
     const body = native ? JSON.stringify(header) : stringifyJson(header);
-    return { contentType: 'application/json', body, headers: NO_HEADERS };
+    return { contentType: 'application/json', body, headers: NO_HEADERS, defaulted };
   }
   // Binary in, binary out: ask for every output (or each requested one) as raw data too.
   header.parameters = outputs ? params.parameters : { ...params.parameters, binary_data_output: true };
@@ -90,6 +95,7 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
     contentType: 'application/octet-stream',
     body: encoded.body,
     headers: { 'inference-header-content-length': String(encoded.headerLength) },
+    defaulted,
   };
 }
 
@@ -116,8 +122,21 @@ export function decodeInferResponse(
   }
 }
 
-function toTensor(name: string, input: InferInput): { tensor: Tensor; parameters: TensorParameters | undefined } {
-  const field = `inputs.${name}`;
+/** An input whose datatype the SDK chose from its data because the caller gave none. */
+export interface DefaultedDatatype {
+  name: string;
+  datatype: Datatype;
+  /** What the data was, e.g. `an array of numbers`, `a Uint8Array`. */
+  source: string;
+}
+
+interface EncodedInput {
+  tensor: Tensor;
+  parameters: TensorParameters | undefined;
+  defaulted: DefaultedDatatype | undefined;
+}
+
+function toTensor(name: string, input: InferInput): EncodedInput {
   try {
     if (input === null || typeof input !== 'object' || !('data' in input)) {
       throw new ProtocolError('invalid_input', '', 'expected { data, shape?, datatype? }');
@@ -125,13 +144,23 @@ function toTensor(name: string, input: InferInput): { tensor: Tensor; parameters
     if (input.datatype !== undefined && !isDatatype(input.datatype)) {
       throw new ProtocolError('invalid_input', 'datatype', `expected an OIP datatype, got ${String(input.datatype)}`);
     }
-    const tensor = ArrayBuffer.isView(input.data)
+    const typed = ArrayBuffer.isView(input.data);
+    const tensor = typed
       ? fromTypedArray(name, input.data as TypedArray, input.datatype, input.shape)
       : fromNestedArray(name, input.data, input.datatype, input.shape);
     checkTensor(tensor, '');
-    return { tensor, parameters: input.parameters };
+    const defaulted =
+      input.datatype === undefined
+        ? {
+            name,
+            datatype: tensor.datatype,
+            source: typed ? withArticle(input.data.constructor.name) : arrayKind(input.data),
+          }
+        : undefined;
+    return { tensor, parameters: input.parameters, defaulted };
   } catch (err) {
     if (err instanceof ProtocolError) {
+      const field = `inputs.${name}`;
       const where = err.field ? `${field}.${err.field}` : field;
       throw new InvalidInputError(`${where}: ${err.detail}`, where, { cause: err });
     }
@@ -206,6 +235,47 @@ function firstLeaf(data: readonly unknown[]): unknown {
     v = v[0];
   }
   return v;
+}
+
+function arrayKind(data: unknown): string {
+  const leaf = firstLeaf(data as unknown[]);
+  const kind =
+    typeof leaf === 'string'
+      ? 'strings'
+      : typeof leaf === 'boolean'
+        ? 'booleans'
+        : typeof leaf === 'bigint'
+          ? 'bigints'
+          : 'numbers';
+  return `an array of ${kind}`;
+}
+
+// The data plane's wording (src/protocol/input-signature.ts): "input 'x' has datatype FP32; model 'm' expects INT64".
+const MISMATCH = /input '([^']*)' has datatype (\w+); model '[^']*' expects (\w+)/;
+
+/**
+ * A server's `datatype_mismatch` for an input whose datatype the SDK chose (plain numbers are FP32): adds to the
+ * error's message what to pass instead. The SDK cannot know a model's datatypes without asking, so it says it here.
+ */
+export function explainDatatypeMismatch(err: unknown, defaulted: readonly DefaultedDatatype[]): unknown {
+  if (!(err instanceof APIError) || err.code !== 'datatype_mismatch' || defaulted.length === 0) return err;
+  const match = MISMATCH.exec(err.message);
+  const named = match ? defaulted.find((d) => d.name === match[1]) : undefined;
+  const hints = (named ? [named] : defaulted).map((d) => {
+    const expected = named && match && isDatatype(match[3]) ? match[3] : undefined;
+    return `inputs.${d.name} was sent as ${d.datatype}, the default for ${d.source}: ${passInstead(expected)}`;
+  });
+  err.message += ` — ${hints.join('; ')}`;
+  return err;
+}
+
+function passInstead(expected: Datatype | undefined): string {
+  if (expected === undefined) return "pass a typed array of the model's datatype or set the input's `datatype`";
+  if (expected === 'BYTES') return "pass an array of strings or set `datatype: 'BYTES'`";
+  const own = typedArrayConstructorOf(expected);
+  // BOOL and FP16 have no typed array of their own (Uint8Array and Uint16Array read as UINT8 and UINT16).
+  const typed = own && datatypeOfTypedArray(new own(0)) === expected ? `${withArticle(own.name)} or ` : '';
+  return `pass ${typed}\`datatype: '${expected}'\` on the input`;
 }
 
 function datatypeOfValue(value: unknown): Datatype {

@@ -1,6 +1,6 @@
 import { APIPromise } from '../api-promise.js';
 import type { InferParams, InferResult } from '../infer.js';
-import { decodeInferResponse, encodeInferRequest } from '../internal/infer-codec.js';
+import { decodeInferResponse, encodeInferRequest, explainDatatypeMismatch } from '../internal/infer-codec.js';
 import { path, type RequestCore } from '../internal/request-core.js';
 import { APIResource } from '../internal/resource.js';
 import type { RequestOptions } from '../options.js';
@@ -207,7 +207,8 @@ export class ModelsResource extends APIResource {
 
   /**
    * Runs inference (OIP v2). Inputs are typed arrays (datatype from their class), string/boolean/number arrays, or
-   * raw OIP tensors; data must match the shape (checked before sending). Above `binaryThreshold` bytes of tensor
+   * raw OIP tensors; data must match the shape (checked before sending). Plain numbers are sent as FP32: for another
+   * datatype pass its typed array or `datatype` (a server's `datatype_mismatch` error then says which to pass). Above `binaryThreshold` bytes of tensor
    * data (default 4 KiB) the binary tensor extension is used both ways; `binary: true|false` forces it.
    *
    * @example
@@ -237,10 +238,15 @@ export class ModelsResource extends APIResource {
         // A JSON response is read as text at once; a binary one (it has this header) as bytes.
         bytesWhenHeader: INFERENCE_HEADER_CONTENT_LENGTH,
       })
-      .then(({ body, header, response }) => ({
-        data: decodeInferResponse(body, header(INFERENCE_HEADER_CONTENT_LENGTH), response),
-        response,
-      }));
+      .then(
+        ({ body, header, response }) => ({
+          data: decodeInferResponse(body, header(INFERENCE_HEADER_CONTENT_LENGTH), response),
+          response,
+        }),
+        (err: unknown) => {
+          throw explainDatatypeMismatch(err, encoded.defaulted);
+        },
+      );
     return new APIPromise(call);
   }
 

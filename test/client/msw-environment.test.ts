@@ -3,8 +3,8 @@
 import { setupServer } from 'msw/node';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchIsIntercepted } from '../../src/internal/transport.js';
 import { APIConnectionError, MaasClient } from '../../src/index.js';
+import { fetchIsIntercepted } from '../../src/internal/transport.js';
 import { createMaasHandlers } from '../../src/msw/index.js';
 
 // Port 9 (discard) on loopback refuses connections: a request that escapes msw fails at once.
