@@ -145,13 +145,10 @@ export function encodeTensorNativeJsonData(t: Tensor): NativeJsonScalar[] | unde
   return tensorDataToNativeJsonValues(t.datatype, t.data);
 }
 
-/**
- * A full OIP JSON tensor `{name, datatype, shape, parameters?, data}`; its data is the native-JSON form whenever the
- * tensor allows it, so `stringifyJson` can hand the whole body to one native JSON.stringify.
- */
+/** A full OIP JSON tensor `{name, datatype, shape, parameters?, data}`. */
 export function encodeJsonTensor(t: Tensor, parameters?: Record<string, unknown>): JsonTensor {
   const out: JsonTensor = { name: t.name, datatype: t.datatype, shape: t.shape.slice() };
   if (parameters !== undefined) out.parameters = parameters;
-  out.data = encodeTensorNativeJsonData(t) ?? tensorDataToJsonValues(t.datatype, t.data);
+  out.data = encodeTensorJsonData(t);
   return out;
 }

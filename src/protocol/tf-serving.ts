@@ -4,12 +4,7 @@
 
 import { encodeBase64 } from './base64.js';
 import { ProtocolError } from './errors.js';
-import {
-  type JsonScalar,
-  tensorDataToJsonValues,
-  tensorDataToNativeJsonValues,
-  writeJsonValues,
-} from './json-values.js';
+import { type JsonScalar, tensorDataToJsonValues, writeJsonValues } from './json-values.js';
 import { forEachRow, indexPath, inferShape, nestFlat } from './nested.js';
 import {
   allocateTensorData,
@@ -350,9 +345,7 @@ export function encodePredictResponse(format: PredictFormat, outputs: readonly T
 
 function outputValues(t: Tensor): unknown[] {
   checkTensor(t);
-  // The native-JSON form when it exists, so the body can go through one native JSON.stringify (see stringifyJson).
-  const values: JsonScalar[] =
-    tensorDataToNativeJsonValues(t.datatype, t.data) ?? tensorDataToJsonValues(t.datatype, t.data);
+  const values: JsonScalar[] = tensorDataToJsonValues(t.datatype, t.data);
   if (t.datatype !== 'BYTES' || !t.name.endsWith('_bytes')) return values;
   return values.map((s) => ({ b64: encodeBase64(utf8Encoder.encode(s as string)) }));
 }
