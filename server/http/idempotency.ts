@@ -1,56 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConflictError, InvalidParameterError } from '../errors.js';
-
-/** A create call's stored outcome under its Idempotency-Key. */
-export interface IdempotencyRecord {
-  /** sha256 of what identifies the request (path, query, body): another request under the same key is a 409. */
-  fingerprint: string;
-  status: number;
-  body: unknown;
-  /** ms since the epoch. */
-  createdAt: number;
-}
-
-/** Where records live. The in-memory one is below; a persistent one only has to implement these two calls. */
-export interface IdempotencyStore {
-  get(key: string): Promise<IdempotencyRecord | undefined>;
-  set(key: string, record: IdempotencyRecord): Promise<void>;
-}
+import type { IdempotencyRecords } from '../store/store.js';
 
 export const idempotencyTtlMs = 24 * 60 * 60 * 1000;
-
-/** Records kept in a Map for 24 h (oldest evicted first beyond `maxEntries`). */
-export class MemoryIdempotencyStore implements IdempotencyStore {
-  private readonly records = new Map<string, IdempotencyRecord>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
-
-  constructor(options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {
-    this.ttlMs = options.ttlMs ?? idempotencyTtlMs;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  async get(key: string): Promise<IdempotencyRecord | undefined> {
-    const record = this.records.get(key);
-    if (record && this.now() - record.createdAt > this.ttlMs) {
-      this.records.delete(key);
-      return undefined;
-    }
-    return record;
-  }
-
-  async set(key: string, record: IdempotencyRecord): Promise<void> {
-    this.records.delete(key);
-    this.records.set(key, record);
-    while (this.records.size > this.maxEntries) {
-      const oldest = this.records.keys().next().value;
-      if (oldest === undefined) break;
-      this.records.delete(oldest);
-    }
-  }
-}
 
 /** sha256 over the parts that make two requests "the same" (e.g. method + path + query, then the body bytes). */
 export function requestFingerprint(parts: ReadonlyArray<string | Uint8Array>): string {
@@ -80,15 +32,30 @@ export interface IdempotentResult<T> {
   replayed: boolean;
 }
 
+export interface IdempotencyOptions {
+  ttlMs?: number;
+  now?: () => number;
+}
+
 /**
- * Runs create calls at most once per key: the same key and fingerprint return the first successful result; the
- * same key with another fingerprint is a 409 idempotency_conflict. Concurrent requests with one key run one at a
- * time. Failures are not stored, so a retry after an error runs again.
+ * Runs create calls at most once per key: the same key and fingerprint return the first successful result (for
+ * 24 h); the same key with another fingerprint is a 409 idempotency_conflict. Concurrent requests with one key run
+ * one at a time. Failures are not stored, so a retry after an error runs again. Records older than the TTL are
+ * ignored, and purged at most once a minute.
  */
 export class Idempotency {
   private readonly inProgress = new Map<string, Promise<unknown>>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private lastPurge = 0;
 
-  constructor(private readonly store: () => IdempotencyStore) {}
+  constructor(
+    private readonly records: IdempotencyRecords,
+    options: IdempotencyOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? idempotencyTtlMs;
+    this.now = options.now ?? Date.now;
+  }
 
   async run<T>(
     scope: string,
@@ -97,29 +64,29 @@ export class Idempotency {
     execute: () => Promise<{ status: number; body: T }>,
   ): Promise<IdempotentResult<T>> {
     if (key === undefined) return { ...(await execute()), replayed: false };
-    const storeKey = `${scope}\u0000${key}`;
+    const id = `${scope}\u0000${key}`;
     for (;;) {
-      const running = this.inProgress.get(storeKey);
+      const running = this.inProgress.get(id);
       if (!running) break;
       await running.catch(() => {});
     }
-    const attempt = this.attempt<T>(storeKey, key, fingerprint, execute);
-    this.inProgress.set(storeKey, attempt);
+    const attempt = this.attempt<T>(scope, key, fingerprint, execute);
+    this.inProgress.set(id, attempt);
     try {
       return await attempt;
     } finally {
-      if (this.inProgress.get(storeKey) === attempt) this.inProgress.delete(storeKey);
+      if (this.inProgress.get(id) === attempt) this.inProgress.delete(id);
     }
   }
 
   private async attempt<T>(
-    storeKey: string,
+    scope: string,
     key: string,
     fingerprint: string,
     execute: () => Promise<{ status: number; body: T }>,
   ): Promise<IdempotentResult<T>> {
-    const store = this.store();
-    const previous = await store.get(storeKey);
+    const found = await this.records.get(scope, key);
+    const previous = found && this.now() - found.createdAt <= this.ttlMs ? found : undefined;
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
         throw new ConflictError(
@@ -131,7 +98,12 @@ export class Idempotency {
     }
     const result = await execute();
     if (result.status >= 200 && result.status < 300) {
-      await store.set(storeKey, { fingerprint, status: result.status, body: result.body, createdAt: Date.now() });
+      const now = this.now();
+      await this.records.put(scope, key, { fingerprint, status: result.status, body: result.body, createdAt: now });
+      if (now - this.lastPurge > 60_000) {
+        this.lastPurge = now;
+        await this.records.deleteBefore(now - this.ttlMs);
+      }
     }
     return { ...result, replayed: false };
   }

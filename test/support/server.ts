@@ -18,6 +18,8 @@ export interface TestServerOptions {
   settings?: Partial<Settings>;
   /** Extra or replacement features (see app.ts). */
   features?: CreateServerOptions['features'];
+  /** Anything else createServer takes (runner, sseHeartbeatMs, ...). */
+  create?: Omit<CreateServerOptions, 'features'>;
 }
 
 export interface TestServer {
@@ -54,7 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         dataDir,
         apiKeys: options.apiKeys ?? [],
       },
-      options.features ? { features: options.features } : {},
+      { ...options.create, ...(options.features ? { features: options.features } : {}) },
     );
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
