@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decodePredictRequest, encodePredictResponse, stringifyJson } from '../../../src/protocol/index.js';
+import { stringifyJson } from '../../../src/protocol/index.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
 import { modelParam, versionParam } from '../params.js';
@@ -21,12 +21,9 @@ export const predictRoutes: ServerFeature = {
           'Request body is empty; expected {"instances": [...]} or {"inputs": ...}',
         );
       }
-      // Row-format decoding needs the model's inputs; the same version then runs the request.
-      const { version, inputs } = dataPlane.inputSpecs(name, requested);
-      const decoded = decodePredictRequest(body, inputs);
-      const result = await dataPlane.infer(name, version, decoded.tensors);
+      const response = await dataPlane.predict(name, requested, body);
       reply.header('content-type', 'application/json; charset=utf-8');
-      return reply.send(stringifyJson(encodePredictResponse(decoded.format, result.outputs)));
+      return reply.send(stringifyJson(response));
     };
     // find-my-way only ends a parameter at `::predict` when the parameter has a regexp; without one the colon
     // becomes part of the parameter's name.
