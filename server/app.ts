@@ -6,7 +6,6 @@ import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
-import { Idempotency } from './http/idempotency.js';
 import { requestIdFor } from './http/request-id.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
@@ -16,6 +15,7 @@ import { repositoryRoutes } from './http/routes/repository.js';
 import { serverRoutes } from './http/routes/server.js';
 import { specRoutes } from './http/routes/spec.js';
 import { trainingJobRoutes } from './http/routes/training-jobs.js';
+import { Idempotency } from './idempotency.js';
 import { DataPlane } from './inference/data-plane.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
@@ -25,6 +25,7 @@ import { JobEvents } from './jobs/events.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
 import { offThreadSummarizer } from './jobs/summarize.js';
+import { prepareModelRepository } from './model-repository-root.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -88,6 +89,7 @@ export async function createServer(
   options: CreateServerOptions = {},
 ): Promise<MaasServer> {
   const settings = resolveSettings(partial);
+  prepareModelRepository(settings);
   const [Fastify] = await Promise.all([loadFastify(), loadOnnxRuntime()]);
 
   const app = Fastify({
@@ -102,7 +104,6 @@ export async function createServer(
 
   const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
   const repository = new ModelRepository(settings.modelRepository);
-  await repository.ensureRoot();
   const registry = new ModelRegistry({
     repository,
     sessionOptions: { intraOpThreads: settings.intraOpThreads },

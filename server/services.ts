@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatasetService } from './datasets/service.js';
-import type { Idempotency } from './http/idempotency.js';
+import type { Idempotency } from './idempotency.js';
 import type { DataPlane } from './inference/data-plane.js';
 import type { ModelRegistry } from './inference/registry.js';
 import type { JobEvents } from './jobs/events.js';

@@ -119,13 +119,13 @@ export class RegistryEntries {
 
   requireModel(name: string): ModelStatus {
     const status = this.getModel(name);
-    if (!status) throw new ModelNotFoundError(name);
+    if (!status) throw new ModelNotFoundError(name, this.models.keys());
     return status;
   }
 
   requireVersion(name: string, version: number): VersionStatus {
     const model = this.models.get(name);
-    if (!model) throw new ModelNotFoundError(name);
+    if (!model) throw new ModelNotFoundError(name, this.models.keys());
     const entry = model.versions.get(version);
     if (!entry) throw new VersionNotFoundError(name, String(version));
     return versionStatus(name, entry);
@@ -137,7 +137,7 @@ export class RegistryEntries {
    */
   acquire(name: string, version?: number): Lease {
     const model = this.models.get(name);
-    if (!model) throw new ModelNotFoundError(name);
+    if (!model) throw new ModelNotFoundError(name, this.models.keys());
     let entry: VersionEntry | undefined;
     let number = version;
     if (version === undefined) {

@@ -57,7 +57,7 @@ export class RepositorySync {
     checkModelName(name);
     return this.entries.withLock(name, async () => {
       const entry = await this.sync(name, true);
-      if (!entry) throw new ModelNotFoundError(name);
+      if (!entry) throw new ModelNotFoundError(name, this.entries.models.keys());
       const ready = readyVersions(entry);
       if (ready.length === 0) {
         const problems = [...entry.versions.entries()].map(([v, e]) => `version ${v}: ${e.reason || e.state}`);
@@ -76,7 +76,7 @@ export class RepositorySync {
   async unloadModel(name: string): Promise<void> {
     await this.entries.withLock(name, async () => {
       const entry = this.entries.models.get(name);
-      if (!entry) throw new ModelNotFoundError(name);
+      if (!entry) throw new ModelNotFoundError(name, this.entries.models.keys());
       entry.unloaded = true;
       for (const version of entry.versions.values()) await this.unloadEntry(entry, version, 'unloaded');
     });
@@ -87,7 +87,7 @@ export class RepositorySync {
     checkModelName(name);
     return this.entries.withLock(name, async () => {
       const entry = await this.sync(name, true);
-      if (!entry) throw new ModelNotFoundError(name);
+      if (!entry) throw new ModelNotFoundError(name, this.entries.models.keys());
       const found = entry.versions.get(version);
       if (!found) throw new VersionNotFoundError(name, String(version));
       return versionStatus(name, found);

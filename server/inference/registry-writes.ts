@@ -93,7 +93,7 @@ export class VersionWrites {
     await this.entries.withLock(name, async () => {
       const entry = this.entries.models.get(name);
       const onDisk = (await this.repository.readModel(name))?.versions.some((v) => v.version === version) ?? false;
-      if (!entry && !onDisk) throw new ModelNotFoundError(name);
+      if (!entry && !onDisk) throw new ModelNotFoundError(name, this.entries.models.keys());
       const known = entry?.versions.get(version);
       if (!known && !onDisk) throw new VersionNotFoundError(name, String(version));
       if (entry && known) await this.sync.unloadEntry(entry, known, 'deleted');

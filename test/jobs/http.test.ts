@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { InjectOptions } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertValidResponse, validateJobEventStream } from '../support/openapi-validator.js';
 import { fakeRunner } from './fake-runner.js';
 import { nextTurn, settle, startTrainingServer, type TrainingTestServer } from './support.js';
@@ -99,8 +99,11 @@ describe('training jobs over HTTP (fake runner)', () => {
     ]);
     // Deploying needs a real ONNX model, which the fake run does not make: the job fails at deploy time.
     await finishRun(fake.runs.length - 1, 2);
-    const done = (await get(`/v1/training-jobs/${job.id}`)).json();
-    expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
+    // The deploy opens a real ONNX Runtime session on the bytes first: wait for it to refuse them.
+    await vi.waitFor(async () => {
+      const done = (await get(`/v1/training-jobs/${job.id}`)).json();
+      expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
+    });
   });
 
   it('maps errors: 400 invalid_input, 404 dataset/job, 422 spec, 409 cancel of an ended job', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MaasServerError } from '../../server/errors.js';
-import { Idempotency, idempotencyKeyFrom, requestFingerprint } from '../../server/http/idempotency.js';
+import { idempotencyKeyFrom, requestFingerprint } from '../../server/http/idempotency.js';
+import { Idempotency } from '../../server/idempotency.js';
 import { MemoryIdempotencyStore } from '../../server/store/memory-idempotency.js';
 
 describe('Idempotency', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Idempotency } from '../../server/http/idempotency.js';
+import { Idempotency } from '../../server/idempotency.js';
 import { JobEvents } from '../../server/jobs/events.js';
 import { openSqliteStore, SQLITE_SCHEMA_VERSION } from '../../server/store/sqlite/index.js';
 import { jobRecord, storeSuite } from './store-suite.js';

@@ -49,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server = await createServer(
       {
         logLevel: 'silent',
+        createRepository: true,
         ...options.settings,
         host: '127.0.0.1',
         port: 0,

@@ -9,6 +9,25 @@ import { pageParams, stringQuery } from '../params.js';
 type Dataset = components['schemas']['Dataset'];
 
 const formats: Record<string, DatasetFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl' };
+/** What `curl -d`/`--data-binary` sends when no content type is given: read as CSV or JSONL by looking at it. */
+const formContentType = 'application/x-www-form-urlencoded';
+const rawTypes = [...Object.keys(formats), formContentType];
+
+/** The format of an upload sent as a form: JSONL when its first character is `{`, else CSV. */
+function sniffFormat(body: Buffer): DatasetFormat {
+  const text = body
+    .subarray(0, 64)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (!/[\r\n]/.test(body.toString('utf8').trimEnd())) {
+    throw new BadRequestError(
+      'invalid_input',
+      `body: the upload is one line with no line breaks, as \`curl -d @file\` makes it (it strips newlines); send the file with --data-binary @file -H 'content-type: ${text.startsWith('{') ? 'application/x-ndjson' : 'text/csv'}'`,
+    );
+  }
+  return text.startsWith('{') ? 'jsonl' : 'csv';
+}
 
 /** POST/GET /v1/datasets, GET/DELETE /v1/datasets/{id}. Uploads are limited by --max-dataset-size, not the body limit. */
 export const datasetRoutes: ServerFeature = {
@@ -17,8 +36,8 @@ export const datasetRoutes: ServerFeature = {
     const maxDatasetSize = settings.maxDatasetSize;
     // Own scope: uploads are read as raw bytes (so invalid UTF-8 is reported, not replaced) up to their own limit.
     await app.register(async (scope) => {
-      scope.removeContentTypeParser(Object.keys(formats));
-      scope.addContentTypeParser(Object.keys(formats), (request, payload, done) => {
+      scope.removeContentTypeParser(rawTypes);
+      scope.addContentTypeParser(rawTypes, (request, payload, done) => {
         const declared = Number(request.headers['content-length']);
         if (declared > maxDatasetSize) {
           done(new PayloadTooLargeError('Dataset', declared, maxDatasetSize, '--max-dataset-size'), undefined);
@@ -48,14 +67,15 @@ export const datasetRoutes: ServerFeature = {
 
       scope.post('/v1/datasets', async (request, reply) => {
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const format = formats[type];
         const body = request.body;
-        if (!format || !Buffer.isBuffer(body)) {
+        if (!Buffer.isBuffer(body) || !(type in formats || type === formContentType)) {
           throw new UnsupportedMediaTypeError(request.headers['content-type'], Object.keys(formats));
         }
         if (body.length === 0) {
-          throw new BadRequestError('invalid_input', `body: expected the ${format.toUpperCase()} file, got 0 bytes`);
+          const what = formats[type]?.toUpperCase() ?? 'CSV or JSONL';
+          throw new BadRequestError('invalid_input', `body: expected the ${what} file, got 0 bytes`);
         }
+        const format = formats[type] ?? sniffFormat(body);
         const name = stringQuery(request.query, 'name', 256) ?? null;
         const key = idempotencyKeyFrom(request.headers);
         const fingerprint = requestFingerprint(['createDataset', format, name ?? '', body]);

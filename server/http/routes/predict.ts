@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringifyJson } from '../../../src/protocol/index.js';
-import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
 import { modelParam, versionParam } from '../params.js';
 
@@ -29,5 +29,17 @@ export const predictRoutes: ServerFeature = {
     // becomes part of the parameter's name.
     app.post('/v1/models/:model(^[^:/]+)::predict', predict);
     app.post('/v1/models/:model/versions/:version(^[^:/]+)::predict', predict);
+
+    // TF Serving's other two verbs work on tf.Example protos, which an ONNX model has no use for: say so.
+    for (const verb of ['classify', 'regress']) {
+      const notSupported = async () => {
+        throw new NotFoundError(
+          'not_found',
+          `TF Serving's :${verb} is not supported (it takes tf.Example inputs); send the same features to :predict, as rows ({"instances": [...]}) or columns ({"inputs": {...}})`,
+        );
+      };
+      app.post(`/v1/models/:model(^[^:/]+)::${verb}`, notSupported);
+      app.post(`/v1/models/:model/versions/:version(^[^:/]+)::${verb}`, notSupported);
+    }
   },
 };
