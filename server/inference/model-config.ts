@@ -129,7 +129,8 @@ const OPTIMIZATION_LEVELS: Record<string, SessionParameters['graphOptimizationLe
 };
 
 /** Triton's data_type names ↔ OIP datatypes. */
-export const tritonDataType = (datatype: Datatype): string => (datatype === 'BYTES' ? 'TYPE_STRING' : `TYPE_${datatype}`);
+export const tritonDataType = (datatype: Datatype): string =>
+  datatype === 'BYTES' ? 'TYPE_STRING' : `TYPE_${datatype}`;
 export function datatypeOfTriton(type: string): Datatype | undefined {
   if (type === 'TYPE_STRING') return 'BYTES';
   const name = type.startsWith('TYPE_') ? type.slice(5) : '';
@@ -158,7 +159,10 @@ export function parseModelConfig(
     throw new ModelConfigError('name', `is '${String(c.name)}' but the model's folder is '${name}'; they must match`);
   }
   if (c.platform !== undefined && c.platform !== 'onnxruntime_onnx') {
-    throw new ModelConfigError('platform', `expected onnxruntime_onnx (maas serves ONNX models), got ${show(c.platform)}`);
+    throw new ModelConfigError(
+      'platform',
+      `expected onnxruntime_onnx (maas serves ONNX models), got ${show(c.platform)}`,
+    );
   }
   if (c.backend !== undefined && c.backend !== 'onnxruntime') {
     throw new ModelConfigError('backend', `expected onnxruntime, got ${show(c.backend)}`);
@@ -193,7 +197,8 @@ export function sessionParameters(config: ModelConfig): SessionParameters {
   for (const [key, { string_value: value }] of Object.entries(config.parameters)) {
     if (key === 'intra_op_thread_count') out.intraOpThreads = Number(value);
     else if (key === 'inter_op_thread_count') out.interOpThreads = Number(value);
-    else if (key === 'execution_mode') out.executionMode = value === '1' || value === 'parallel' ? 'parallel' : 'sequential';
+    else if (key === 'execution_mode')
+      out.executionMode = value === '1' || value === 'parallel' ? 'parallel' : 'sequential';
     else if (key === 'graph_optimization_level') out.graphOptimizationLevel = OPTIMIZATION_LEVELS[value]!;
     else out.configEntries[key] = value;
   }
@@ -229,7 +234,10 @@ function versionPolicy(value: unknown): VersionPolicy {
     closed(specific, ['versions'], 'version_policy.specific');
     const versions = specific.versions;
     if (!Array.isArray(versions) || versions.length === 0) {
-      throw new ModelConfigError('version_policy.specific.versions', `expected a non-empty array of versions, got ${show(versions)}`);
+      throw new ModelConfigError(
+        'version_policy.specific.versions',
+        `expected a non-empty array of versions, got ${show(versions)}`,
+      );
     }
     return {
       specific: { versions: versions.map((v, i) => integer(v, `version_policy.specific.versions[${i}]`, 1)!) },
@@ -246,7 +254,10 @@ function tensors(value: unknown, field: 'input' | 'output'): ConfigTensor[] {
     closed(t, ['name', 'data_type', 'dims', 'format', 'optional'], where);
     const dataType = string(t.data_type, `${where}.data_type`);
     if (!datatypeOfTriton(dataType)) {
-      throw new ModelConfigError(`${where}.data_type`, `expected a Triton type such as TYPE_FP32 or TYPE_STRING, got ${show(dataType)}`);
+      throw new ModelConfigError(
+        `${where}.data_type`,
+        `expected a Triton type such as TYPE_FP32 or TYPE_STRING, got ${show(dataType)}`,
+      );
     }
     return {
       name: string(t.name, `${where}.name`),
@@ -314,11 +325,17 @@ function parameters(value: unknown, defaults: ConfigDefaults): ModelConfig['para
       }
     } else if (key === 'execution_mode') {
       if (!['0', '1', 'sequential', 'parallel'].includes(text)) {
-        throw new ModelConfigError(`${where}.string_value`, `expected sequential or parallel (0 or 1), got ${show(text)}`);
+        throw new ModelConfigError(
+          `${where}.string_value`,
+          `expected sequential or parallel (0 or 1), got ${show(text)}`,
+        );
       }
     } else if (key === 'graph_optimization_level') {
       if (!(text in OPTIMIZATION_LEVELS)) {
-        throw new ModelConfigError(`${where}.string_value`, `expected disabled, basic, extended or all (0, 1, 2, 99), got ${show(text)}`);
+        throw new ModelConfigError(
+          `${where}.string_value`,
+          `expected disabled, basic, extended or all (0, 1, 2, 99), got ${show(text)}`,
+        );
       }
     } else if (!key.startsWith('session.')) {
       throw new ModelConfigError(
@@ -345,7 +362,10 @@ function warmups(value: unknown, maxBatch: number): Warmup[] {
       closed(spec, ['data_type', 'dims', 'zero_data', 'random_data'], at);
       const dataType = string(spec.data_type, `${at}.data_type`);
       if (!datatypeOfTriton(dataType)) {
-        throw new ModelConfigError(`${at}.data_type`, `expected a Triton type such as TYPE_FP32, got ${show(dataType)}`);
+        throw new ModelConfigError(
+          `${at}.data_type`,
+          `expected a Triton type such as TYPE_FP32, got ${show(dataType)}`,
+        );
       }
       const zero = spec.zero_data === undefined ? false : boolean(spec.zero_data, `${at}.zero_data`);
       const random = spec.random_data === undefined ? false : boolean(spec.random_data, `${at}.random_data`);

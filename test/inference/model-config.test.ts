@@ -62,7 +62,12 @@ describe('model configuration (config.json, Triton vocabulary)', () => {
       configEntries: { 'session.intra_op.allow_spinning': '0' },
     });
     expect(config.model_warmup).toEqual([
-      { name: 'zeros', batch_size: 8, count: 1, inputs: { x: { data_type: 'TYPE_FP32', dims: [100], zero_data: true } } },
+      {
+        name: 'zeros',
+        batch_size: 8,
+        count: 1,
+        inputs: { x: { data_type: 'TYPE_FP32', dims: [100], zero_data: true } },
+      },
     ]);
   });
 
@@ -79,18 +84,33 @@ describe('model configuration (config.json, Triton vocabulary)', () => {
         { max_batch_size: 8, dynamic_batching: { preferred_batch_size: [16] } },
         'config.json: dynamic_batching.preferred_batch_size[0]: expected an integer from 1 to 8, got 16',
       ],
-      [{ instance_group: [{ kind: 'KIND_GPU' }] }, "config.json: instance_group[0].kind: expected KIND_CPU (this server has no GPU), got 'KIND_GPU'"],
-      [{ parameters: { intra_op_thread_count: { string_value: 'two' } } }, "parameters.intra_op_thread_count.string_value: expected a thread count from 0 to 256, got 'two'"],
+      [
+        { instance_group: [{ kind: 'KIND_GPU' }] },
+        "config.json: instance_group[0].kind: expected KIND_CPU (this server has no GPU), got 'KIND_GPU'",
+      ],
+      [
+        { parameters: { intra_op_thread_count: { string_value: 'two' } } },
+        "parameters.intra_op_thread_count.string_value: expected a thread count from 0 to 256, got 'two'",
+      ],
       [{ parameters: { threads: { string_value: '1' } } }, 'config.json: parameters.threads: unknown parameter'],
-      [{ parameters: { intra_op_thread_count: '1' } }, "config.json: parameters.intra_op_thread_count: expected a JSON object, got '1'"],
+      [
+        { parameters: { intra_op_thread_count: '1' } },
+        "config.json: parameters.intra_op_thread_count: expected a JSON object, got '1'",
+      ],
       [{ name: 'other' }, "config.json: name: is 'other' but the model's folder is 'm'; they must match"],
-      [{ platform: 'tensorflow_savedmodel' }, "config.json: platform: expected onnxruntime_onnx (maas serves ONNX models), got 'tensorflow_savedmodel'"],
+      [
+        { platform: 'tensorflow_savedmodel' },
+        "config.json: platform: expected onnxruntime_onnx (maas serves ONNX models), got 'tensorflow_savedmodel'",
+      ],
       [{ sequence_batching: {} }, 'config.json: sequence_batching: stateful sequence batching is not supported'],
       [
         { model_warmup: [{ batch_size: 1, inputs: { x: { data_type: 'TYPE_FP32', dims: [3] } } }] },
         'config.json: model_warmup[0].inputs.x: set exactly one of "zero_data": true or "random_data": true',
       ],
-      [{ version_policy: { latest: { num_versions: 0 } } }, 'config.json: version_policy.latest.num_versions: expected an integer from 1'],
+      [
+        { version_policy: { latest: { num_versions: 0 } } },
+        'config.json: version_policy.latest.num_versions: expected an integer from 1',
+      ],
       [{ version_policy: { newest: {} } }, "config.json: version_policy: unknown kind 'newest'"],
       [{ description: 5 }, 'config.json: description: expected a string, got 5'],
       [[], 'config.json: expected a JSON object, got an array'],
