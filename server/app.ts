@@ -17,6 +17,7 @@ import { specRoutes } from './http/routes/spec.js';
 import { trainingJobRoutes } from './http/routes/training-jobs.js';
 import { Idempotency } from './idempotency.js';
 import { DataPlane } from './inference/data-plane.js';
+import { engineHooks, sessionOpener } from './inference/engine.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
@@ -103,12 +104,21 @@ export async function createServer(
   const log = app.log;
 
   const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
-  const repository = new ModelRepository(settings.modelRepository);
+  const repository = new ModelRepository(settings.modelRepository, {
+    instanceCount: settings.instanceCount,
+    intraOpThreads: settings.intraOpThreads,
+  });
+  const engine = {
+    sessionThreads: settings.sessionThreads,
+    onWorkerCrash: (err: Error, context: { name: string }) =>
+      log.error({ err, model: context.name }, 'inference worker crashed; replaced'),
+  };
   const registry = new ModelRegistry({
     repository,
-    sessionOptions: { intraOpThreads: settings.intraOpThreads },
+    openModel: sessionOpener(engine),
     onError: (err) => log.error({ err }, 'model registry'),
   });
+  registry.addHooks(engineHooks(engine));
   const lifecycle = { closing: false, isReady: () => !lifecycle.closing };
   const dataPlane = new DataPlane({ registry, serverVersion: packageVersion(), isReady: lifecycle.isReady });
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {

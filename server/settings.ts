@@ -21,8 +21,16 @@ export interface Settings {
   maxBodySize: number;
   /** Largest dataset upload, in bytes (dataset uploads have their own limit). */
   maxDatasetSize: number;
-  /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. */
+  /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. A model's `parameters` override it. */
   intraOpThreads: number;
+  /** Sessions (worker threads) per model version, unless its instance_group says otherwise. */
+  instanceCount: number;
+  /** Where sessions run: worker threads (default), or the server's own thread (cheapest for tiny models, but a slow one stalls everything). */
+  sessionThreads: 'workers' | 'main';
+  /** Requests in progress at once, server-wide; beyond it a request gets 503 overloaded at once. 0 = no limit. */
+  maxInflight: number;
+  /** On SIGTERM: seconds to keep serving (reporting not-ready) so load balancers stop sending, before draining. */
+  drainDelay: number;
   /** Accepted Bearer keys; empty = no authentication. */
   apiKeys: string[];
   /** Where datasets, jobs and idempotency records live. */
@@ -37,7 +45,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export type SettingKey = keyof Settings;
-type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level' | 'boolean';
+type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level' | 'boolean' | 'choice';
 
 /** One setting, documented once: the CLI's options, `--help`, env names and config keys all come from here. */
 export interface SettingSpec {
@@ -52,6 +60,8 @@ export interface SettingSpec {
   defaultText: string;
   /** Repeatable flag (lists). */
   multiple?: boolean;
+  /** The values a `choice` takes. */
+  choices?: readonly string[];
   min?: number;
   max?: number;
 }
@@ -145,6 +155,49 @@ export const settingSpecs: readonly SettingSpec[] = [
     max: 1024,
   },
   {
+    key: 'instanceCount',
+    flag: 'instance-count',
+    env: 'MAAS_INSTANCE_COUNT',
+    kind: 'integer',
+    valueName: 'N',
+    description: 'Sessions (worker threads) per model version, when its config.json has no instance_group',
+    defaultText: '1',
+    min: 1,
+    max: 64,
+  },
+  {
+    key: 'sessionThreads',
+    flag: 'session-threads',
+    env: 'MAAS_SESSION_THREADS',
+    kind: 'choice',
+    choices: ['workers', 'main'],
+    valueName: 'WHERE',
+    description:
+      'Where ONNX Runtime sessions run: workers (worker threads: a slow model never stalls the server) or main (the server thread: less overhead for tiny models, but one slow run delays every request)',
+    defaultText: 'workers',
+  },
+  {
+    key: 'maxInflight',
+    flag: 'max-inflight',
+    env: 'MAAS_MAX_INFLIGHT',
+    kind: 'integer',
+    valueName: 'N',
+    description:
+      'Inference requests in progress at once; more get 503 overloaded with Retry-After at once (0 = no limit)',
+    defaultText: '1024',
+    max: 1_000_000,
+  },
+  {
+    key: 'drainDelay',
+    flag: 'drain-delay',
+    env: 'MAAS_DRAIN_DELAY',
+    kind: 'seconds',
+    valueName: 'SECONDS',
+    description:
+      'On SIGTERM, keep serving this long while reporting not-ready (so a load balancer stops sending) before draining; SIGINT drains at once',
+    defaultText: '5',
+  },
+  {
     key: 'apiKeys',
     flag: 'api-key',
     env: 'MAAS_API_KEYS',
@@ -209,6 +262,10 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     maxBodySize: 64 * 1024 * 1024,
     maxDatasetSize: 100 * 1024 * 1024,
     intraOpThreads: 0,
+    instanceCount: 1,
+    sessionThreads: 'workers',
+    maxInflight: 1024,
+    drainDelay: 5,
     apiKeys: [],
     dataDir: defaultDataDir,
     maxConcurrentJobs: 1,
@@ -359,6 +416,11 @@ function parseText(spec: SettingSpec, raw: string, source: string, base: string)
       if (value === undefined) throw new SettingsError(`${source}: expected true or false (1/0, yes/no), got '${raw}'`);
       return value;
     }
+    case 'choice':
+      if (!spec.choices?.includes(text)) {
+        throw new SettingsError(`${source}: expected one of ${spec.choices?.join(', ')}, got '${raw}'`);
+      }
+      return text;
     case 'log-level':
       if (!logLevels.includes(text as LogLevel)) {
         throw new SettingsError(`${source}: expected one of ${logLevels.join(', ')}, got '${raw}'`);
