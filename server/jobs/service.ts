@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { components } from '../../src/generated/openapi.js';
-import { queuedJob } from '../../src/protocol/training-job.js';
+import { deployedMessage, queuedJob } from '../../src/protocol/training-job.js';
 import { type DatasetService, datasetExtensions } from '../datasets/service.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.js';
 import type { JobEvents } from './events.js';
@@ -109,7 +109,7 @@ export class JobService {
     const datasets = this.options.datasets;
     const train = datasets.record(request.dataset);
     const validation = request.validation_dataset ? datasets.record(request.validation_dataset) : null;
-    const hyperparameters = resolveHyperparameters(request, train, validation, this.options.randomSeed);
+    const { hyperparameters, notes } = resolveHyperparameters(request, train, validation, this.options.randomSeed);
     const createdAt = this.now();
     const id = newId('job', createdAt.getTime());
     const dir = join(this.options.jobsDir, id);
@@ -122,17 +122,20 @@ export class JobService {
       data,
       cancelRequested: false,
     };
-    let event: TrainingJobEvent;
+    let recorded: TrainingJobEvent[];
     try {
-      event = this.store.atomically(() => {
+      recorded = this.store.atomically(() => {
         this.store.insertJob(job);
-        return this.events.record(id, { type: 'status', status: 'queued' });
+        // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
+        const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
+        for (const message of notes) drafts.push({ type: 'message', message });
+        return drafts.map((d) => this.events.record(id, d));
       });
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    this.events.publish(id, event);
+    for (const event of recorded) this.events.publish(id, event);
     const wire = this.toWire(job);
     this.schedulePump();
     return wire;
@@ -312,7 +315,7 @@ export class JobService {
         j.result = { model: j.model, version };
         this.store.deleteCheckpoint(id);
         return [
-          { type: 'message', message: `Deployed as model ${j.model} version ${version}` },
+          { type: 'message', message: deployedMessage(j.model, version) },
           { type: 'status', status: 'succeeded' },
         ];
       }),
