@@ -10,10 +10,7 @@ import type { ExportedModel, Prediction, TrainedModel } from './types.js';
  * standardization included. It evaluates the EXPORTED model — the float32-rounded weights the ONNX graph holds — in
  * float64, so it is the reference an ONNX Runtime run of the export should match to float32 rounding (≈1e-6 relative).
  */
-export function predict(
-  model: TrainedModel | ExportedModel,
-  rows: ArrayLike<ArrayLike<number | string>>,
-): Prediction {
+export function predict(model: TrainedModel | ExportedModel, rows: ArrayLike<ArrayLike<number | string>>): Prediction {
   const m = 'formatVersion' in model ? model : exportSpec(model);
   const n = rows.length;
   const features = m.featureNames.length;
@@ -21,7 +18,8 @@ export function predict(
   let X = new Float64Array(n * d);
   for (let r = 0; r < n; r++) {
     const row = rows[r]!;
-    if (row.length !== features) throw new RangeError(`predict: row ${r} has ${row.length} values, expected ${features}`);
+    if (row.length !== features)
+      throw new RangeError(`predict: row ${r} has ${row.length} values, expected ${features}`);
     encodeRow(row, m.categories, X, r * d);
     for (let c = 0; c < d; c++) X[r * d + c] = (X[r * d + c]! - m.mean[c]!) / m.std[c]!;
   }

@@ -57,7 +57,8 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedDat
   const raw = checkSplit(data, 'data', data.features.length, classification);
   const candidates = completeRows(raw);
   const dropped = raw.target.length - candidates.length;
-  if (dropped > 0) messages.push(`Dropped ${dropped} of ${raw.target.length} rows with a missing target or feature value`);
+  if (dropped > 0)
+    messages.push(`Dropped ${dropped} of ${raw.target.length} rows with a missing target or feature value`);
   if (candidates.length === 0) dataInvalid('no row has a target and every feature value');
   const categories = fitCategories(raw.features, candidates);
   categories.forEach((cats, f) => {

@@ -1,9 +1,4 @@
-import {
-  defaultLoss,
-  resolveArchitecture,
-  resolveOptimizer,
-  SPEC_DEFAULTS,
-} from '../../src/protocol/training-spec.js';
+import { defaultLoss, resolveArchitecture, resolveOptimizer, SPEC_DEFAULTS } from '../../src/protocol/training-spec.js';
 import { TrainingError } from './errors.js';
 import type { ResolvedSpec, TrainingSpec } from './types.js';
 

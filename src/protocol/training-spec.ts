@@ -233,7 +233,8 @@ export function resolveHyperparameters(
   }
   if (validation) checkValidation(validation, used, body.target, column, issues);
 
-  if (body.loss === 'cross_entropy' && task === 'regression') issues.add('loss', 'cross_entropy needs task classification');
+  if (body.loss === 'cross_entropy' && task === 'regression')
+    issues.add('loss', 'cross_entropy needs task classification');
   const architecture = resolveArchitecture(body.architecture);
   if (architecture.type === 'logistic' && task === 'regression') {
     issues.add(
@@ -282,7 +283,10 @@ function resolveTask(
 ): Task | undefined {
   const name = body.target;
   if (!target) {
-    issues.add('target', `column '${name}' is not in the dataset; columns are ${columns.map((c) => c.name).join(', ')}`);
+    issues.add(
+      'target',
+      `column '${name}' is not in the dataset; columns are ${columns.map((c) => c.name).join(', ')}`,
+    );
     return body.task;
   }
   if (target.missing === rows) issues.add('target', `column '${name}' has no values`);
@@ -319,7 +323,12 @@ function resolveTask(
 }
 
 /** The features as given (checked), or every usable column besides the target (what is left out is noted). */
-function resolveFeatures(body: TrainingJobCreateRequest, data: DatasetFacts, issues: Issues, notes: string[]): string[] {
+function resolveFeatures(
+  body: TrainingJobCreateRequest,
+  data: DatasetFacts,
+  issues: Issues,
+  notes: string[],
+): string[] {
   const { columns, rows } = data.dataset;
   const names = columns.map((c) => c.name).join(', ');
   const distinct = (name: string) => data.stats.find((s) => s.name === name)?.distinct ?? 0;

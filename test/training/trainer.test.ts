@@ -416,6 +416,8 @@ describe('cancellation, early stopping, divergence, metrics', () => {
     expect(m.samples_per_second).toBe(8000); // 80 rows in 10 ms
     expect(result.history.map((h) => h.elapsed_ms)).toEqual([30, 60, 90, 120, 150]);
     expect(m.train_loss).toBeGreaterThan(0);
-    expect(messages[0]).toBe('Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 80 rows, validating on 20 (wasm-simd kernels)');
+    expect(messages[0]).toBe(
+      'Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 80 rows, validating on 20 (wasm-simd kernels)',
+    );
   });
 });

@@ -132,7 +132,12 @@ function notNumericFrom(cells: RawCell[], first: number, lines: ArrayLike<number
     else count++;
   }
   const value = String(cells[first]);
-  return { line: lines[first] ?? first + 2, value: value.length > 40 ? `${value.slice(0, 37)}...` : value, count, numbers };
+  return {
+    line: lines[first] ?? first + 2,
+    value: value.length > 40 ? `${value.slice(0, 37)}...` : value,
+    count,
+    numbers,
+  };
 }
 
 function isMissing(cell: RawCell): boolean {
