@@ -124,7 +124,7 @@ function completeRows(record: DatasetRecord, names: readonly string[]): number[]
 
 /** A string feature's one-hot categories: its sorted distinct values on the complete rows, as the server's. */
 function categoriesOf(c: TableColumn | undefined, rows: number[]): string[] | null {
-  if (!c || c.type !== 'string') return null;
+  if (c?.type !== 'string') return null;
   const set = new Set<string>();
   for (const r of rows) {
     const v = c.values[r];
