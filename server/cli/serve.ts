@@ -4,7 +4,7 @@ import { loadOnnxRuntime } from '../inference/onnx-model.js';
 import { packageVersion } from '../package-files.js';
 import { MissingPeerError, requirePeers } from '../peers.js';
 import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 const help = () => `Usage: maas serve [options]
 
