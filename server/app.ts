@@ -1,30 +1,38 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { DatasetService } from './datasets/service.js';
 import { ServiceUnavailableError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
-import { loadFastify } from './http/fastify.js';
-import { Idempotency, MemoryIdempotencyStore } from './http/idempotency.js';
+import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { requestIdFor } from './http/request-id.js';
+import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
 import { modelsRoutes } from './http/routes/models.js';
 import { predictRoutes } from './http/routes/predict.js';
 import { repositoryRoutes } from './http/routes/repository.js';
 import { serverRoutes } from './http/routes/server.js';
 import { specRoutes } from './http/routes/spec.js';
+import { trainingJobRoutes } from './http/routes/training-jobs.js';
+import { Idempotency } from './idempotency.js';
 import { DataPlane } from './inference/data-plane.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
-import { trainingFeature } from './jobs/feature.js';
+import { registryDeployer } from './jobs/deployer.js';
+import { JobEvents } from './jobs/events.js';
+import { createWorkerRunner, type Runner } from './jobs/runner.js';
+import { JobService } from './jobs/service.js';
+import { offThreadSummarizer } from './jobs/summarize.js';
+import { prepareModelRepository } from './model-repository-root.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/store.js';
 
-/**
- * Every feature of the server, in setup order. A new feature (datasets, training jobs) is one entry here: it gets the
- * shared services, registers its routes and may return a close hook.
- */
+/** Every group of routes, in registration order. Routes only translate: the services they call are built below. */
 export const features: ServerFeature[] = [
   serverRoutes,
   inferRoutes,
@@ -32,11 +40,9 @@ export const features: ServerFeature[] = [
   predictRoutes,
   modelsRoutes,
   specRoutes,
-  // Datasets and training jobs (server/jobs): SQLite under --data-dir, persistent Idempotency-Key records.
-  trainingFeature(),
+  datasetRoutes,
+  trainingJobRoutes,
 ];
-
-const quietRequests = (level: string) => !['trace', 'debug', 'info'].includes(level);
 
 /** Routes that answer during shutdown (they report it themselves). */
 const shutdownRoutes = new Set(['/v2/health/live', '/v2/health/ready']);
@@ -54,7 +60,8 @@ export interface MaasServer {
   listen(): Promise<string>;
   /**
    * Stops accepting, turns readiness 503, lets in-flight requests finish (up to settings.shutdownTimeout), runs
-   * the features' close hooks, then releases the model sessions. Safe to call twice.
+   * the features' close hooks, stops job runs (they stay resumable), closes the store and releases the model
+   * sessions. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -62,83 +69,79 @@ export interface MaasServer {
 export interface CreateServerOptions {
   /** Defaults to `features` above; tests may add their own. */
   features?: ServerFeature[];
+  /** The store (default: SQLite at `<data-dir>/maas.db`). The server closes it. */
+  store?: Store;
+  /** How training jobs run (default: one worker thread per job). */
+  runner?: Runner;
+  /** Milliseconds between SSE heartbeats (default 15 s). */
+  sseHeartbeatMs?: number;
+  /** Dataset uploads of this many bytes or more are parsed in a worker thread (default 1 MiB). */
+  parseInWorkerFrom?: number;
 }
 
 /**
- * The composition root: settings → repository → registry (models loaded) → data plane → HTTP app with every
- * feature's routes. Resolves once the models found at startup have been loaded (or marked UNAVAILABLE).
+ * THE composition root: settings → store → repository → registry → data plane → datasets → jobs (with the
+ * deployer into the registry) → HTTP app with every feature's routes. Resolves once the models found at startup
+ * have been loaded (or marked UNAVAILABLE) and interrupted jobs have been picked up.
  */
 export async function createServer(
   partial: Partial<Settings> = {},
   options: CreateServerOptions = {},
 ): Promise<MaasServer> {
   const settings = resolveSettings(partial);
+  prepareModelRepository(settings);
   const [Fastify] = await Promise.all([loadFastify(), loadOnnxRuntime()]);
 
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
     logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: process.stderr },
     genReqId: requestIdFor,
-    // Above info no request log is ever written: skip pino's per-request child logger (its bindings are serialized
-    // for every request) and Fastify's request/response log calls. Error logs add the request id themselves.
-    ...(quietRequests(settings.logLevel)
-      ? { disableRequestLogging: true, childLoggerFactory: (logger: FastifyBaseLogger) => logger }
-      : {}),
+    ...(['trace', 'debug', 'info'].includes(settings.logLevel) ? {} : quietRequestLogging(Fastify)),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 512 },
   });
   const log = app.log;
 
+  const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
   const repository = new ModelRepository(settings.modelRepository);
-  await repository.ensureRoot();
   const registry = new ModelRegistry({
     repository,
     sessionOptions: { intraOpThreads: settings.intraOpThreads },
     onError: (err) => log.error({ err }, 'model registry'),
   });
-
   const lifecycle = { closing: false, isReady: () => !lifecycle.closing };
   const dataPlane = new DataPlane({ registry, serverVersion: packageVersion(), isReady: lifecycle.isReady });
+  const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
+    summarize: offThreadSummarizer(options.parseInWorkerFrom),
+  });
+  const events = new JobEvents(store.jobs);
+  const jobs = new JobService({
+    jobs: store.jobs,
+    events,
+    datasets,
+    runner: options.runner ?? createWorkerRunner(),
+    deployer: registryDeployer(registry),
+    jobsDir: join(settings.dataDir, 'jobs'),
+    maxConcurrentJobs: settings.maxConcurrentJobs,
+    log,
+  });
   const services: ServerServices = {
     settings,
+    store,
     registry,
     dataPlane,
-    idempotencyStore: new MemoryIdempotencyStore(),
-    idempotency: new Idempotency(() => services.idempotencyStore),
+    datasets,
+    jobs,
+    events,
+    idempotency: new Idempotency(store.idempotency),
+    sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     lifecycle,
     log,
   };
 
-  // In-flight requests, counted until their response is done (or the client went away).
-  let inFlight = 0;
-  let onIdle: (() => void) | undefined;
-  const authCheck = createAuthCheck(settings.apiKeys);
-  const requestDone = () => {
-    inFlight--;
-    if (inFlight === 0) onIdle?.();
-  };
-  // Synchronous (no promise per request). A response object serves one request, so a plain `on` listener (no
-  // once-wrapper) is enough; 'close' also fires when the client goes away before the response is written.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    inFlight++;
-    reply.raw.on('close', requestDone);
-    const route = request.routeOptions.url;
-    if (lifecycle.closing && !(route !== undefined && shutdownRoutes.has(route))) {
-      done(new ServiceUnavailableError('unavailable', 'The server is shutting down', 1));
-      return;
-    }
-    try {
-      authCheck(route, request.headers.authorization);
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    done();
-  });
+  const http = installRequestHooks(app, services);
   installErrorHandling(app, settings.maxBodySize);
   registerBodyParsers(app);
-
   const closeHooks: CloseHook[] = [];
   for (const feature of options.features ?? features) {
     const hook = await feature.setup(app, services);
@@ -148,19 +151,11 @@ export async function createServer(
   await registry.refresh();
   registry.startPolling(settings.pollInterval * 1000);
   await app.ready();
+  // Once the models on disk are loaded, so a resumed job's deploy sees the right next version.
+  await jobs.start();
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
-
-  const waitForIdle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (inFlight === 0) return resolve();
-      const timer = setTimeout(resolve, ms);
-      onIdle = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   async function close(): Promise<void> {
     lifecycle.closing = true;
@@ -169,13 +164,15 @@ export async function createServer(
     const remaining = () => Math.max(0, deadline - Date.now());
     // Stop accepting; responses from now on carry `Connection: close`.
     const httpClosed = app.close();
-    await waitForIdle(remaining());
+    await http.idle(remaining());
     // Keep-alive sockets that are idle (or whose request outlived the deadline) would hold close() open.
     app.server.closeAllConnections();
     await httpClosed;
     for (const hook of closeHooks.reverse()) {
       await hook().catch((err: unknown) => log.error({ err }, 'close hook failed'));
     }
+    await jobs.close().catch((err: unknown) => log.error({ err }, 'stopping training jobs failed'));
+    await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
     await registry.close(remaining());
   }
 
@@ -200,5 +197,49 @@ export async function createServer(
       closing ??= close();
       return closing;
     },
+  };
+}
+
+/**
+ * Request ids, the in-flight count, refusal while shutting down, and API keys — one synchronous onRequest hook (no
+ * promise per request). Returns `idle(ms)`: resolves when no request is in flight, or after `ms`.
+ */
+function installRequestHooks(app: FastifyInstance, services: ServerServices): { idle(ms: number): Promise<void> } {
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  const authCheck = createAuthCheck(services.settings.apiKeys);
+  const requestDone = () => {
+    inFlight--;
+    if (inFlight === 0) onIdle?.();
+  };
+  // A response object serves one request, so a plain `on` listener (no once-wrapper) is enough; 'close' also fires
+  // when the client goes away before the response is written.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    inFlight++;
+    reply.raw.on('close', requestDone);
+    const route = request.routeOptions.url;
+    if (services.lifecycle.closing && !(route !== undefined && shutdownRoutes.has(route))) {
+      done(new ServiceUnavailableError('unavailable', 'The server is shutting down', 1));
+      return;
+    }
+    try {
+      authCheck(route, request.headers.authorization);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+  return {
+    idle: (ms) =>
+      new Promise<void>((resolve) => {
+        if (inFlight === 0) return resolve();
+        const timer = setTimeout(resolve, ms);
+        onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
   };
 }

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadFastify } from '../http/fastify.js';
-import { loadOnnxRuntime } from '../inference/onnx-model.js';
 import { packageVersion } from '../package-files.js';
-import { MissingPeerError, requirePeers } from '../peers.js';
+import { MissingPeerError } from '../peers.js';
+import { requireServerPeers } from '../server-peers.js';
 import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
 import type { CliCommand } from './command.js';
+import { modelTable } from './model-table.js';
 
 const help = () => `Usage: maas serve [options]
 
@@ -56,7 +56,7 @@ export const serveCommand: CliCommand = {
       throw err;
     }
     try {
-      await requirePeers([loadOnnxRuntime, loadFastify]);
+      await requireServerPeers();
     } catch (err) {
       if (err instanceof MissingPeerError) {
         process.stderr.write(`maas serve: ${err.message}\n`);
@@ -72,19 +72,15 @@ export const serveCommand: CliCommand = {
       server = await createServer(settings);
       url = await server.listen();
     } catch (err) {
+      if (err instanceof SettingsError) {
+        process.stderr.write(`maas serve: ${err.message}\n`);
+        return 2;
+      }
       process.stderr.write(`maas serve: cannot start: ${(err as Error).message}\n`);
       return 1;
     }
-    for (const model of server.registry.listModels()) {
-      for (const v of model.versions) {
-        if (v.state === 'UNAVAILABLE' && !/^not (loaded|selected)/.test(v.reason)) {
-          process.stderr.write(`maas serve: model '${model.name}' version ${v.version} is ${v.state}: ${v.reason}\n`);
-        }
-      }
-    }
-    process.stdout.write(`listening on ${url}\n`);
-
-    return new Promise<number>((resolve) => {
+    // Signal handlers first: a supervisor may send SIGTERM the moment it reads the listening line.
+    const exited = new Promise<number>((resolve) => {
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) {
@@ -105,5 +101,8 @@ export const serveCommand: CliCommand = {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
+    process.stderr.write(modelTable(settings.modelRepository, server.registry.listModels()));
+    process.stdout.write(`listening on ${url}\n`);
+    return exited;
   },
 };

@@ -1,6 +1,7 @@
 import type { components } from '../../src/generated/openapi.js';
 import type { InferResult } from '../../src/protocol/oip-request.js';
 import { formatShape, type Tensor } from '../../src/protocol/tensor.js';
+import { decodePredictRequest, encodePredictResponse, type PredictResponse } from '../../src/protocol/tf-serving.js';
 import { BadRequestError } from '../errors.js';
 import { ModelRunError, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
@@ -79,13 +80,21 @@ export class DataPlane {
   }
 
   /**
-   * The inputs a READY version takes, and which version that is (for codecs that need the inputs to decode, like
-   * TF-Serving's row format; pass the version on to `infer` so the same one runs).
+   * TensorFlow Serving's `:predict`: decodes the row (`instances`) or columnar (`inputs`) body against the inputs of
+   * the version that will run it (row decoding needs them), runs it, and answers in the request's format.
    */
-  inputSpecs(name: string, version?: number): { version: number; inputs: readonly TensorSpec[] } {
+  async predict(name: string, version: number | undefined, body: unknown): Promise<PredictResponse> {
     const lease = this.registry.acquire(name, version);
-    lease.release();
-    return { version: lease.version, inputs: lease.model.inputs };
+    let chosen: number;
+    let decoded: ReturnType<typeof decodePredictRequest>;
+    try {
+      chosen = lease.version;
+      decoded = decodePredictRequest(body, lease.model.inputs);
+    } finally {
+      lease.release();
+    }
+    const result = await this.infer(name, chosen, decoded.tensors);
+    return encodePredictResponse(decoded.format, result.outputs);
   }
 
   /**

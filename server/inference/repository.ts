@@ -63,10 +63,6 @@ export class ModelRepository {
     return join(this.root, name, String(version));
   }
 
-  async ensureRoot(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
-  }
-
   /** Folders at the top level whose names are valid model names, sorted. */
   async listModelNames(): Promise<string[]> {
     const entries = await readdir(this.root, { withFileTypes: true }).catch(ignoreMissing);

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Checkpoint } from '../store/records.js';
 import { CANCEL_INDEX, type WorkerInput, type WorkerMessage } from './messages.js';
-import type { Checkpoint } from './store.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 export interface RunRequest {

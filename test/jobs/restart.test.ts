@@ -42,6 +42,7 @@ describe('restart safety', () => {
       join(dir, 'data'),
       '--model-repository',
       join(dir, 'models'),
+      '--create-repository',
       '--log-level',
       'silent',
     ]);
