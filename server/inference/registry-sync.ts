@@ -196,7 +196,7 @@ export class RepositorySync {
       entry.versions.delete(version);
     }
     const selected = new Set(
-      disk.configError === undefined ? selectVersions(disk.config.versionPolicy, [...onDisk.keys()]) : [],
+      disk.configError === undefined ? selectVersions(disk.config.version_policy, [...onDisk.keys()]) : [],
     );
     for (const [version, diskVersion] of onDisk) {
       let known = entry.versions.get(version);
@@ -211,7 +211,7 @@ export class RepositorySync {
       }
       if (!selected.has(version)) {
         const why =
-          disk.configError ?? `not selected by the version policy (${describePolicy(disk.config.versionPolicy)})`;
+          disk.configError ?? `not selected by the version policy (${describePolicy(disk.config.version_policy)})`;
         if (known.model) await this.unloadEntry(entry, known, why);
         else {
           known.state = 'UNAVAILABLE';

@@ -121,7 +121,7 @@ describe('ModelRegistry', () => {
     await registry.refresh();
     expect(registry.getVersion('m', 1)).toMatchObject({
       state: 'UNAVAILABLE',
-      reason: `config.json: "version_policy" has unknown kind 'newest'; expected latest, all or specific`,
+      reason: "config.json: version_policy: unknown kind 'newest'; expected latest, all or specific",
     });
   });
 
