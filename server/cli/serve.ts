@@ -3,7 +3,7 @@ import { packageVersion } from '../package-files.js';
 import { MissingPeerError } from '../peers.js';
 import { requireServerPeers } from '../server-peers.js';
 import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 import { modelTable } from './model-table.js';
 
 const help = () => `Usage: maas serve [options]

@@ -1,10 +1,18 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { queuedJob } from '../../src/protocol/training-job.js';
+import { deployedMessage, queuedJob } from '../../src/protocol/training-job.js';
 import { type DatasetService, datasetExtensions } from '../datasets/service.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Checkpoint, DataFile, DatasetRecord, JobRecord, Page, TrainingJobEvent } from '../store/records.js';
+import type {
+  Checkpoint,
+  DataFile,
+  DatasetRecord,
+  EventDraft,
+  JobRecord,
+  Page,
+  TrainingJobEvent,
+} from '../store/records.js';
 import type { JobChange, JobRecords } from '../store/store.js';
 import type { Deployer } from './deployer.js';
 import type { JobEvents } from './events.js';
@@ -86,7 +94,7 @@ export class JobService {
     const datasets = this.options.datasets;
     const train = await datasets.record(request.dataset);
     const validation = request.validation_dataset ? await datasets.record(request.validation_dataset) : null;
-    const hyperparameters = resolveHyperparameters(request, train, validation, this.options.randomSeed);
+    const { hyperparameters, notes } = resolveHyperparameters(request, train, validation, this.options.randomSeed);
     const createdAt = this.now();
     const id = newId('job', createdAt.getTime());
     const dir = join(this.options.jobsDir, id);
@@ -99,9 +107,12 @@ export class JobService {
       data,
       cancelRequested: false,
     };
+    // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
+    const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
+    for (const message of notes) drafts.push({ type: 'message', message });
     let events: TrainingJobEvent[];
     try {
-      events = await this.store.insert(job, [{ type: 'status', status: 'queued' }], this.events.timestamp());
+      events = await this.store.insert(job, drafts, this.events.timestamp());
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -281,7 +292,7 @@ export class JobService {
         j.result = { model: j.model, version };
         return {
           events: [
-            { type: 'message', message: `Deployed as model ${j.model} version ${version}` },
+            { type: 'message', message: deployedMessage(j.model, version) },
             { type: 'status', status: 'succeeded' },
           ],
           checkpoint: null,

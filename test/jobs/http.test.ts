@@ -120,7 +120,8 @@ describe('training jobs over HTTP (fake runner)', () => {
     expect(spec.statusCode).toBe(422);
     expect(spec.json()).toMatchObject({
       code: 'training_spec_invalid',
-      error: "features: column 'label' is a string column; features must be numeric",
+      error: "features[0]: column 'label' is the target",
+      details: [{ field: 'features[0]', message: "column 'label' is the target" }],
     });
     const missing = await get('/v1/training-jobs/job_nope');
     expect(missing.statusCode).toBe(404);

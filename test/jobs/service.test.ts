@@ -130,17 +130,20 @@ describe('JobService (fake runner)', () => {
     });
     expect(
       await errorOf(
-        async () => await service.create(body(ds.id, { task: 'regression', target: 'y', features: ['a', 's'] })),
+        async () => await service.create(body(ds.id, { task: 'regression', target: 'y', features: ['a', 'zz', 'a'] })),
       ),
     ).toMatchObject({
       status: 422,
-      message: "features: column 's' is a string column; features must be numeric",
+      message:
+        "features[1]: column 'zz' is not in the dataset; columns are a, s, y; features[2]: column 'a' is listed twice; " +
+        'architecture.type: logistic is softmax regression for classification; use linear or mlp for regression',
     });
     expect(await errorOf(async () => await service.create(body(ds.id, { target: 'y' })))).toMatchObject({
       message: "target: column 'y' has non-integer numbers; classification needs class labels (strings or integers)",
     });
+    const linear = { architecture: { type: 'linear' } };
     expect(
-      await errorOf(async () => await service.create(body(ds.id, { task: 'regression', target: 's' }))),
+      await errorOf(async () => await service.create(body(ds.id, { task: 'regression', target: 's', ...linear }))),
     ).toMatchObject({
       message: "target: column 's' is a string column; regression needs a number column",
     });
