@@ -194,10 +194,14 @@ export class BatchingModel implements OnnxModel {
         members.map((m) => m.rows),
         this.options.label,
       );
-      members.forEach((item, i) => this.settle(item, () => item.resolve(parts[i]!), timing, rows, i === 0));
+      members.forEach((item, i) => {
+        this.settle(item, () => item.resolve(parts[i]!), timing, rows, i === 0);
+      });
     } catch (err) {
       if (!(err instanceof ModelRunError) && !(err instanceof BatchSplitError)) {
-        members.forEach((item, i) => this.settle(item, () => item.reject(err), timing, rows, i === 0));
+        members.forEach((item, i) => {
+          this.settle(item, () => item.reject(err), timing, rows, i === 0);
+        });
         return;
       }
       // One member's data may be what the session cannot run: run each alone, so only that one fails.
