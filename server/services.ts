@@ -9,7 +9,11 @@ import type { Settings } from './settings.js';
 import type { Store } from './store/store.js';
 
 export interface Lifecycle {
-  /** True from the moment shutdown starts: readiness turns 503 and new requests are refused. */
+  /** The models found at startup are loaded (or failed). */
+  readonly loaded: boolean;
+  /** Shutdown has begun: readiness is 503 and responses say `Connection: close`, but requests are still served. */
+  readonly draining: boolean;
+  /** The drain delay is over: the listener is closing and in-flight requests are finishing. */
   readonly closing: boolean;
   isReady(): boolean;
 }

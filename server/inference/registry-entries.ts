@@ -123,6 +123,12 @@ export class RegistryEntries {
     return status;
   }
 
+  requireConfig(name: string): ModelConfig {
+    const model = this.models.get(name);
+    if (!model) throw new ModelNotFoundError(name, this.models.keys());
+    return model.config;
+  }
+
   requireVersion(name: string, version: number): VersionStatus {
     const model = this.models.get(name);
     if (!model) throw new ModelNotFoundError(name, this.models.keys());

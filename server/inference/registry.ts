@@ -13,7 +13,7 @@ import {
 import type { ModelOpener, RegistryHooks } from './registry-hooks.js';
 import { type IndexEntry, RepositorySync } from './registry-sync.js';
 import { type AddVersionOptions, VersionWrites } from './registry-writes.js';
-import type { ModelRepository } from './repository.js';
+import type { ModelConfig, ModelRepository } from './repository.js';
 
 export type { AddVersionOptions, IndexEntry, Lease, ModelState, ModelStatus, RegistryHooks, VersionStatus };
 export { platform };
@@ -74,6 +74,11 @@ export class ModelRegistry {
   /** The model's status, or ModelNotFoundError. */
   requireModel(name: string): ModelStatus {
     return this.entries.requireModel(name);
+  }
+
+  /** The model's configuration (config.json with defaults), or ModelNotFoundError. */
+  requireConfig(name: string): ModelConfig {
+    return this.entries.requireConfig(name);
   }
 
   /** The version's status, or ModelNotFoundError / VersionNotFoundError. */
