@@ -103,6 +103,13 @@ export class RegistryEntries {
     for (const hooks of this.hooks) hooks.unloading?.(context, reason);
   }
 
+  /** What every hook asks to keep loaded for the model. */
+  retained(name: string): Set<number> {
+    const out = new Set<number>();
+    for (const hooks of this.hooks) for (const v of hooks.retain?.(name) ?? []) out.add(v);
+    return out;
+  }
+
   listModels(): ModelStatus[] {
     return [...this.models.keys()].sort().map((name) => modelStatus(this.models.get(name)!));
   }

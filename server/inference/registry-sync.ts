@@ -198,6 +198,8 @@ export class RepositorySync {
     const selected = new Set(
       disk.configError === undefined ? selectVersions(disk.config.version_policy, [...onDisk.keys()]) : [],
     );
+    // Versions routing points at (a pinned default, labels, a split, a shadow) stay loaded whatever the policy says.
+    if (disk.configError === undefined) for (const v of this.entries.retained(name)) if (onDisk.has(v)) selected.add(v);
     for (const [version, diskVersion] of onDisk) {
       let known = entry.versions.get(version);
       if (!known) {

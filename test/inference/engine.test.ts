@@ -117,7 +117,7 @@ describe('serving engine', () => {
     const width = server!.registry.getVersion('mlp', 1)!.inputs[0]!.shape[1]!;
     const requests = [1, 1, 2].map((n, r) => Array.from({ length: n * width }, (_, i) => Math.sin(r * 31 + i)));
     const responses = await Promise.all(
-      requests.map((data, r) =>
+      requests.map((data) =>
         post('/v2/models/mlp/infer', { inputs: [fp32([data.length / width, width], data, inputName)] }).then((res) =>
           res.json(),
         ),
