@@ -4,7 +4,8 @@ import type { ModelRouting } from '../store/records.js';
 
 /** Log-spaced latency buckets: 2^(i/4) ms from 0.05 ms up, ≈ 19 % apart, enough to compare two p99s. */
 const BUCKETS = 96;
-const bucketOf = (ms: number) => Math.max(0, Math.min(BUCKETS - 1, Math.floor(4 * Math.log2(Math.max(ms, 0.05) / 0.05))));
+const bucketOf = (ms: number) =>
+  Math.max(0, Math.min(BUCKETS - 1, Math.floor(4 * Math.log2(Math.max(ms, 0.05) / 0.05))));
 const bucketUpper = (i: number) => 0.05 * 2 ** ((i + 1) / 4);
 
 class VersionWindow {

@@ -94,7 +94,9 @@ export class Router {
     const r = this.routes.get(model);
     if (!r) return undefined;
     if (r.traffic) {
-      const ready = r.traffic.filter((t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY');
+      const ready = r.traffic.filter(
+        (t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY',
+      );
       const total = ready.reduce((n, t) => n + t.weight, 0);
       if (total > 0) {
         let point = (routingKey === undefined ? this.random() : hashUnit(routingKey)) * total;
@@ -152,13 +154,20 @@ export class Router {
       next.defaultVersion = change.defaultVersion;
       events.push({
         kind: 'default',
-        reason: why(change.defaultVersion === null ? 'default follows the version policy (highest READY)' : `default pinned to version ${change.defaultVersion}`),
+        reason: why(
+          change.defaultVersion === null
+            ? 'default follows the version policy (highest READY)'
+            : `default pinned to version ${change.defaultVersion}`,
+        ),
       });
     }
     if (change.labels !== undefined) {
       for (const [label, version] of Object.entries(change.labels)) {
         if (!LABEL.test(label)) {
-          throw new BadRequestError('invalid_input', `labels.${label}: expected a label matching ${LABEL.source} (it must not be a number)`);
+          throw new BadRequestError(
+            'invalid_input',
+            `labels.${label}: expected a label matching ${LABEL.source} (it must not be a number)`,
+          );
         }
         if (version === null) delete next.labels[label];
         else {
@@ -173,7 +182,8 @@ export class Router {
         const seen = new Set<number>();
         change.traffic.forEach((t, i) => {
           need(t.version, `traffic[${i}].version`);
-          if (seen.has(t.version)) throw new BadRequestError('invalid_input', `traffic[${i}].version: version ${t.version} is listed twice`);
+          if (seen.has(t.version))
+            throw new BadRequestError('invalid_input', `traffic[${i}].version: version ${t.version} is listed twice`);
           seen.add(t.version);
         });
         if (change.traffic.reduce((n, t) => n + t.weight, 0) <= 0) {
@@ -183,25 +193,38 @@ export class Router {
       next.traffic = change.traffic;
       events.push({
         kind: 'traffic',
-        reason: why(change.traffic === null ? 'traffic split removed' : `traffic split ${change.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`),
+        reason: why(
+          change.traffic === null
+            ? 'traffic split removed'
+            : `traffic split ${change.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`,
+        ),
       });
     }
     if (change.rollback !== undefined) {
       next.rollback = change.rollback;
-      if (change.traffic === undefined) events.push({ kind: 'traffic', reason: why(change.rollback ? 'rollback guard set' : 'rollback guard removed') });
+      if (change.traffic === undefined)
+        events.push({
+          kind: 'traffic',
+          reason: why(change.rollback ? 'rollback guard set' : 'rollback guard removed'),
+        });
     }
     if (change.shadow !== undefined) {
       if (change.shadow) need(change.shadow.version, 'shadow.version');
       next.shadow = change.shadow;
       events.push({
         kind: 'shadow',
-        reason: why(change.shadow ? `shadow: ${change.shadow.fraction * 100} % mirrored to version ${change.shadow.version}` : 'shadow removed'),
+        reason: why(
+          change.shadow
+            ? `shadow: ${change.shadow.fraction * 100} % mirrored to version ${change.shadow.version}`
+            : 'shadow removed',
+        ),
       });
     }
     const stored = await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, events);
     this.routes.set(model, next);
     if (next.traffic && next.rollback) {
-      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model)) this.guards.set(model, new GuardWindow());
+      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model))
+        this.guards.set(model, new GuardWindow());
     } else {
       this.guards.delete(model);
     }

@@ -194,7 +194,9 @@ export function storeSuite(target: StoreTarget): void {
           [2, 'traffic', 'canary 10 %'],
         ]);
         const later = { ...routing, traffic: null };
-        await store.routing.put({ model: 'm', routing: later, updatedAt: at }, [{ kind: 'rollback', reason: 'errors' }]);
+        await store.routing.put({ model: 'm', routing: later, updatedAt: at }, [
+          { kind: 'rollback', reason: 'errors' },
+        ]);
         await store.routing.put({ model: 'other', routing: later, updatedAt: at }, []);
         expect((await store.routing.get('m'))?.routing).toEqual(later);
         expect((await store.routing.list()).map((r) => r.model)).toEqual(['m', 'other']);
