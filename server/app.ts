@@ -141,8 +141,7 @@ export async function createServer(
     registry,
     store: store.routing,
     // A newly pinned or labelled version must load even where the version policy would not select it.
-    onChange: (model) =>
-      void registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
+    onChange: (model) => registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
     log,
   });
   await router.load();

@@ -1,5 +1,6 @@
 // The only onnxruntime-node import in the project, and a dynamic one: it is an optional peer of `maas`.
 import type * as Ort from 'onnxruntime-node';
+import type { RequestTiming } from '../../src/protocol/statistics.js';
 import type { Datatype, Tensor } from '../../src/protocol/tensor.js';
 import { importPeer } from '../peers.js';
 
@@ -27,16 +28,7 @@ export interface SessionOptions {
  * Where one request's time went, in nanoseconds (Triton's statistics): filled in by the layers it passes through
  * (the batcher adds queue time and the batch size, the session its compute split).
  */
-export interface RunTiming {
-  queueNs: number;
-  computeInputNs: number;
-  computeInferNs: number;
-  computeOutputNs: number;
-  /** Rows of the execution this request was part of (1 when unbatched). */
-  batchSize: number;
-  /** Set on exactly one request of each execution, so executions are counted once. */
-  countsExecution: boolean;
-}
+export type RunTiming = RequestTiming;
 
 export function newRunTiming(): RunTiming {
   return { queueNs: 0, computeInputNs: 0, computeInferNs: 0, computeOutputNs: 0, batchSize: 1, countsExecution: true };

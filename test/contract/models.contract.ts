@@ -21,6 +21,13 @@ describeContract('models', CONTRACT_AREAS.models, (t) => {
       description: KERAS_DESCRIPTION,
       platform: 'onnxruntime_onnx',
       default_version: '1',
+      pinned_version: null,
+      labels: {},
+      traffic: null,
+      rollback: null,
+      shadow: null,
+      ready: true,
+      model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
       versions: [
         {
           object: 'model.version',
