@@ -24,7 +24,11 @@ export default defineConfig([
     external,
   },
   {
-    entry: { 'server/cli': 'server/cli.ts', 'server/jobs/worker': 'server/jobs/worker.ts' },
+    entry: {
+      'server/cli': 'server/cli.ts',
+      'server/jobs/worker': 'server/jobs/worker.ts',
+      'server/inference/session-worker': 'server/inference/session-worker.ts',
+    },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

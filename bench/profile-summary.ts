@@ -1,6 +1,7 @@
 // Summarizes a V8 .cpuprofile (from `node --cpu-prof`): the functions and the files with the most self time.
 // Usage: npx tsx bench/profile-summary.ts FILE.cpuprofile... [TOP]  (several files are added up)
 import { readFile } from 'node:fs/promises';
+import { repoRoot } from './support/paths.js';
 
 interface ProfileNode {
   id: number;
@@ -55,9 +56,8 @@ process.stdout.write(`${files.join(', ')}: ${(total / 1000).toFixed(0)} ms sampl
 print('self time by function', byFunction);
 print('self time by file', byFile);
 
+/** A frame's file, relative to this checkout (or from node_modules/), whichever folder it is in. */
 function shorten(url: string): string {
-  return url
-    .replace(/^file:\/\//, '')
-    .replace(/^.*\/node_modules\//, 'node_modules/')
-    .replace(/^.*\/work\/main\//, '');
+  const path = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/');
+  return path.startsWith(repoRoot) ? path.slice(repoRoot.length) : path;
 }

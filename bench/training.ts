@@ -20,8 +20,9 @@ const epochsList = envIntegers('BENCH_TRAIN_EPOCHS', [10, 50]);
 const repeats = envNumber('BENCH_TRAIN_REPEATS', 3);
 const seeds = envNumber('BENCH_TRAIN_SEEDS', 5);
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
-const sharedBench = [join(repoRoot, '../shared'), '/work/shared'].map((d) => join(d, 'bench/sklearn_mlp_baseline.py'));
-const baselineScript = sharedBench.find((f) => existsSync(f));
+// The scikit-learn baseline lives next to the checkout (../shared), not in the package.
+const sharedScript = join(repoRoot, '../shared/bench/sklearn_mlp_baseline.py');
+const baselineScript = existsSync(sharedScript) ? sharedScript : undefined;
 
 interface Digits {
   features: Float64Array[];
@@ -29,12 +30,15 @@ interface Digits {
   rows: number[][];
 }
 
-/** The digits split: BENCH_DIGITS_DIR, else ../shared/data/digits next to the checkout, else exported by sklearn. */
+/**
+ * The digits split: BENCH_DIGITS_DIR, else the copy committed with the tests (test/data/digits), else
+ * ../shared/data/digits next to the checkout, else exported by the scikit-learn script.
+ */
 async function digitsDir(): Promise<{ dir: string; cleanup?: () => Promise<void> }> {
   const candidates = [
     process.env.BENCH_DIGITS_DIR,
+    join(repoRoot, 'test/data/digits'),
     join(repoRoot, '../shared/data/digits'),
-    '/work/shared/data/digits',
   ].filter((d): d is string => Boolean(d));
   for (const dir of candidates) {
     if (existsSync(join(dir, 'train.csv')) && existsSync(join(dir, 'test.csv'))) return { dir: resolve(dir) };

@@ -54,7 +54,7 @@ export function trainIrisDemo(csvPath = IRIS_CSV): IrisDemo {
     path: csvPath,
     stats: parsed.stats,
   };
-  const hyperparameters = resolveHyperparameters(checkCreateBody(structuredClone(IRIS_JOB)), record, null);
+  const { hyperparameters } = resolveHyperparameters(checkCreateBody(structuredClone(IRIS_JOB)), record, null);
   let metrics: EpochMetrics | undefined;
   const outcome = trainJob(
     {

@@ -1,30 +1,38 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { ServiceUnavailableError } from './errors.js';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { DatasetService } from './datasets/service.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
-import { loadFastify } from './http/fastify.js';
-import { Idempotency, MemoryIdempotencyStore } from './http/idempotency.js';
+import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { requestIdFor } from './http/request-id.js';
+import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
 import { modelsRoutes } from './http/routes/models.js';
 import { predictRoutes } from './http/routes/predict.js';
 import { repositoryRoutes } from './http/routes/repository.js';
 import { serverRoutes } from './http/routes/server.js';
 import { specRoutes } from './http/routes/spec.js';
+import { trainingJobRoutes } from './http/routes/training-jobs.js';
+import { Idempotency } from './idempotency.js';
 import { DataPlane } from './inference/data-plane.js';
+import { engineHooks, sessionOpener } from './inference/engine.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
-import { trainingFeature } from './jobs/feature.js';
+import { registryDeployer } from './jobs/deployer.js';
+import { JobEvents } from './jobs/events.js';
+import { createWorkerRunner, type Runner } from './jobs/runner.js';
+import { JobService } from './jobs/service.js';
+import { offThreadSummarizer } from './jobs/summarize.js';
+import { prepareModelRepository } from './model-repository-root.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/store.js';
 
-/**
- * Every feature of the server, in setup order. A new feature (datasets, training jobs) is one entry here: it gets the
- * shared services, registers its routes and may return a close hook.
- */
+/** Every group of routes, in registration order. Routes only translate: the services they call are built below. */
 export const features: ServerFeature[] = [
   serverRoutes,
   inferRoutes,
@@ -32,14 +40,9 @@ export const features: ServerFeature[] = [
   predictRoutes,
   modelsRoutes,
   specRoutes,
-  // Datasets and training jobs (server/jobs): SQLite under --data-dir, persistent Idempotency-Key records.
-  trainingFeature(),
+  datasetRoutes,
+  trainingJobRoutes,
 ];
-
-const quietRequests = (level: string) => !['trace', 'debug', 'info'].includes(level);
-
-/** Routes that answer during shutdown (they report it themselves). */
-const shutdownRoutes = new Set(['/v2/health/live', '/v2/health/ready']);
 
 export interface MaasServer {
   /** The Fastify instance (use `app.inject()` in tests). */
@@ -52,130 +55,179 @@ export interface MaasServer {
   readonly url: string | undefined;
   /** Starts listening on settings.host:settings.port (0 = a free port); resolves to the URL. */
   listen(): Promise<string>;
+  /** Resolves once the models found at startup are loaded (or UNAVAILABLE) and interrupted jobs resumed. */
+  readonly loaded: Promise<void>;
   /**
-   * Stops accepting, turns readiness 503, lets in-flight requests finish (up to settings.shutdownTimeout), runs
-   * the features' close hooks, then releases the model sessions. Safe to call twice.
+   * Turns readiness 503 at once and keeps serving for `drainDelayMs` (responses say `Connection: close`), then
+   * stops accepting, lets in-flight requests finish (up to settings.shutdownTimeout), runs the features' close
+   * hooks, stops job runs (they stay resumable), closes the store and releases the model sessions. Safe to call
+   * twice: a second call without a delay ends the drain delay at once.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** Milliseconds to keep serving, not ready, before draining (default 0). */
+  drainDelayMs?: number;
+}
+
+interface MutableLifecycle {
+  loaded: boolean;
+  draining: boolean;
+  closing: boolean;
+  isReady(): boolean;
 }
 
 export interface CreateServerOptions {
   /** Defaults to `features` above; tests may add their own. */
   features?: ServerFeature[];
+  /** The store (default: SQLite at `<data-dir>/maas.db`). The server closes it. */
+  store?: Store;
+  /** How training jobs run (default: one worker thread per job). */
+  runner?: Runner;
+  /** Milliseconds between SSE heartbeats (default 15 s). */
+  sseHeartbeatMs?: number;
+  /** Dataset uploads of this many bytes or more are parsed in a worker thread (default 1 MiB). */
+  parseInWorkerFrom?: number;
+  /**
+   * Resolve once the models are loaded (default). `false` resolves before: listen at once, readiness reports
+   * "loading" until `server.loaded`; what `maas serve` does, so liveness probes answer during a long load.
+   */
+  waitForModels?: boolean;
 }
 
 /**
- * The composition root: settings → repository → registry (models loaded) → data plane → HTTP app with every
- * feature's routes. Resolves once the models found at startup have been loaded (or marked UNAVAILABLE).
+ * THE composition root: settings → store → repository → registry → data plane → datasets → jobs (with the
+ * deployer into the registry) → HTTP app with every feature's routes. Resolves once the models found at startup
+ * have been loaded (or marked UNAVAILABLE) and interrupted jobs have been picked up.
  */
 export async function createServer(
   partial: Partial<Settings> = {},
   options: CreateServerOptions = {},
 ): Promise<MaasServer> {
   const settings = resolveSettings(partial);
+  prepareModelRepository(settings);
   const [Fastify] = await Promise.all([loadFastify(), loadOnnxRuntime()]);
 
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
     logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: process.stderr },
     genReqId: requestIdFor,
-    // Above info no request log is ever written: skip pino's per-request child logger (its bindings are serialized
-    // for every request) and Fastify's request/response log calls. Error logs add the request id themselves.
-    ...(quietRequests(settings.logLevel)
-      ? { disableRequestLogging: true, childLoggerFactory: (logger: FastifyBaseLogger) => logger }
-      : {}),
+    ...(['trace', 'debug', 'info'].includes(settings.logLevel) ? {} : quietRequestLogging(Fastify)),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 512 },
   });
   const log = app.log;
 
-  const repository = new ModelRepository(settings.modelRepository);
-  await repository.ensureRoot();
+  const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
+  const repository = new ModelRepository(settings.modelRepository, {
+    instanceCount: settings.instanceCount,
+    intraOpThreads: settings.intraOpThreads,
+  });
+  const engine = {
+    sessionThreads: settings.sessionThreads,
+    onWorkerCrash: (err: Error, context: { name: string }) =>
+      log.error({ err, model: context.name }, 'inference worker crashed; replaced'),
+  };
   const registry = new ModelRegistry({
     repository,
-    sessionOptions: { intraOpThreads: settings.intraOpThreads },
+    openModel: sessionOpener(engine),
     onError: (err) => log.error({ err }, 'model registry'),
   });
-
-  const lifecycle = { closing: false, isReady: () => !lifecycle.closing };
-  const dataPlane = new DataPlane({ registry, serverVersion: packageVersion(), isReady: lifecycle.isReady });
+  registry.addHooks(engineHooks(engine));
+  const lifecycle: MutableLifecycle = {
+    loaded: false,
+    draining: false,
+    closing: false,
+    isReady: () => lifecycle.loaded && !lifecycle.draining,
+  };
+  const dataPlane = new DataPlane({
+    registry,
+    serverVersion: packageVersion(),
+    isReady: lifecycle.isReady,
+    maxInflight: settings.maxInflight,
+  });
+  const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
+    summarize: offThreadSummarizer(options.parseInWorkerFrom),
+  });
+  const events = new JobEvents(store.jobs);
+  const jobs = new JobService({
+    jobs: store.jobs,
+    events,
+    datasets,
+    runner: options.runner ?? createWorkerRunner(),
+    deployer: registryDeployer(registry),
+    jobsDir: join(settings.dataDir, 'jobs'),
+    maxConcurrentJobs: settings.maxConcurrentJobs,
+    log,
+  });
   const services: ServerServices = {
     settings,
+    store,
     registry,
     dataPlane,
-    idempotencyStore: new MemoryIdempotencyStore(),
-    idempotency: new Idempotency(() => services.idempotencyStore),
+    datasets,
+    jobs,
+    events,
+    idempotency: new Idempotency(store.idempotency),
+    sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     lifecycle,
     log,
   };
 
-  // In-flight requests, counted until their response is done (or the client went away).
-  let inFlight = 0;
-  let onIdle: (() => void) | undefined;
-  const authCheck = createAuthCheck(settings.apiKeys);
-  const requestDone = () => {
-    inFlight--;
-    if (inFlight === 0) onIdle?.();
-  };
-  // Synchronous (no promise per request). A response object serves one request, so a plain `on` listener (no
-  // once-wrapper) is enough; 'close' also fires when the client goes away before the response is written.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    inFlight++;
-    reply.raw.on('close', requestDone);
-    const route = request.routeOptions.url;
-    if (lifecycle.closing && !(route !== undefined && shutdownRoutes.has(route))) {
-      done(new ServiceUnavailableError('unavailable', 'The server is shutting down', 1));
-      return;
-    }
-    try {
-      authCheck(route, request.headers.authorization);
-    } catch (err) {
-      done(err as Error);
-      return;
-    }
-    done();
-  });
+  const http = installRequestHooks(app, services);
   installErrorHandling(app, settings.maxBodySize);
   registerBodyParsers(app);
-
   const closeHooks: CloseHook[] = [];
   for (const feature of options.features ?? features) {
     const hook = await feature.setup(app, services);
     if (hook) closeHooks.push(hook);
   }
 
-  await registry.refresh();
-  registry.startPolling(settings.pollInterval * 1000);
   await app.ready();
+  // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
+  // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
+  const loaded = (async () => {
+    await registry.refresh();
+    registry.startPolling(settings.pollInterval * 1000);
+    lifecycle.loaded = true;
+    await jobs.start();
+  })();
+  if (options.waitForModels !== false) await loaded;
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
+  /** Cuts the drain delay short (a later close that asks for none). */
+  let endDrain = () => {};
 
-  const waitForIdle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (inFlight === 0) return resolve();
-      const timer = setTimeout(resolve, ms);
-      onIdle = () => {
+  async function close(closeOptions: CloseOptions = {}): Promise<void> {
+    // Not ready at once, but keep serving for the drain delay (a load balancer takes a moment to stop sending);
+    // responses from now on carry `Connection: close` so clients open their next connection elsewhere.
+    lifecycle.draining = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, closeOptions.drainDelayMs ?? 0);
+      endDrain = () => {
         clearTimeout(timer);
         resolve();
       };
     });
-
-  async function close(): Promise<void> {
     lifecycle.closing = true;
     registry.stopPolling();
+    await loaded.catch(() => {});
     const deadline = Date.now() + settings.shutdownTimeout * 1000;
     const remaining = () => Math.max(0, deadline - Date.now());
-    // Stop accepting; responses from now on carry `Connection: close`.
+    // Connections still in the kernel's accept backlog are taken before the listener closes: answered, not reset.
+    await http.acceptBacklog();
     const httpClosed = app.close();
-    await waitForIdle(remaining());
+    await http.idle(remaining());
     // Keep-alive sockets that are idle (or whose request outlived the deadline) would hold close() open.
     app.server.closeAllConnections();
     await httpClosed;
     for (const hook of closeHooks.reverse()) {
       await hook().catch((err: unknown) => log.error({ err }, 'close hook failed'));
     }
+    await jobs.close().catch((err: unknown) => log.error({ err }, 'stopping training jobs failed'));
+    await store.close().catch((err: unknown) => log.error({ err }, 'closing the store failed'));
     await registry.close(remaining());
   }
 
@@ -196,9 +248,76 @@ export async function createServer(
       url = `http://${host}:${port}`;
       return url;
     },
-    close() {
-      closing ??= close();
+    loaded,
+    close(closeOptions) {
+      if (closing) {
+        if (!closeOptions?.drainDelayMs) endDrain();
+        return closing;
+      }
+      closing = close(closeOptions);
       return closing;
+    },
+  };
+}
+
+/**
+ * Request ids, the in-flight count, `Connection: close` while draining, and API keys — one synchronous onRequest
+ * hook (no promise per request). Returns `idle(ms)`: resolves when no request is in flight (and none arrived over the
+ * last turns of the event loop), or after `ms`; and `acceptBacklog()`: resolves after the loop has polled for new
+ * connections at least once.
+ */
+function installRequestHooks(
+  app: FastifyInstance,
+  services: ServerServices,
+): { idle(ms: number): Promise<void>; acceptBacklog(): Promise<void> } {
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  const authCheck = createAuthCheck(services.settings.apiKeys);
+  const requestDone = () => {
+    inFlight--;
+    if (inFlight === 0) onIdle?.();
+  };
+  // A response object serves one request, so a plain `on` listener (no once-wrapper) is enough; 'close' also fires
+  // when the client goes away before the response is written.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    inFlight++;
+    reply.raw.on('close', requestDone);
+    const route = request.routeOptions.url;
+    if (services.lifecycle.draining) reply.header('connection', 'close');
+    try {
+      authCheck(route, request.headers.authorization);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // Between two setImmediate turns lies a poll phase: the loop accepts pending connections and reads their requests.
+  const pollOnce = async () => {
+    await turn();
+    await turn();
+  };
+  return {
+    acceptBacklog: pollOnce,
+    async idle(ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+            onIdle = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        if (Date.now() >= deadline) return;
+        // A request parsed from a just-accepted connection would start now: look once more before calling it idle.
+        await pollOnce();
+        if (inFlight === 0) return;
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   type ErrorCode,
   type ErrorDetail,
 } from '../src/protocol/contract-error.js';
+import { didYouMean } from '../src/protocol/suggest.js';
 
 export type { ErrorCode, ErrorDetail } from '../src/protocol/contract-error.js';
 
@@ -52,8 +53,9 @@ export class NotFoundError extends MaasServerError {
 }
 
 export class ModelNotFoundError extends NotFoundError {
-  constructor(model: string) {
-    super('model_not_found', `Model '${model}' not found`);
+  /** `known`: the models there are, to suggest near matches of a mistyped name. */
+  constructor(model: string, known: Iterable<string> = []) {
+    super('model_not_found', `Model '${model}' not found.${didYouMean(model, known)}`.replace(/\.$/, ''));
   }
 }
 

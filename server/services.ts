@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import type { Idempotency, IdempotencyStore } from './http/idempotency.js';
+import type { DatasetService } from './datasets/service.js';
+import type { Idempotency } from './idempotency.js';
 import type { DataPlane } from './inference/data-plane.js';
 import type { ModelRegistry } from './inference/registry.js';
+import type { JobEvents } from './jobs/events.js';
+import type { JobService } from './jobs/service.js';
 import type { Settings } from './settings.js';
+import type { Store } from './store/store.js';
 
 export interface Lifecycle {
-  /** True from the moment shutdown starts: readiness turns 503 and new requests are refused. */
+  /** The models found at startup are loaded (or failed). */
+  readonly loaded: boolean;
+  /** Shutdown has begun: readiness is 503 and responses say `Connection: close`, but requests are still served. */
+  readonly draining: boolean;
+  /** The drain delay is over: the listener is closing and in-flight requests are finishing. */
   readonly closing: boolean;
   isReady(): boolean;
 }
@@ -16,25 +24,29 @@ export interface ServerLogger {
   info(obj: unknown, msg?: string): void;
 }
 
-/** What every feature of the server shares; created once by app.ts. */
+/** Every service of the server, built once by the composition root (app.ts); route features only read them. */
 export interface ServerServices {
   settings: Settings;
+  store: Store;
   registry: ModelRegistry;
   dataPlane: DataPlane;
-  /** Runs create calls once per Idempotency-Key, over `idempotencyStore`. */
+  datasets: DatasetService;
+  jobs: JobService;
+  events: JobEvents;
+  /** Runs create calls once per Idempotency-Key, over the store's records. */
   idempotency: Idempotency;
-  /** Replaceable at setup time (e.g. by a persistent store); read on every request. */
-  idempotencyStore: IdempotencyStore;
+  /** Milliseconds between `: heartbeat` comments on an idle event stream. */
+  sseHeartbeatMs: number;
   lifecycle: Lifecycle;
   log: ServerLogger;
 }
 
-/** Runs on shutdown after HTTP has drained and before model sessions are released (reverse setup order). */
+/** Runs on shutdown after HTTP has drained and before the services close (reverse setup order). */
 export type CloseHook = () => Promise<void>;
 
 /**
- * One feature of the server: registers its routes (and starts what it needs) at startup. Adding a feature is one
- * entry in app.ts's `features` list.
+ * One group of routes: registers them on the app (and may return a close hook). Services are built by app.ts;
+ * adding routes is one entry in app.ts's `features` list.
  */
 export interface ServerFeature {
   name: string;

@@ -5,6 +5,13 @@ import { dirname, resolve } from 'node:path';
 export interface Settings {
   /** Triton-layout model repository: `<dir>/<model>/<version>/model.onnx`. */
   modelRepository: string;
+  /**
+   * Create the model repository when it does not exist. On by default only when no repository was named (the
+   * default `<data-dir>/models`): a mistyped `--model-repository` is an error, not an empty server.
+   */
+  createRepository: boolean;
+  /** Seed a model repository that does not exist yet with the bundled demo models (default `<data-dir>/demo-models`). */
+  demo: boolean;
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -14,8 +21,16 @@ export interface Settings {
   maxBodySize: number;
   /** Largest dataset upload, in bytes (dataset uploads have their own limit). */
   maxDatasetSize: number;
-  /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. */
+  /** ONNX Runtime intra-op threads per session; 0 lets the runtime decide. A model's `parameters` override it. */
   intraOpThreads: number;
+  /** Sessions (worker threads) per model version, unless its instance_group says otherwise. */
+  instanceCount: number;
+  /** Where sessions run: worker threads (default), or the server's own thread (cheapest for tiny models, but a slow one stalls everything). */
+  sessionThreads: 'workers' | 'main';
+  /** Requests in progress at once, server-wide; beyond it a request gets 503 overloaded at once. 0 = no limit. */
+  maxInflight: number;
+  /** On SIGTERM: seconds to keep serving (reporting not-ready) so load balancers stop sending, before draining. */
+  drainDelay: number;
   /** Accepted Bearer keys; empty = no authentication. */
   apiKeys: string[];
   /** Where datasets, jobs and idempotency records live. */
@@ -30,7 +45,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export type SettingKey = keyof Settings;
-type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level';
+type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level' | 'boolean' | 'choice';
 
 /** One setting, documented once: the CLI's options, `--help`, env names and config keys all come from here. */
 export interface SettingSpec {
@@ -38,12 +53,15 @@ export interface SettingSpec {
   flag: string;
   env: string;
   kind: Kind;
+  /** Empty for boolean flags (they take no value). */
   valueName: string;
   description: string;
   /** Shown in --help. */
   defaultText: string;
   /** Repeatable flag (lists). */
   multiple?: boolean;
+  /** The values a `choice` takes. */
+  choices?: readonly string[];
   min?: number;
   max?: number;
 }
@@ -57,6 +75,26 @@ export const settingSpecs: readonly SettingSpec[] = [
     valueName: 'DIR',
     description: 'Model repository, Triton layout: DIR/<model>/<version>/model.onnx (+ DIR/<model>/config.json)',
     defaultText: '<data-dir>/models',
+  },
+  {
+    key: 'createRepository',
+    flag: 'create-repository',
+    env: 'MAAS_CREATE_REPOSITORY',
+    kind: 'boolean',
+    valueName: '',
+    description:
+      'Create the model repository if it does not exist (without it, a missing --model-repository is an error)',
+    defaultText: 'on only when no --model-repository is given',
+  },
+  {
+    key: 'demo',
+    flag: 'demo',
+    env: 'MAAS_DEMO',
+    kind: 'boolean',
+    valueName: '',
+    description:
+      'Serve the bundled demo models (keras_mlp, multi_io, iris_classifier): the model repository (default <data-dir>/demo-models) starts as a copy of them when it does not exist yet, so trained and uploaded versions never land in the package',
+    defaultText: 'off',
   },
   {
     key: 'host',
@@ -117,6 +155,49 @@ export const settingSpecs: readonly SettingSpec[] = [
     max: 1024,
   },
   {
+    key: 'instanceCount',
+    flag: 'instance-count',
+    env: 'MAAS_INSTANCE_COUNT',
+    kind: 'integer',
+    valueName: 'N',
+    description: 'Sessions (worker threads) per model version, when its config.json has no instance_group',
+    defaultText: '1',
+    min: 1,
+    max: 64,
+  },
+  {
+    key: 'sessionThreads',
+    flag: 'session-threads',
+    env: 'MAAS_SESSION_THREADS',
+    kind: 'choice',
+    choices: ['workers', 'main'],
+    valueName: 'WHERE',
+    description:
+      'Where ONNX Runtime sessions run: workers (worker threads: a slow model never stalls the server) or main (the server thread: less overhead for tiny models, but one slow run delays every request)',
+    defaultText: 'workers',
+  },
+  {
+    key: 'maxInflight',
+    flag: 'max-inflight',
+    env: 'MAAS_MAX_INFLIGHT',
+    kind: 'integer',
+    valueName: 'N',
+    description:
+      'Inference requests in progress at once; more get 503 overloaded with Retry-After at once (0 = no limit)',
+    defaultText: '1024',
+    max: 1_000_000,
+  },
+  {
+    key: 'drainDelay',
+    flag: 'drain-delay',
+    env: 'MAAS_DRAIN_DELAY',
+    kind: 'seconds',
+    valueName: 'SECONDS',
+    description:
+      'On SIGTERM, keep serving this long while reporting not-ready (so a load balancer stops sending) before draining; SIGINT drains at once',
+    defaultText: '5',
+  },
+  {
     key: 'apiKeys',
     flag: 'api-key',
     env: 'MAAS_API_KEYS',
@@ -168,15 +249,23 @@ export const settingSpecs: readonly SettingSpec[] = [
 
 const defaultDataDir = './.maas-data';
 
-/** Defaults for everything except modelRepository, which follows dataDir. */
-function defaults(): Omit<Settings, 'modelRepository'> & { modelRepository?: string } {
+/** Defaults for everything except modelRepository and createRepository, which follow dataDir and demo. */
+function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
+  modelRepository?: string;
+  createRepository?: boolean;
+} {
   return {
+    demo: false,
     host: '127.0.0.1',
     port: 8000,
     pollInterval: 0,
     maxBodySize: 64 * 1024 * 1024,
     maxDatasetSize: 100 * 1024 * 1024,
     intraOpThreads: 0,
+    instanceCount: 1,
+    sessionThreads: 'workers',
+    maxInflight: 1024,
+    drainDelay: 5,
     apiKeys: [],
     dataDir: defaultDataDir,
     maxConcurrentJobs: 1,
@@ -222,7 +311,9 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     const raw = flags[spec.flag];
     if (raw === undefined) continue;
     const source = `--${spec.flag}`;
-    if (spec.kind === 'list') {
+    if (spec.kind === 'boolean') {
+      setValue(merged, spec, raw === true || raw === 'true');
+    } else if (spec.kind === 'list') {
       const items = (Array.isArray(raw) ? raw : [raw]).map(String);
       setValue(merged, spec, checkList(items, source));
     } else {
@@ -237,8 +328,10 @@ export function resolveSettings(partial: Partial<Settings> = {}, cwd = process.c
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<Settings>;
   const out = { ...defaults(), ...given };
   const dataDir = resolve(cwd, out.dataDir);
-  const modelRepository = resolve(cwd, out.modelRepository ?? resolve(dataDir, 'models'));
-  return { ...out, dataDir, modelRepository, apiKeys: [...out.apiKeys] };
+  const named = out.modelRepository !== undefined;
+  const modelRepository = resolve(cwd, out.modelRepository ?? resolve(dataDir, out.demo ? 'demo-models' : 'models'));
+  const createRepository = out.createRepository ?? !named;
+  return { ...out, dataDir, modelRepository, createRepository, apiKeys: [...out.apiKeys] };
 }
 
 function readConfigFile(path: string): Partial<Settings> {
@@ -271,6 +364,9 @@ function readConfigFile(path: string): Partial<Settings> {
         throw new SettingsError(`${source}: expected an array of strings`);
       }
       setValue(out, spec, checkList(value as string[], source));
+    } else if (spec.kind === 'boolean') {
+      if (typeof value !== 'boolean') throw new SettingsError(`${source}: expected true or false`);
+      setValue(out, spec, value);
     } else if (typeof value === 'string' || typeof value === 'number') {
       setValue(out, spec, parseText(spec, String(value), source, base));
     } else {
@@ -315,6 +411,16 @@ function parseText(spec: SettingSpec, raw: string, source: string, base: string)
       return parseByteSize(text, source);
     case 'list':
       return checkList(text.split(','), source);
+    case 'boolean': {
+      const value = { true: true, '1': true, yes: true, false: false, '0': false, no: false }[text.toLowerCase()];
+      if (value === undefined) throw new SettingsError(`${source}: expected true or false (1/0, yes/no), got '${raw}'`);
+      return value;
+    }
+    case 'choice':
+      if (!spec.choices?.includes(text)) {
+        throw new SettingsError(`${source}: expected one of ${spec.choices?.join(', ')}, got '${raw}'`);
+      }
+      return text;
     case 'log-level':
       if (!logLevels.includes(text as LogLevel)) {
         throw new SettingsError(`${source}: expected one of ${logLevels.join(', ')}, got '${raw}'`);
@@ -361,7 +467,7 @@ export function parseByteSize(text: string, source = 'size'): number {
 export function settingsHelp(specs: readonly SettingSpec[] = settingSpecs): string {
   const lines: string[] = [];
   for (const spec of specs) {
-    lines.push(`  --${spec.flag} ${spec.valueName}`);
+    lines.push(`  --${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}`);
     lines.push(`      ${spec.description}.`);
     lines.push(`      env ${spec.env}; default ${spec.defaultText}`);
   }
@@ -374,9 +480,11 @@ export function settingsHelp(specs: readonly SettingSpec[] = settingSpecs): stri
 /** node:util parseArgs option table for these settings (plus --config). */
 export function settingsParseArgsOptions(
   specs: readonly SettingSpec[] = settingSpecs,
-): Record<string, { type: 'string'; multiple?: boolean }> {
-  const options: Record<string, { type: 'string'; multiple?: boolean }> = { config: { type: 'string' } };
-  for (const spec of specs)
-    options[spec.flag] = spec.multiple ? { type: 'string', multiple: true } : { type: 'string' };
+): Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { config: { type: 'string' } };
+  for (const spec of specs) {
+    if (spec.kind === 'boolean') options[spec.flag] = { type: 'boolean' };
+    else options[spec.flag] = spec.multiple ? { type: 'string', multiple: true } : { type: 'string' };
+  }
   return options;
 }

@@ -1,81 +1,101 @@
 import { parseArgs } from 'node:util';
 import type { TrainingJob, TrainingJobStatus } from '../../src/types.js';
-import type { CliCommand } from './main.js';
-import { type CliIO, clientFrom, clientOptions, clientOptionsHelp, describeError, processIO } from './train.js';
+import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './client.js';
+import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
+import { followJob } from './follow.js';
+import { interruptible } from './interrupt.js';
 
-const help = `Usage: maas jobs <list | show ID | cancel ID> [options]
+const STATUSES: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const MAX_LIMIT = 100;
+
+const help = `Usage: maas jobs <list | show ID | follow ID | cancel ID> [options]
 
   list                    Training jobs, newest first
     --status STATUS       Only queued | running | succeeded | failed | cancelled jobs
-    --limit N             At most N jobs (default 20)
+    --limit N             At most N jobs, 1 to ${MAX_LIMIT} (default 20)
   show ID                 One job: status, spec, latest metrics, result or error
+  follow ID               Show a job's events until it ends (Ctrl-C stops following; the job keeps running)
   cancel ID               Cancel a queued job now, or a running one at its next batch
 
 Options:
-  --json                  Print the API's JSON instead of text
+  --json                  Print the API's JSON instead of text (list, show, cancel)
 ${clientOptionsHelp}
+
+Exit codes: 0 done, 1 failed (server error; for follow, the job failed or was cancelled), 2 bad arguments,
+130 interrupted (Ctrl-C).
 `;
 
 export const jobsCommand: CliCommand = {
-  summary: 'List, show or cancel training jobs on a server',
+  summary: 'List, show, follow or cancel training jobs on a server',
   run: (args) => runJobs(args, processIO()),
 };
 
-export async function runJobs(args: string[], io: CliIO): Promise<number> {
+type Action = 'list' | 'show' | 'follow' | 'cancel';
+
+/** `maas jobs`; `signal` stands in for Ctrl-C (tests). */
+export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   let parsed: ReturnType<typeof parse>;
+  let request: { action: Action; id: string | undefined; limit: number; status: TrainingJobStatus | undefined };
   try {
     parsed = parse(args);
+    if (parsed.values.help) {
+      io.stdout.write(help);
+      return EXIT.ok;
+    }
+    request = checkArgs(parsed);
   } catch (err) {
-    io.stderr.write(`maas jobs: ${(err as Error).message}\nRun 'maas jobs --help' for the options.\n`);
-    return 2;
+    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'jobs', (err as Error).message);
+    throw err;
   }
-  const { values, positionals } = parsed;
-  const [action, id, ...extra] = positionals;
-  if (values.help || action === undefined) {
-    (values.help ? io.stdout : io.stderr).write(help);
-    return values.help ? 0 : 2;
-  }
-  const needsId = action === 'show' || action === 'cancel';
-  if ((needsId && (id === undefined || extra.length > 0)) || (action === 'list' && id !== undefined)) {
-    io.stderr.write(`maas jobs: usage: maas jobs ${needsId ? `${action} ID` : 'list'}\n`);
-    return 2;
-  }
+  const { values } = parsed;
+  const { action, id, limit, status } = request;
   const client = clientFrom(values);
   const print = (text: string, json: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  try {
-    switch (action) {
-      case 'list': {
-        const limit = values.limit === undefined ? 20 : Number(values.limit);
-        const page = await client.trainingJobs.list({
-          limit,
-          ...(values.status ? { status: values.status as TrainingJobStatus } : {}),
-        });
-        print(table(page.data), page.data);
-        return 0;
+  return interruptible(
+    async (interrupt) => {
+      const options = { signal: interrupt.signal };
+      switch (action) {
+        case 'list': {
+          const page = await client.trainingJobs.list({ limit, ...(status ? { status } : {}) }, options);
+          print(table(page.data), page.data);
+          return EXIT.ok;
+        }
+        case 'show': {
+          const job = await client.trainingJobs.retrieve(id!, options);
+          print(details(job), job);
+          return EXIT.ok;
+        }
+        case 'follow': {
+          const job = await client.trainingJobs.retrieve(id!, options);
+          return followJob(client, job, io, interrupt, 'jobs', { cancelOnInterrupt: false });
+        }
+        case 'cancel': {
+          const job = await client.trainingJobs.cancel(id!, options);
+          const text =
+            job.status === 'cancelled'
+              ? `${job.id} cancelled\n`
+              : `${job.id} will stop at its next batch (cancel requested)\n`;
+          print(text, job);
+          return EXIT.ok;
+        }
       }
-      case 'show': {
-        const job = await client.trainingJobs.retrieve(id!);
-        print(details(job), job);
-        return 0;
-      }
-      case 'cancel': {
-        const job = await client.trainingJobs.cancel(id!);
-        const text =
-          job.status === 'cancelled'
-            ? `${job.id} cancelled\n`
-            : `${job.id} will stop at its next batch (cancel requested)\n`;
-        print(text, job);
-        return 0;
-      }
-      default:
-        io.stderr.write(`maas jobs: unknown action '${action}'; expected list, show or cancel\n`);
-        return 2;
-    }
-  } catch (err) {
-    io.stderr.write(`maas jobs: ${describeError(err)}\n`);
-    return 1;
-  }
+    },
+    {
+      onError(err) {
+        io.stderr.write(`maas jobs: ${describeError(err)}\n`);
+        return EXIT.failed;
+      },
+      onInterrupted() {
+        io.stderr.write(
+          action === 'follow'
+            ? `maas jobs: stopped following ${id}; it keeps running ('maas jobs cancel ${id}' stops it)\n`
+            : 'maas jobs: interrupted\n',
+        );
+      },
+    },
+    signal,
+  );
 }
 
 function parse(args: string[]) {
@@ -90,6 +110,31 @@ function parse(args: string[]) {
       json: { type: 'boolean' },
     },
   });
+}
+
+/** The action, its id and the list filters, all checked before a request is made. */
+function checkArgs({ values, positionals }: ReturnType<typeof parse>) {
+  const [action, id, ...extra] = positionals;
+  if (action === undefined) throw new UsageError('expected an action: list, show ID, follow ID or cancel ID');
+  if (!['list', 'show', 'follow', 'cancel'].includes(action)) {
+    throw new UsageError(`unknown action '${action}'; expected list, show, follow or cancel`);
+  }
+  const needsId = action !== 'list';
+  if ((needsId && (id === undefined || extra.length > 0)) || (!needsId && id !== undefined)) {
+    throw new UsageError(`usage: maas jobs ${needsId ? `${action} ID` : 'list'}`);
+  }
+  if (action !== 'list' && (values.limit !== undefined || values.status !== undefined)) {
+    throw new UsageError(`--limit and --status are options of 'maas jobs list'`);
+  }
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!/^\d+$/.test(values.limit ?? '20') || limit < 1 || limit > MAX_LIMIT) {
+    throw new UsageError(`--limit: expected an integer from 1 to ${MAX_LIMIT}, got '${values.limit}'`);
+  }
+  const status = values.status as TrainingJobStatus | undefined;
+  if (status !== undefined && !STATUSES.includes(status)) {
+    throw new UsageError(`--status: expected one of ${STATUSES.join(', ')}, got '${status}'`);
+  }
+  return { action: action as Action, id, limit, status };
 }
 
 function table(jobs: TrainingJob[]): string {

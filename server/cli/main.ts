@@ -1,10 +1,5 @@
 import { packageVersion } from '../package-files.js';
-
-/** One `maas <command>`: its one-line summary (for `maas --help`) and how it runs; resolves to the exit code. */
-export interface CliCommand {
-  summary: string;
-  run(args: string[]): Promise<number>;
-}
+import { type CliCommand, EXIT } from './command.js';
 
 /** Every subcommand, loaded only when used. Adding one is one line here plus its file in server/cli/. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
@@ -18,16 +13,20 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${packageVersion()}\n`);
-    return 0;
+    return EXIT.ok;
   }
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(await usage());
-    return name === undefined ? 2 : 0;
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    process.stderr.write(`maas: expected a command\n\n${await usage()}`);
+    return EXIT.usage;
   }
   const load = commands[name];
   if (!load) {
     process.stderr.write(`maas: unknown command '${name}'\n\n${await usage()}`);
-    return 2;
+    return EXIT.usage;
   }
   return (await load()).run(rest);
 }

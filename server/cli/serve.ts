@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadFastify } from '../http/fastify.js';
-import { loadOnnxRuntime } from '../inference/onnx-model.js';
 import { packageVersion } from '../package-files.js';
-import { MissingPeerError, requirePeers } from '../peers.js';
+import { MissingPeerError } from '../peers.js';
+import { requireServerPeers } from '../server-peers.js';
 import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
+import { modelTable } from './model-table.js';
 
 const help = () => `Usage: maas serve [options]
 
@@ -56,7 +56,7 @@ export const serveCommand: CliCommand = {
       throw err;
     }
     try {
-      await requirePeers([loadOnnxRuntime, loadFastify]);
+      await requireServerPeers();
     } catch (err) {
       if (err instanceof MissingPeerError) {
         process.stderr.write(`maas serve: ${err.message}\n`);
@@ -69,32 +69,36 @@ export const serveCommand: CliCommand = {
     let server: Awaited<ReturnType<typeof createServer>>;
     let url: string;
     try {
-      server = await createServer(settings);
+      // Listen before the models load: liveness answers at once, readiness says "loading" until they are.
+      server = await createServer(settings, { waitForModels: false });
       url = await server.listen();
     } catch (err) {
+      if (err instanceof SettingsError) {
+        process.stderr.write(`maas serve: ${err.message}\n`);
+        return 2;
+      }
       process.stderr.write(`maas serve: cannot start: ${(err as Error).message}\n`);
       return 1;
     }
-    for (const model of server.registry.listModels()) {
-      for (const v of model.versions) {
-        if (v.state === 'UNAVAILABLE' && !/^not (loaded|selected)/.test(v.reason)) {
-          process.stderr.write(`maas serve: model '${model.name}' version ${v.version} is ${v.state}: ${v.reason}\n`);
-        }
-      }
-    }
-    process.stdout.write(`listening on ${url}\n`);
-
-    return new Promise<number>((resolve) => {
+    // Signal handlers first: a supervisor may send SIGTERM the moment it reads the listening line.
+    const exited = new Promise<number>((resolve) => {
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
+        // SIGTERM (Kubernetes, systemd) keeps serving for --drain-delay while readiness is 503, so the load
+        // balancer stops sending first; SIGINT (a terminal) drains at once. A second signal skips what is left.
+        const drainDelayMs = signal === 'SIGTERM' && !stopping ? settings.drainDelay * 1000 : 0;
         if (stopping) {
-          process.stderr.write(`maas serve: ${signal} again, exiting now\n`);
-          resolve(1);
+          process.stderr.write(`maas serve: ${signal} again, draining now\n`);
+          void server.close({ drainDelayMs: 0 });
           return;
         }
         stopping = true;
-        process.stderr.write(`maas serve: ${signal}, finishing in-flight requests\n`);
-        server.close().then(
+        process.stderr.write(
+          drainDelayMs > 0
+            ? `maas serve: ${signal}, not ready; serving ${settings.drainDelay} s more, then finishing in-flight requests\n`
+            : `maas serve: ${signal}, finishing in-flight requests\n`,
+        );
+        server.close({ drainDelayMs }).then(
           () => resolve(0),
           (err: unknown) => {
             process.stderr.write(`maas serve: error while shutting down: ${(err as Error).message}\n`);
@@ -105,5 +109,10 @@ export const serveCommand: CliCommand = {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
+    await server.loaded;
+    process.stderr.write(modelTable(settings.modelRepository, server.registry.listModels()));
+    // "listening" means ready to serve the models: scripts wait for this line.
+    process.stdout.write(`listening on ${url}\n`);
+    return exited;
   },
 };

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import type { components } from '../../src/generated/openapi.js';
 import type { DatasetFormat } from '../../src/protocol/datasets/table.js';
 import { InvalidParameterError, NotFoundError, UnprocessableError } from '../errors.js';
-import { newId } from '../jobs/ids.js';
-import type { JobStore } from '../jobs/store.js';
-import type { Dataset, DatasetRecord, PageQuery } from '../jobs/types.js';
+import { newId } from '../ids.js';
+import type { Dataset, DatasetRecord, Page, PageQuery } from '../store/records.js';
+import type { DatasetRecords } from '../store/store.js';
 import { summarizeDataset, type UploadSummary } from './upload-summary.js';
 
-type DatasetList = components['schemas']['DatasetList'];
 type DatasetDeleted = components['schemas']['DatasetDeleted'];
 
 export const datasetExtensions: Record<DatasetFormat, string> = { csv: 'csv', jsonl: 'jsonl' };
@@ -32,7 +31,7 @@ export class DatasetService {
   private readonly summarize: Summarizer;
 
   constructor(
-    private readonly store: JobStore,
+    private readonly store: DatasetRecords,
     /** Where the files go (e.g. `<data-dir>/datasets`). */
     readonly dir: string,
     options: DatasetServiceOptions = {},
@@ -61,7 +60,7 @@ export class DatasetService {
     const path = join(this.dir, `${id}.${datasetExtensions[format]}`);
     writeAtomically(path, bytes);
     try {
-      this.store.insertDataset({ dataset, path, stats: parsed.stats });
+      await this.store.insert({ dataset, path, stats: parsed.stats });
     } catch (err) {
       rmSync(path, { force: true });
       throw err;
@@ -69,35 +68,30 @@ export class DatasetService {
     return dataset;
   }
 
-  retrieve(id: string): Dataset {
-    return this.record(id).dataset;
+  async retrieve(id: string): Promise<Dataset> {
+    return (await this.record(id)).dataset;
   }
 
   /** The stored record (file path, column stats); 404 dataset_not_found. */
-  record(id: string): DatasetRecord {
-    const record = this.store.getDataset(id);
+  async record(id: string): Promise<DatasetRecord> {
+    const record = await this.store.get(id);
     if (!record) throw new NotFoundError('dataset_not_found', `Dataset '${id}' not found`);
     return record;
   }
 
-  list(query: PageQuery): DatasetList {
-    if (query.after !== undefined && !this.store.hasCursor('datasets', query.after)) {
+  /** Newest first; `after` must be a dataset id an earlier page ended with. */
+  async list(query: PageQuery): Promise<Page<Dataset>> {
+    if (query.after !== undefined && !(await this.store.isCursor(query.after))) {
       throw new InvalidParameterError('after', 'the next_cursor of an earlier page (a dataset id)', query.after);
     }
-    const page = this.store.listDatasets(query);
-    const data = page.items.map((r) => r.dataset);
-    return {
-      object: 'list',
-      data,
-      has_more: page.hasMore,
-      next_cursor: page.hasMore ? (data[data.length - 1]?.id ?? null) : null,
-    };
+    const page = await this.store.list(query);
+    return { items: page.items.map((r) => r.dataset), hasMore: page.hasMore };
   }
 
   /** Jobs created before keep their own copy of the rows (see JobService); new jobs cannot use it. */
-  delete(id: string): DatasetDeleted {
-    const record = this.record(id);
-    this.store.deleteDataset(id);
+  async delete(id: string): Promise<DatasetDeleted> {
+    const record = await this.record(id);
+    await this.store.delete(id);
     rmSync(record.path, { force: true });
     return { id, object: 'dataset.deleted', deleted: true };
   }

@@ -1,5 +1,7 @@
 // The only runtime import of fastify, and a dynamic one: it is an optional peer of `maas`.
+
 import type FastifyFactory from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { importPeer } from '../peers.js';
 
 export type CreateFastify = typeof FastifyFactory;
@@ -13,4 +15,21 @@ export function loadFastify(): Promise<CreateFastify> {
     throw err;
   });
   return fastifyPromise;
+}
+
+/**
+ * Options that turn Fastify's per-request logging off (nothing is logged per request above `info`): no request
+ * log lines, and no per-request child logger (pino serialises its bindings for every request). Fastify 5.8+ takes
+ * this through a LogController; older 5.x through the top-level flag, which newer releases warn about (FSTDEP023).
+ */
+export function quietRequestLogging(Fastify: CreateFastify): Partial<FastifyServerOptions> {
+  const childLoggerFactory = (logger: FastifyBaseLogger) => logger;
+  const LogController = (Fastify as unknown as { LogController?: new (o: object) => unknown }).LogController;
+  if (LogController) {
+    return {
+      logController: new LogController({ disableRequestLogging: true }),
+      childLoggerFactory,
+    } as Partial<FastifyServerOptions>;
+  }
+  return { disableRequestLogging: true, childLoggerFactory };
 }

@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
 import { checkModelName, checkVersion } from '../inference/names.js';
+import type { PageQuery } from '../store/records.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -15,7 +16,7 @@ export function versionParam(params: unknown): number | undefined {
 }
 
 /** `limit` (1–100, default 20) and `after` of our list endpoints. */
-export function pageParams(query: unknown): { limit: number; after: string | undefined } {
+export function pageParams(query: unknown): PageQuery {
   const q = (query ?? {}) as Record<string, unknown>;
   let limit = 20;
   if (q.limit !== undefined) {
@@ -23,11 +24,9 @@ export function pageParams(query: unknown): { limit: number; after: string | und
     limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (!(limit >= 1 && limit <= 100)) throw new InvalidParameterError('limit', 'an integer from 1 to 100', text);
   }
-  let after: string | undefined;
-  if (q.after !== undefined) {
-    after = String(q.after);
-    if (after.length > 256) throw new InvalidParameterError('after', 'a cursor of at most 256 characters', after);
-  }
+  if (q.after === undefined) return { limit };
+  const after = String(q.after);
+  if (after.length > 256) throw new InvalidParameterError('after', 'a cursor of at most 256 characters', after);
   return { limit, after };
 }
 

@@ -16,14 +16,44 @@ export interface TensorSpec {
 export interface SessionOptions {
   /** 0 lets ONNX Runtime decide. */
   intraOpThreads?: number;
+  interOpThreads?: number;
+  executionMode?: 'sequential' | 'parallel';
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Session config entries, e.g. `session.intra_op.allow_spinning: "0"`. */
+  configEntries?: Record<string, string>;
 }
 
-/** One open ONNX Runtime session over canonical Tensors. */
+/**
+ * Where one request's time went, in nanoseconds (Triton's statistics): filled in by the layers it passes through
+ * (the batcher adds queue time and the batch size, the session its compute split).
+ */
+export interface RunTiming {
+  queueNs: number;
+  computeInputNs: number;
+  computeInferNs: number;
+  computeOutputNs: number;
+  /** Rows of the execution this request was part of (1 when unbatched). */
+  batchSize: number;
+  /** Set on exactly one request of each execution, so executions are counted once. */
+  countsExecution: boolean;
+}
+
+export function newRunTiming(): RunTiming {
+  return { queueNs: 0, computeInputNs: 0, computeInferNs: 0, computeOutputNs: 0, batchSize: 1, countsExecution: true };
+}
+
+export interface RunOptions {
+  /** Aborted while the request still waits (client gone): it is dropped instead of run. */
+  signal?: AbortSignal;
+  timing?: Partial<RunTiming>;
+}
+
+/** One open ONNX Runtime session (or several behind one face: a pool, a batcher) over canonical Tensors. */
 export interface OnnxModel {
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
   /** Runs the session; `outputNames` defaults to every output, in model order. Tensors come back in that order. */
-  run(inputs: readonly Tensor[], outputNames?: readonly string[]): Promise<Tensor[]>;
+  run(inputs: readonly Tensor[], outputNames?: readonly string[], options?: RunOptions): Promise<Tensor[]>;
   close(): Promise<void>;
 }
 
@@ -77,8 +107,7 @@ export function loadOnnxRuntime(): Promise<OrtModule> {
 /** Opens a session on a model file path or on the model's bytes. */
 export async function openOnnxModel(source: string | Uint8Array, options: SessionOptions = {}): Promise<OnnxModel> {
   const ort = await loadOnnxRuntime();
-  const sessionOptions: Ort.InferenceSession.SessionOptions = {};
-  if (options.intraOpThreads) sessionOptions.intraOpNumThreads = options.intraOpThreads;
+  const sessionOptions = ortSessionOptions(options);
   let session: Ort.InferenceSession;
   try {
     session =
@@ -96,6 +125,30 @@ export async function openOnnxModel(source: string | Uint8Array, options: Sessio
     await session.release().catch(() => {});
     throw err;
   }
+}
+
+function ortSessionOptions(options: SessionOptions): Ort.InferenceSession.SessionOptions {
+  const out: Ort.InferenceSession.SessionOptions = {};
+  if (options.intraOpThreads) out.intraOpNumThreads = options.intraOpThreads;
+  if (options.interOpThreads) out.interOpNumThreads = options.interOpThreads;
+  if (options.executionMode) out.executionMode = options.executionMode;
+  if (options.graphOptimizationLevel) out.graphOptimizationLevel = options.graphOptimizationLevel;
+  if (options.configEntries && Object.keys(options.configEntries).length > 0) {
+    out.extra = { ...nestedEntries(options.configEntries) };
+  }
+  return out;
+}
+
+/** `{ "session.intra_op.allow_spinning": "0" }` → `{ session: { intra_op: { allow_spinning: "0" } } }`, as `extra` takes them. */
+function nestedEntries(entries: Record<string, string>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    const parts = key.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts.at(-1)!] = value;
+  }
+  return root;
 }
 
 function toSpec(meta: Ort.InferenceSession.ValueMetadata, kind: 'input' | 'output'): TensorSpec {
@@ -123,20 +176,34 @@ class OrtModel implements OnnxModel {
     this.allOutputNames = outputs.map((o) => o.name);
   }
 
-  async run(inputs: readonly Tensor[], outputNames: readonly string[] = this.allOutputNames): Promise<Tensor[]> {
+  async run(
+    inputs: readonly Tensor[],
+    outputNames: readonly string[] = this.allOutputNames,
+    options: RunOptions = {},
+  ): Promise<Tensor[]> {
+    const t0 = process.hrtime.bigint();
     const feeds: Record<string, Ort.Tensor> = {};
     for (const input of inputs) feeds[input.name] = this.toOrt(input);
+    const t1 = process.hrtime.bigint();
     let results: Ort.InferenceSession.ReturnType;
     try {
       results = await this.session.run(feeds, outputNames as string[]);
     } catch (err) {
       throw new ModelRunError(errorMessage(err));
     }
-    return outputNames.map((name) => {
+    const t2 = process.hrtime.bigint();
+    const outputs = outputNames.map((name) => {
       const value = results[name];
       if (!value) throw new ModelRunError(`the session returned no output '${name}'`);
       return fromOrt(name, value as Ort.Tensor);
     });
+    const timing = options.timing;
+    if (timing) {
+      timing.computeInputNs = (timing.computeInputNs ?? 0) + Number(t1 - t0);
+      timing.computeInferNs = (timing.computeInferNs ?? 0) + Number(t2 - t1);
+      timing.computeOutputNs = (timing.computeOutputNs ?? 0) + Number(process.hrtime.bigint() - t2);
+    }
+    return outputs;
   }
 
   close(): Promise<void> {

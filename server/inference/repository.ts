@@ -2,20 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { components } from '../../src/generated/openapi.js';
+import {
+  type ConfigDefaults,
+  defaultConfigDefaults,
+  defaultModelConfig,
+  type ModelConfig,
+  parseModelConfig,
+  type VersionPolicy,
+} from './model-config.js';
 import { isValidModelName, parseVersion } from './names.js';
 
+export type { ModelConfig, VersionPolicy };
+
 export type VersionSource = components['schemas']['ModelVersion']['source'];
-
-/** Triton's version policies, in the JSON form of Triton's model config. */
-export type VersionPolicy =
-  | { latest: { num_versions: number } }
-  | { all: Record<string, never> }
-  | { specific: { versions: number[] } };
-
-export interface ModelConfig {
-  description: string;
-  versionPolicy: VersionPolicy;
-}
 
 /** One `<repo>/<model>/<version>/` folder. */
 export interface DiskVersion {
@@ -49,11 +48,14 @@ interface VersionMetaFile {
 export const modelFileName = 'model.onnx';
 const configFileName = 'config.json';
 const metaFileName = 'maas-version.json';
-const defaultConfig = (): ModelConfig => ({ description: '', versionPolicy: { latest: { num_versions: 1 } } });
 
 /** The model repository on disk (Triton layout). Callers validate names and versions first (names.ts). */
 export class ModelRepository {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** What a config.json leaves out (server settings). */
+    private readonly defaults: ConfigDefaults = defaultConfigDefaults,
+  ) {}
 
   modelDir(name: string): string {
     return join(this.root, name);
@@ -61,10 +63,6 @@ export class ModelRepository {
 
   versionDir(name: string, version: number): string {
     return join(this.root, name, String(version));
-  }
-
-  async ensureRoot(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
   }
 
   /** Folders at the top level whose names are valid model names, sorted. */
@@ -125,13 +123,14 @@ export class ModelRepository {
     try {
       json = await readJson(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultConfig() };
-      return { config: defaultConfig(), error: `config.json: ${(err as Error).message}` };
+      const fallback = defaultModelConfig(name, this.defaults);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: fallback };
+      return { config: fallback, error: `config.json: ${(err as Error).message}` };
     }
     try {
-      return { config: parseModelConfig(json) };
+      return { config: parseModelConfig(json, name, this.defaults) };
     } catch (err) {
-      return { config: defaultConfig(), error: `config.json: ${(err as Error).message}` };
+      return { config: defaultModelConfig(name, this.defaults), error: (err as Error).message };
     }
   }
 
@@ -203,41 +202,6 @@ export function describePolicy(policy: VersionPolicy): string {
   if ('all' in policy) return 'all';
   if ('specific' in policy) return `specific [${policy.specific.versions.join(', ')}]`;
   return `latest ${policy.latest.num_versions}`;
-}
-
-/** Validates config.json: `{ description?, version_policy?: {latest:{num_versions}} | {all:{}} | {specific:{versions}} }`. */
-export function parseModelConfig(json: unknown): ModelConfig {
-  if (!isObject(json)) throw new Error('expected a JSON object');
-  const config = defaultConfig();
-  if (json.description !== undefined) {
-    if (typeof json.description !== 'string') throw new Error('"description" must be a string');
-    config.description = json.description;
-  }
-  const policy = json.version_policy;
-  if (policy === undefined) return config;
-  if (!isObject(policy) || Object.keys(policy).length !== 1) {
-    throw new Error(
-      '"version_policy" must be one of {"latest": {"num_versions": N}}, {"all": {}}, {"specific": {"versions": [..]}}',
-    );
-  }
-  if ('latest' in policy) {
-    const n = isObject(policy.latest) ? (policy.latest.num_versions ?? 1) : undefined;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
-      throw new Error('"version_policy.latest.num_versions" must be a positive integer');
-    }
-    config.versionPolicy = { latest: { num_versions: n } };
-  } else if ('all' in policy) {
-    config.versionPolicy = { all: {} };
-  } else if ('specific' in policy) {
-    const versions = isObject(policy.specific) ? policy.specific.versions : undefined;
-    if (!Array.isArray(versions) || versions.some((v) => typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
-      throw new Error('"version_policy.specific.versions" must be an array of positive integers');
-    }
-    config.versionPolicy = { specific: { versions: versions as number[] } };
-  } else {
-    throw new Error(`"version_policy" has unknown kind '${Object.keys(policy)[0]}'; expected latest, all or specific`);
-  }
-  return config;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,39 +1,40 @@
-import type { JobStore } from './store.js';
-import type { EventDraft, TrainingJobEvent } from './types.js';
+import type { EventDraft, TrainingJobEvent } from '../store/records.js';
+import type { JobRecords } from '../store/store.js';
 
 export type EventListener = (event: TrainingJobEvent) => void;
 
 /**
- * A job's event log: persisted first (ids increase per job), then handed to live subscribers. Everything runs on
- * the main thread, so reading the backlog and subscribing in the same tick cannot miss or repeat an event.
+ * A job's event log: persisted first (ids increase per job), then handed to live subscribers of this process.
+ * Readers that need both the backlog and live events subscribe first and drop ids they have already seen.
  */
 export class JobEvents {
   private readonly listeners = new Map<string, Set<EventListener>>();
 
   constructor(
-    private readonly store: JobStore,
+    private readonly jobs: JobRecords,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Persists and publishes one event. */
-  append(jobId: string, draft: EventDraft): TrainingJobEvent {
-    const event = this.record(jobId, draft);
-    this.publish(jobId, event);
-    return event;
+  /** Persists and publishes events. */
+  async append(jobId: string, ...drafts: EventDraft[]): Promise<TrainingJobEvent[]> {
+    const events = await this.jobs.appendEvents(jobId, drafts, this.timestamp());
+    this.publish(jobId, events);
+    return events;
   }
 
-  /** Persists only: for use inside a transaction; publish the event once it has committed. */
-  record(jobId: string, draft: EventDraft): TrainingJobEvent {
-    return this.store.appendEvent(jobId, draft, this.now().toISOString());
+  /** The time stamp for events recorded now (inside a store transaction; publish once it has committed). */
+  timestamp(): string {
+    return this.now().toISOString();
   }
 
-  publish(jobId: string, event: TrainingJobEvent): void {
+  publish(jobId: string, events: readonly TrainingJobEvent[]): void {
     const set = this.listeners.get(jobId);
-    if (set) for (const listener of [...set]) listener(event);
+    if (!set) return;
+    for (const event of events) for (const listener of [...set]) listener(event);
   }
 
-  list(jobId: string, after: number, limit: number): TrainingJobEvent[] {
-    return this.store.listEvents(jobId, after, limit);
+  list(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
+    return this.jobs.listEvents(jobId, after, limit);
   }
 
   /** Live events of one job from now on; returns the unsubscribe function (idempotent). */

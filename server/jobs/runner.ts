@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Checkpoint } from '../store/records.js';
+import { resolveWorkerScript, type WorkerScript } from '../worker-script.js';
 import { CANCEL_INDEX, type WorkerInput, type WorkerMessage } from './messages.js';
-import type { Checkpoint } from './store.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 export interface RunRequest {
@@ -32,38 +29,13 @@ export interface RunHandle {
 
 export type Runner = (request: RunRequest, callbacks: RunCallbacks) => RunHandle;
 
-/** How to start the worker thread: a script file, or (for the TypeScript source) an eval'd bootstrap. */
-export interface WorkerScript {
-  source: URL | string;
-  eval: boolean;
-}
-
-/**
- * The built `worker.js` (next to this module in dist/server/jobs, or under it when the bundler put this code in
- * dist/server or dist); else the TypeScript source, loaded through tsx's loader registered inside the worker (tests,
- * `tsx server/cli.ts`): on Node 20 a worker does not inherit the parent's loader hooks, nor honour `--import` in
- * its execArgv.
- */
-export function resolveWorkerScript(base: string = import.meta.url): WorkerScript {
-  for (const candidate of ['./worker.js', './jobs/worker.js', './server/jobs/worker.js']) {
-    const url = new URL(candidate, base);
-    if (existsSync(fileURLToPath(url))) return { source: url, eval: false };
-  }
-  const tsx = tsxEsmApi(base);
-  const worker = new URL('./worker.ts', base).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  return { source: bootstrap, eval: true };
-}
-
-/** tsx's ESM register API as a file URL (its `import` export; require.resolve would give the CJS build). */
-function tsxEsmApi(base: string): string {
-  const manifest = createRequire(base).resolve('tsx/package.json');
-  const exports = JSON.parse(readFileSync(manifest, 'utf8')).exports as Record<string, { import: { default: string } }>;
-  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+/** The training worker (server/jobs/worker.ts), built or as TypeScript source. */
+export function jobWorkerScript(): WorkerScript {
+  return resolveWorkerScript('jobs/worker', import.meta.url);
 }
 
 /** Runs each job in its own worker thread (server/jobs/worker.ts), so serving continues while it trains. */
-export function createWorkerRunner(script = resolveWorkerScript()): Runner {
+export function createWorkerRunner(script = jobWorkerScript()): Runner {
   return (request, callbacks) => {
     const cancelFlag = new SharedArrayBuffer(4);
     const input: WorkerInput = {

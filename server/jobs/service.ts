@@ -1,45 +1,29 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { components } from '../../src/generated/openapi.js';
-import { queuedJob } from '../../src/protocol/training-job.js';
+import { deployedMessage, queuedJob } from '../../src/protocol/training-job.js';
 import { type DatasetService, datasetExtensions } from '../datasets/service.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import type {
+  Checkpoint,
+  DataFile,
+  DatasetRecord,
+  EventDraft,
+  JobRecord,
+  Page,
+  TrainingJobEvent,
+} from '../store/records.js';
+import type { JobChange, JobRecords } from '../store/store.js';
+import type { Deployer } from './deployer.js';
 import type { JobEvents } from './events.js';
-import { newId } from './ids.js';
 import type { RunHandle, Runner } from './runner.js';
 import { checkCreateBody, resolveHyperparameters } from './spec.js';
-import type { Checkpoint, JobStore } from './store.js';
-import {
-  type DataFile,
-  type DatasetRecord,
-  type EpochMetrics,
-  type EventDraft,
-  isTerminal,
-  type JobError,
-  type JobRecord,
-  type TrainingJob,
-  type TrainingJobEvent,
-  type TrainingJobStatus,
-} from './types.js';
-
-type TrainingJobList = components['schemas']['TrainingJobList'];
-type TrainingJobEventList = components['schemas']['TrainingJobEventList'];
+import { type EpochMetrics, isTerminal, type JobError, type TrainingJob, type TrainingJobStatus } from './types.js';
 
 const statuses: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-/** Writes a trained model as the next version of `model` and serves it (ModelRegistry.addVersion in the app). */
-export interface Deployer {
-  deploy(
-    model: string,
-    onnx: Uint8Array,
-    options: { jobId: string; description: string },
-  ): Promise<{ version: string }>;
-  /** The version an earlier run of this job already deployed (a crash between deploying and recording it). */
-  findDeployed?(model: string, jobId: string): string | undefined;
-}
-
 export interface JobServiceOptions {
-  store: JobStore;
+  jobs: JobRecords;
   events: JobEvents;
   datasets: DatasetService;
   runner: Runner;
@@ -56,20 +40,21 @@ export interface JobServiceOptions {
  * Training jobs: validates and queues them, runs up to maxConcurrentJobs at once through the runner, records every
  * status change, epoch and message as an event, and deploys the result. Everything a job goes through is persisted
  * before it is published, so a restart (even after SIGKILL) finds every job where it was: running jobs resume from
- * their last checkpoint (see `start`).
+ * their last checkpoint (see `start`). What one job reports is recorded in the order it was reported.
  */
 export class JobService {
-  private readonly store: JobStore;
+  private readonly store: JobRecords;
   private readonly events: JobEvents;
   private readonly running = new Map<string, RunHandle>();
+  /** Per job, the tail of its recording work: progress is written in the order the run reported it. */
+  private readonly chains = new Map<string, Promise<void>>();
   private readonly now: () => Date;
   private pumpScheduled = false;
+  private pumping: Promise<void> | undefined;
   private closed = false;
-  /** Resolves when no job is between `finished` and its deploy being recorded. */
-  private readonly deploying = new Set<Promise<void>>();
 
   constructor(private readonly options: JobServiceOptions) {
-    this.store = options.store;
+    this.store = options.jobs;
     this.events = options.events;
     this.now = options.now ?? (() => new Date());
     mkdirSync(options.jobsDir, { recursive: true });
@@ -80,36 +65,36 @@ export class JobService {
    * `cancelled` when a cancel was pending, or `failed` with code `interrupted` when its data is gone); then the
    * queue starts moving.
    */
-  start(): void {
-    for (const job of this.store.jobsWithStatus('running')) {
+  async start(): Promise<void> {
+    for (const job of await this.store.withStatus('running')) {
       if (job.cancelRequested) {
-        this.cancelled(job.id);
+        await this.cancelled(job.id);
         continue;
       }
       const missing = [job.data.train, job.data.validation].find((f) => f && !existsSync(f.path));
       if (missing) {
-        this.fail(job.id, {
+        await this.fail(job.id, {
           code: 'interrupted',
           message:
             'The server stopped while the job was running, and its copy of the data is gone; create the job again',
         });
         continue;
       }
-      const checkpoint = this.store.loadCheckpoint(job.id) ?? null;
+      const checkpoint = (await this.store.loadCheckpoint(job.id)) ?? null;
       const from = checkpoint ? `epoch ${checkpoint.epoch}` : 'the start';
-      this.events.append(job.id, { type: 'message', message: `The server restarted; resuming from ${from}` });
+      await this.events.append(job.id, { type: 'message', message: `The server restarted; resuming from ${from}` });
       this.launch(job, checkpoint);
     }
-    this.pump();
+    this.schedulePump();
   }
 
   /** Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job. */
-  create(body: unknown): TrainingJob {
+  async create(body: unknown): Promise<TrainingJob> {
     const request = checkCreateBody(body);
     const datasets = this.options.datasets;
-    const train = datasets.record(request.dataset);
-    const validation = request.validation_dataset ? datasets.record(request.validation_dataset) : null;
-    const hyperparameters = resolveHyperparameters(request, train, validation, this.options.randomSeed);
+    const train = await datasets.record(request.dataset);
+    const validation = request.validation_dataset ? await datasets.record(request.validation_dataset) : null;
+    const { hyperparameters, notes } = resolveHyperparameters(request, train, validation, this.options.randomSeed);
     const createdAt = this.now();
     const id = newId('job', createdAt.getTime());
     const dir = join(this.options.jobsDir, id);
@@ -122,89 +107,82 @@ export class JobService {
       data,
       cancelRequested: false,
     };
-    let event: TrainingJobEvent;
+    // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
+    const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
+    for (const message of notes) drafts.push({ type: 'message', message });
+    let events: TrainingJobEvent[];
     try {
-      event = this.store.atomically(() => {
-        this.store.insertJob(job);
-        return this.events.record(id, { type: 'status', status: 'queued' });
-      });
+      events = await this.store.insert(job, drafts, this.events.timestamp());
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    this.events.publish(id, event);
-    const wire = this.toWire(job);
+    this.events.publish(id, events);
+    const wire = await this.toWire(job);
     this.schedulePump();
     return wire;
   }
 
-  retrieve(id: string): TrainingJob {
-    return this.toWire(this.require(id));
+  async retrieve(id: string): Promise<TrainingJob> {
+    return this.toWire(await this.require(id));
   }
 
-  list(query: { limit: number; after?: string; status?: string }): TrainingJobList {
+  /** Newest first, optionally one status; `after` must be a job id an earlier page ended with. */
+  async list(query: { limit: number; after?: string; status?: string }): Promise<Page<TrainingJob>> {
     const status = query.status;
     if (status !== undefined && !statuses.includes(status as TrainingJobStatus)) {
       throw new InvalidParameterError('status', `one of ${statuses.join(', ')}`, status);
     }
-    if (query.after !== undefined && !this.store.hasCursor('jobs', query.after)) {
+    if (query.after !== undefined && !(await this.store.isCursor(query.after))) {
       throw new InvalidParameterError('after', 'the next_cursor of an earlier page (a job id)', query.after);
     }
-    const page = this.store.listJobs({
+    const page = await this.store.list({
       limit: query.limit,
       ...(query.after !== undefined ? { after: query.after } : {}),
       ...(status !== undefined ? { status: status as TrainingJobStatus } : {}),
     });
-    const queue = this.queueOrder();
-    const data = page.items.map((job) => this.toWire(job, queue));
-    return {
-      object: 'list',
-      data,
-      has_more: page.hasMore,
-      next_cursor: page.hasMore ? (data[data.length - 1]?.id ?? null) : null,
-    };
+    const queue = await this.queueOrder();
+    return { items: page.items.map((job) => wireJob(job, queue)), hasMore: page.hasMore };
   }
 
   /**
    * A queued job is cancelled at once; a running one is asked to stop at its next batch boundary and keeps
    * showing `running` until it has. A job that ended is a 409 invalid_job_state.
    */
-  cancel(id: string): TrainingJob {
-    const job = this.require(id);
-    if (isTerminal(job.status)) {
-      throw new ConflictError(
-        'invalid_job_state',
-        `Job ${id} is ${job.status}; only queued or running jobs can be cancelled`,
-      );
-    }
-    if (job.status === 'queued') {
-      this.cancelled(id);
+  async cancel(id: string): Promise<TrainingJob> {
+    const job = await this.require(id);
+    if (isTerminal(job.status)) throw notCancellable(job);
+    if (job.status === 'queued' && (await this.cancelled(id, 'queued'))) {
       this.schedulePump();
-    } else if (!job.cancelRequested) {
-      job.cancelRequested = true;
-      this.store.updateJob(job);
-      this.running.get(id)?.requestCancel();
+      return this.retrieve(id);
     }
-    return this.retrieve(id);
+    const asked = await this.transition(id, (j) => {
+      if (j.status !== 'running' || j.cancelRequested) return undefined;
+      j.cancelRequested = true;
+      return { events: [] };
+    });
+    if (asked) this.running.get(id)?.requestCancel();
+    const now = await this.require(id);
+    if (isTerminal(now.status) && now.status !== 'cancelled') throw notCancellable(now);
+    return this.toWire(now);
   }
 
-  /** One page of events with id > after. */
-  listEvents(id: string, after: number, limit: number): TrainingJobEventList {
-    this.require(id);
-    const rows = this.events.list(id, after, limit + 1);
-    const data = rows.slice(0, limit);
-    const hasMore = rows.length > limit;
-    const last = data[data.length - 1];
-    return { object: 'list', data, has_more: hasMore, next_cursor: last ? String(last.id) : null };
+  /** Events with id > after, at most `limit`, and whether more follow. */
+  async listEvents(id: string, after: number, limit: number): Promise<Page<TrainingJobEvent>> {
+    await this.require(id);
+    const rows = await this.events.list(id, after, limit + 1);
+    return { items: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
   /** Stops running workers without changing their jobs: the next start resumes them from their checkpoints. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.deploying]);
     const handles = [...this.running.values()];
     this.running.clear();
     await Promise.all(handles.map((h) => h.stop()));
+    await this.pumping;
+    // What runs reported before they stopped (a deploy included) is recorded before the store closes.
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
   /** Jobs running in this process right now. */
@@ -212,56 +190,54 @@ export class JobService {
     return this.running.size;
   }
 
-  require(id: string): JobRecord {
-    const job = this.store.getJob(id);
+  /** The stored job, or 404 job_not_found. */
+  async require(id: string): Promise<JobRecord> {
+    const job = await this.store.get(id);
     if (!job) throw new NotFoundError('job_not_found', `Training job '${id}' not found`);
     return job;
   }
 
-  private toWire(job: JobRecord, queue = job.status === 'queued' ? this.queueOrder() : []): TrainingJob {
-    const position = job.status === 'queued' ? queue.indexOf(job.id) : -1;
-    return {
-      id: job.id,
-      object: 'training_job',
-      status: job.status,
-      model: job.model,
-      dataset: job.dataset,
-      validation_dataset: job.validation_dataset,
-      queue_position: position >= 0 ? position : null,
-      created_at: job.created_at,
-      started_at: job.started_at,
-      finished_at: job.finished_at,
-      hyperparameters: job.hyperparameters,
-      metrics: job.metrics,
-      error: job.error,
-      result: job.result,
-    };
+  private async toWire(job: JobRecord): Promise<TrainingJob> {
+    return wireJob(job, job.status === 'queued' ? await this.queueOrder() : []);
   }
 
-  private queueOrder(): string[] {
-    return this.store.jobsWithStatus('queued').map((j) => j.id);
+  private async queueOrder(): Promise<string[]> {
+    return (await this.store.withStatus('queued')).map((j) => j.id);
   }
 
   private schedulePump(): void {
-    if (this.pumpScheduled) return;
+    if (this.pumpScheduled || this.closed) return;
     this.pumpScheduled = true;
     // After the current request has answered with the job as created (queued).
     setImmediate(() => {
       this.pumpScheduled = false;
-      this.pump();
+      if (this.pumping) {
+        void this.pumping.then(() => this.schedulePump());
+        return;
+      }
+      this.pumping = this.pump()
+        .catch((err: unknown) => this.options.log?.error({ err }, 'starting queued training jobs failed'))
+        .finally(() => {
+          this.pumping = undefined;
+        });
     });
   }
 
-  private pump(): void {
-    if (this.closed) return;
-    while (this.running.size < this.options.maxConcurrentJobs) {
-      const next = this.store.jobsWithStatus('queued')[0];
-      if (!next) return;
-      const started = this.transition(next.id, (job) => {
-        job.status = 'running';
-        job.started_at = this.now().toISOString();
-        return [{ type: 'status', status: 'running' }];
-      });
+  /** Starts queued jobs, oldest first, while slots are free. A claim only succeeds on a job still queued. */
+  private async pump(): Promise<void> {
+    while (!this.closed && this.running.size < this.options.maxConcurrentJobs) {
+      const queued = await this.store.withStatus('queued');
+      let started: JobRecord | undefined;
+      for (const next of queued) {
+        started = await this.transition(next.id, (job) => {
+          if (job.status !== 'queued') return undefined;
+          job.status = 'running';
+          job.started_at = this.now().toISOString();
+          return { events: [{ type: 'status', status: 'running' }] };
+        });
+        if (started) break;
+      }
+      if (!started || this.closed) return;
       this.launch(started, null);
     }
   }
@@ -271,33 +247,37 @@ export class JobService {
     const handle = this.options.runner(
       { jobId: id, hyperparameters: job.hyperparameters, data: job.data, checkpoint },
       {
-        epoch: (metrics, cp) => this.guard(id, () => this.onEpoch(id, metrics, cp)),
-        message: (text) => this.guard(id, () => this.events.append(id, { type: 'message', message: text })),
-        finished: (result) => this.track(this.onFinished(id, result)),
-        cancelled: () => this.ended(id, () => this.cancelled(id)),
-        failed: (error) => this.ended(id, () => this.fail(id, error)),
+        epoch: (metrics, cp) =>
+          this.serial(id, 'recording training progress failed', () => this.onEpoch(id, metrics, cp)),
+        message: (text) =>
+          this.serial(id, 'recording training progress failed', async () => {
+            await this.events.append(id, { type: 'message', message: text });
+          }),
+        finished: (result) => this.serial(id, 'deploying a trained model failed', () => this.onFinished(id, result)),
+        cancelled: () => this.serial(id, 'recording a cancel failed', () => this.ended(id, () => this.cancelled(id))),
+        failed: (error) =>
+          this.serial(id, 'recording a failure failed', () => this.ended(id, () => this.fail(id, error))),
       },
     );
     this.running.set(id, handle);
     if (job.cancelRequested) handle.requestCancel();
   }
 
-  private onEpoch(id: string, metrics: EpochMetrics, checkpoint: Checkpoint): void {
-    this.transition(id, (job) => {
-      this.store.saveCheckpoint(id, checkpoint);
+  private async onEpoch(id: string, metrics: EpochMetrics, checkpoint: Checkpoint): Promise<void> {
+    await this.transition(id, (job) => {
       job.metrics = metrics;
-      return [{ type: 'metrics', metrics }];
+      return { events: [{ type: 'metrics', metrics }], checkpoint };
     });
   }
 
   private async onFinished(id: string, result: { onnx: Uint8Array; description: string }): Promise<void> {
-    const job = this.require(id);
+    const job = await this.require(id);
     if (job.cancelRequested) return this.ended(id, () => this.cancelled(id));
     const deployer = this.options.deployer;
     let version: string;
     try {
       version =
-        deployer.findDeployed?.(job.model, id) ??
+        (await deployer.findDeployed?.(job.model, id)) ??
         (await deployer.deploy(job.model, result.onnx, { jobId: id, description: result.description })).version;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -305,79 +285,117 @@ export class JobService {
         this.fail(id, { code: 'deploy_failed', message: `Deploying the model failed: ${message}` }),
       );
     }
-    this.ended(id, () =>
+    await this.ended(id, () =>
       this.transition(id, (j) => {
         j.status = 'succeeded';
         j.finished_at = this.now().toISOString();
         j.result = { model: j.model, version };
-        this.store.deleteCheckpoint(id);
-        return [
-          { type: 'message', message: `Deployed as model ${j.model} version ${version}` },
-          { type: 'status', status: 'succeeded' },
-        ];
+        return {
+          events: [
+            { type: 'message', message: deployedMessage(j.model, version) },
+            { type: 'status', status: 'succeeded' },
+          ],
+          checkpoint: null,
+        };
       }),
     );
   }
 
-  /** Progress that cannot be recorded (a full disk, say) is logged; it must not take the server down. */
-  private guard(id: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.options.log?.error({ err, job: id }, 'recording training progress failed');
-    }
+  /**
+   * Runs `work` after what this job reported before. Progress that cannot be recorded (a full disk, say) is
+   * logged; it must not take the server down.
+   */
+  private serial(id: string, failure: string, work: () => Promise<unknown>): void {
+    const previous = this.chains.get(id) ?? Promise.resolve();
+    const next = previous.then(work).then(
+      () => {},
+      (err: unknown) => this.options.log?.error({ err, job: id }, failure),
+    );
+    this.chains.set(id, next);
+    void next.then(() => {
+      if (this.chains.get(id) === next) this.chains.delete(id);
+    });
   }
 
-  /** A run is over: record its outcome, free its slot, clean up its data copy and move the queue. */
-  private ended(id: string, record: () => void): void {
+  /** A run is over: record its outcome (unless the job already ended), free its slot, drop its data, move the queue. */
+  private async ended(id: string, record: () => Promise<unknown>): Promise<void> {
     this.running.delete(id);
     try {
-      if (!isTerminal(this.require(id).status)) record();
-    } catch (err) {
-      this.options.log?.error({ err, job: id }, 'recording the end of a training job failed');
+      if (!isTerminal((await this.require(id)).status)) await record();
+    } finally {
+      rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+      this.schedulePump();
     }
-    rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
-    this.schedulePump();
   }
 
-  private cancelled(id: string): void {
-    this.transition(id, (job) => {
-      job.status = 'cancelled';
-      job.finished_at = this.now().toISOString();
-      this.store.deleteCheckpoint(id);
-      return [{ type: 'status', status: 'cancelled' }];
-    });
-    rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+  /** Ends the job `cancelled` (only from `onlyFrom` when given); true when this call ended it. */
+  private async cancelled(id: string, onlyFrom?: TrainingJobStatus): Promise<boolean> {
+    const ended = await this.end(id, 'cancelled', onlyFrom, () => ({
+      events: [{ type: 'status', status: 'cancelled' }],
+    }));
+    return ended !== undefined;
   }
 
-  private fail(id: string, error: JobError): void {
-    this.transition(id, (job) => {
-      job.status = 'failed';
-      job.finished_at = this.now().toISOString();
+  private async fail(id: string, error: JobError): Promise<void> {
+    await this.end(id, 'failed', undefined, (job) => {
       job.error = error;
-      this.store.deleteCheckpoint(id);
-      return [{ type: 'status', status: 'failed', message: error.message }];
+      return { events: [{ type: 'status', status: 'failed', message: error.message }] };
     });
-    rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
   }
 
-  /** Changes a job and records its events in one transaction, then publishes the events. */
-  private transition(id: string, change: (job: JobRecord) => EventDraft[]): JobRecord {
-    const { job, events } = this.store.atomically(() => {
-      const job = this.require(id);
-      const drafts = change(job);
-      this.store.updateJob(job);
-      return { job, events: drafts.map((d) => this.events.record(id, d)) };
+  private async end(
+    id: string,
+    status: TrainingJobStatus,
+    onlyFrom: TrainingJobStatus | undefined,
+    change: (job: JobRecord) => JobChange,
+  ): Promise<JobRecord | undefined> {
+    const job = await this.transition(id, (j) => {
+      if (isTerminal(j.status) || (onlyFrom !== undefined && j.status !== onlyFrom)) return undefined;
+      j.status = status;
+      j.finished_at = this.now().toISOString();
+      return { ...change(j), checkpoint: null };
     });
-    for (const event of events) this.events.publish(id, event);
+    if (job) rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
     return job;
   }
 
-  private track(work: Promise<void>): void {
-    const p = work.catch((err: unknown) => this.options.log?.error({ err, job: 'deploy' }, 'training job'));
-    this.deploying.add(p);
-    void p.finally(() => this.deploying.delete(p));
+  /** Changes a job and records its events in one store transaction, then publishes the events. */
+  private async transition(
+    id: string,
+    change: (job: JobRecord) => JobChange | undefined,
+  ): Promise<JobRecord | undefined> {
+    const outcome = await this.store.update(id, change, this.events.timestamp());
+    if (!outcome) return undefined;
+    this.events.publish(id, outcome.events);
+    return outcome.job;
   }
+}
+
+function wireJob(job: JobRecord, queue: readonly string[]): TrainingJob {
+  const position = job.status === 'queued' ? queue.indexOf(job.id) : -1;
+  return {
+    id: job.id,
+    object: 'training_job',
+    status: job.status,
+    model: job.model,
+    dataset: job.dataset,
+    validation_dataset: job.validation_dataset,
+    queue_position: position >= 0 ? position : null,
+    created_at: job.created_at,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+    hyperparameters: job.hyperparameters,
+    metrics: job.metrics,
+    error: job.error,
+    result: job.result,
+  };
+}
+
+function notCancellable(job: JobRecord): ConflictError {
+  return new ConflictError(
+    'invalid_job_state',
+    `Job ${job.id} is ${job.status}; only queued or running jobs can be cancelled`,
+  );
 }
 
 /** The job's own copy of a dataset's file: a hard link when possible (no bytes copied), else a copy. */

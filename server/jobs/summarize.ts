@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import type { Summarizer } from '../datasets/service.js';
 import { summarizeDataset, type UploadSummary } from '../datasets/upload-summary.js';
+import type { WorkerScript } from '../worker-script.js';
 import type { SummarizeInput } from './messages.js';
-import { resolveWorkerScript, type WorkerScript } from './runner.js';
+import { jobWorkerScript } from './runner.js';
 
 /**
  * Parses uploads of `threshold` bytes or more in a worker thread (≈20 MB/s, so a 100 MiB upload would otherwise
  * stall serving for seconds); smaller ones inline, where a thread's start-up would cost more than the parse.
  */
-export function offThreadSummarizer(threshold = 1024 * 1024, script: WorkerScript = resolveWorkerScript()): Summarizer {
+export function offThreadSummarizer(threshold = 1024 * 1024, script: WorkerScript = jobWorkerScript()): Summarizer {
   return (bytes, format) => {
     if (bytes.byteLength < threshold) return summarizeDataset(bytes, format);
     return new Promise<UploadSummary>((resolve, reject) => {

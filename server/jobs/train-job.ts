@@ -82,18 +82,14 @@ function readTable(file: DataFile): Table {
   return parsed.table;
 }
 
-/** The spec's feature columns (numbers, NaN missing) and target column, by name. */
+/** The spec's feature columns (numbers with NaN missing; strings, one-hot encoded by the trainer) and target, by name. */
 function columnsFor(table: Table, spec: TrainingSpec): DataSplit {
   const column = (name: string) => {
     const found = table.columns.find((c) => c.name === name);
     if (!found) throw new TrainingError('training_data_invalid', `column '${name}' is not in the data`);
     return found;
   };
-  const features = (spec.features ?? []).map((name) => {
-    const c = column(name);
-    if (c.type !== 'number') throw new TrainingError('training_data_invalid', `feature '${name}' is not numeric`);
-    return c.values;
-  });
+  const features = (spec.features ?? []).map((name) => column(name).values);
   const target = column(spec.target ?? '');
   if (spec.task === 'regression' && target.type !== 'number') {
     throw new TrainingError('training_data_invalid', `target '${target.name}' is not numeric`);

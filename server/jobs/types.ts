@@ -1,5 +1,4 @@
 import type { components } from '../../src/generated/openapi.js';
-import type { ColumnStats, DatasetFormat } from '../../src/protocol/datasets/table.js';
 
 type Schemas = components['schemas'];
 export type TrainingJob = Schemas['TrainingJob'];
@@ -17,35 +16,5 @@ export type Optimizer = Schemas['Optimizer'];
 export const terminalStatuses: readonly TrainingJobStatus[] = ['succeeded', 'failed', 'cancelled'];
 export const isTerminal = (status: TrainingJobStatus): boolean => terminalStatuses.includes(status);
 
-/** A data file a job reads: its own snapshot of a dataset, so deleting the dataset does not pull rows from under it. */
-export interface DataFile {
-  path: string;
-  format: DatasetFormat;
-}
-
-/** A job as stored: the wire job minus what is computed on read (object, queue_position). */
-export interface JobRecord extends Omit<TrainingJob, 'object' | 'queue_position'> {
-  data: { train: DataFile; validation: DataFile | null };
-  cancelRequested: boolean;
-}
-
-/** A dataset as stored: the wire dataset plus where its bytes are and per-column facts for spec checks. */
-export interface DatasetRecord {
-  dataset: Dataset;
-  path: string;
-  stats: ColumnStats[];
-}
-
-/** An event before the store numbers it. */
-export type EventDraft = Omit<TrainingJobEvent, 'id' | 'object' | 'created_at'>;
-
-export interface PageQuery {
-  limit: number;
-  /** Id of the last item of the previous page (must exist). */
-  after?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  hasMore: boolean;
-}
+// The records the store keeps, named here too for the job code that reads them.
+export type { DataFile, DatasetRecord, EventDraft, JobRecord, Page, PageQuery } from '../store/records.js';

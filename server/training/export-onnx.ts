@@ -1,8 +1,19 @@
+import {
+  describeTrainedModel,
+  hasStringFeature,
+  type TrainedModelLayout,
+  trainedModelInputs,
+} from '../../src/protocol/trained-model.js';
+import { MODEL_OUTPUT_NAMES } from '../../src/protocol/training-spec.js';
+import { attr } from '../onnx/attributes.js';
 import { GraphBuilder } from '../onnx/builder.js';
 import type { ExportedModel } from './types.js';
 
 const OPSET = 13;
+/** ai.onnx.ml's LabelEncoder takes keys_strings / values_int64s from version 2. */
+const ML_OPSET = 2;
 const BATCH = 'N';
+const FLOAT = 1; // TensorProto.DataType.FLOAT, Cast's `to`
 
 export interface OnnxExportOptions {
   /** Graph name (default: 'maas_<task>'). */
@@ -14,24 +25,30 @@ export interface OnnxExportOptions {
 /**
  * The trained network as an ONNX model (opset 13, dynamic batch):
  *
- *   input        FP32 [N, F]  raw features, columns in `featureNames` order
- *   (input − mean) / std      Sub, Div with the training split's statistics, so callers send raw values
+ *   input        numeric features only: `input` FP32 [N, F], raw features, columns in `featureNames` order;
+ *                with a string feature: one input per feature, named after its column, each [N] — FP32 for a
+ *                number column, BYTES for a string column (a row of mixed types has no single tensor type)
+ *   one-hot      per string input: ai.onnx.ml LabelEncoder (category → its index, anything else → −1), then
+ *                Equal against 0..K−1 and Cast: K float columns, all zero for a category not seen in training
+ *   (x − mean) / std          Sub, Div with the training split's statistics, so callers send raw values
  *   per layer    Gemm, then Relu | Tanh | Sigmoid | Softmax(axis 1)
  *   outputs      classification: `probabilities` FP32 [N, C] and `label` [N] — ArgMax, then Gather from the
  *                constant label tensor (BYTES for string labels, INT64 for integer labels);
  *                regression: `value` FP32 [N, 1]
  *
- * The feature order, target and labels are also written to the model's doc_string and metadata_props.
+ * The feature order, categories, target and labels are also written to the doc_string and metadata_props.
  */
 export function exportOnnx(model: ExportedModel, options: OnnxExportOptions = {}): Uint8Array {
-  const features = model.featureNames.length;
   const g = new GraphBuilder(options.name ?? `maas_${model.task}`);
-  let x = g.input('input', 'FP32', [BATCH, features]);
-  x = g.node('Sub', [x, g.initializer('feature_mean', 'FP32', [features], model.mean)]);
-  x = g.node('Div', [x, g.initializer('feature_std', 'FP32', [features], model.std)]);
+  const perColumn = hasStringFeature(model.categories);
+  const name = internalNames(perColumn ? model.featureNames : []);
+  let x = perColumn ? encodedInputs(g, model) : g.input('input', 'FP32', [BATCH, model.featureNames.length]);
+  const width = model.mean.length;
+  x = g.node('Sub', [x, g.initializer(name('feature_mean'), 'FP32', [width], model.mean)]);
+  x = g.node('Div', [x, g.initializer(name('feature_std'), 'FP32', [width], model.std)]);
   model.layers.forEach((layer, i) => {
-    const w = g.initializer(`layer${i}_W`, 'FP32', [layer.inputs, layer.outputs], layer.W);
-    const b = g.initializer(`layer${i}_b`, 'FP32', [layer.outputs], layer.b);
+    const w = g.initializer(name(`layer${i}_W`), 'FP32', [layer.inputs, layer.outputs], layer.W);
+    const b = g.initializer(name(`layer${i}_b`), 'FP32', [layer.outputs], layer.b);
     x = g.node('Gemm', [x, w, b], {}, { name: `layer${i}_gemm` });
     const op = activationOps[layer.activation];
     if (op)
@@ -46,29 +63,76 @@ export function exportOnnx(model: ExportedModel, options: OnnxExportOptions = {}
     const numeric = typeof labels[0] === 'number';
     const table = numeric
       ? g.initializer(
-          'class_labels',
+          name('class_labels'),
           'INT64',
           [labels.length],
           (labels as number[]).map((v) => BigInt(v)),
         )
-      : g.initializer('class_labels', 'BYTES', [labels.length], labels as string[]);
+      : g.initializer(name('class_labels'), 'BYTES', [labels.length], labels as string[]);
     const label = g.node('Gather', [table, index], { axis: 0 });
     g.output(label, 'label', numeric ? 'INT64' : 'BYTES', [BATCH]);
   } else {
     g.output(x, 'value', 'FP32', [BATCH, outputs]);
   }
 
+  const categories = Object.fromEntries(
+    model.featureNames.flatMap((f, i) => (model.categories[i] ? [[f, model.categories[i]]] : [])),
+  );
   return g.toModel({
     opset: OPSET,
+    ...(perColumn ? { opsetImports: { 'ai.onnx.ml': ML_OPSET } } : {}),
     docString: describeModel(model),
     metadata: {
       task: model.task,
       target: model.target,
       features: JSON.stringify(model.featureNames),
+      ...(perColumn ? { categories: JSON.stringify(categories) } : {}),
       ...(model.classLabels ? { labels: JSON.stringify(model.classLabels) } : {}),
       ...options.metadata,
     },
   });
+}
+
+/** One input per feature (as trainedModelInputs lays them out); numbers as a column, strings one-hot; concatenated. */
+function encodedInputs(g: GraphBuilder, model: ExportedModel): string {
+  const clash = model.featureNames.find((f) => MODEL_OUTPUT_NAMES.includes(f));
+  if (clash) throw new RangeError(`exportOnnx: feature '${clash}' would be an input named like an output`);
+  const axis1 = g.constant('INT64', [1], [1n]);
+  const inputs = trainedModelInputs({ features: model.featureNames, categories: model.categories });
+  const parts = inputs.map((meta, i) => {
+    const input = g.input(meta.name, meta.datatype, [BATCH]);
+    const categories = model.categories[i];
+    if (!categories) return g.node('Unsqueeze', [input, axis1]);
+    const index = g.node(
+      'LabelEncoder',
+      [input],
+      {
+        keys_strings: attr.strings(categories),
+        values_int64s: attr.ints(categories.map((_, k) => k)),
+        default_int64: attr.int(-1),
+      },
+      { domain: 'ai.onnx.ml' },
+    );
+    const codes = g.constant(
+      'INT64',
+      [categories.length],
+      categories.map((_, k) => BigInt(k)),
+    );
+    const hot = g.node('Equal', [g.node('Unsqueeze', [index, axis1]), codes]);
+    return g.node('Cast', [hot], { to: FLOAT });
+  });
+  return parts.length === 1 ? parts[0]! : g.node('Concat', parts, { axis: 1 });
+}
+
+/** Fixed value names, made unique against the inputs' (column) names, which the caller picks. */
+function internalNames(taken: readonly string[]): (base: string) => string {
+  const used = new Set(taken);
+  return (base) => {
+    let name = base;
+    while (used.has(name)) name = `_${name}`;
+    used.add(name);
+    return name;
+  };
 }
 
 const activationOps: Record<ExportedModel['layers'][number]['activation'], string | null> = {
@@ -81,11 +145,17 @@ const activationOps: Record<ExportedModel['layers'][number]['activation'], strin
 
 /** What the model is and how to call it, in words (the model's doc_string and the version's description). */
 export function describeModel(model: ExportedModel): string {
-  const shape = [model.featureNames.length, ...model.layers.map((l) => l.outputs)].join(' → ');
-  const head = `Predicts '${model.target}' (${model.task}) with a ${shape} network.`;
-  const input = `Input 'input': FP32 [N, ${model.featureNames.length}], raw (unstandardized) columns in this order: ${model.featureNames.join(', ')}.`;
-  const output = model.classLabels
-    ? `Outputs 'probabilities' [N, ${model.classLabels.length}] over the labels ${model.classLabels.join(', ')} (in that order) and 'label' [N].`
-    : `Output 'value' [N, 1].`;
-  return `${head} ${input} ${output}`;
+  return describeTrainedModel(layoutOf(model));
+}
+
+/** The exported model's layout (inputs, outputs, sizes) as the contract describes trained models. */
+export function layoutOf(model: ExportedModel): TrainedModelLayout {
+  return {
+    task: model.task,
+    target: model.target,
+    features: model.featureNames,
+    categories: model.categories,
+    sizes: [model.layers[0]!.inputs, ...model.layers.map((l) => l.outputs)],
+    classLabels: model.classLabels,
+  };
 }

@@ -32,6 +32,7 @@ export function exportSpec(model: TrainedModel): ExportedModel {
     formatVersion: 1,
     task: model.task,
     featureNames: [...model.featureNames],
+    categories: model.categories.map((c) => (c ? [...c] : null)),
     target: model.target,
     mean: Float32Array.from(model.mean),
     std: Float32Array.from(model.std),

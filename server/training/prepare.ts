@@ -1,3 +1,5 @@
+import { oneHotMessage } from '../../src/protocol/trained-model.js';
+import { encodeFeatures, fitCategories, isMissingCell } from './encode.js';
 import { TrainingError } from './errors.js';
 import { isMissingTarget, LabelEncoder } from './labels.js';
 import { deriveRng } from './rng.js';
@@ -17,7 +19,10 @@ export interface PreparedSplit {
 }
 
 export interface PreparedData {
+  /** Network inputs: numeric features plus one column per category of the string features. */
   featureCount: number;
+  /** Per feature: its one-hot categories (string feature) or null (numeric). */
+  categories: (string[] | null)[];
   train: PreparedSplit;
   validation: PreparedSplit | null;
   mean: Float64Array;
@@ -29,26 +34,38 @@ export interface PreparedData {
   messages: string[];
 }
 
+/** A split after one-hot encoding: numeric columns only. */
+interface EncodedSplit {
+  features: ArrayLike<number>[];
+  target: DataSplit['target'];
+}
+
 /** RNG stream numbers under the spec's seed; each purpose has its own so they never shift one another. */
 export const STREAM_SPLIT = 1;
 export const STREAM_INIT = 2;
 export const STREAM_SHUFFLE = 3;
 
 /**
- * Drops rows with a missing target or feature, encodes labels, splits off validation rows (seeded; stratified for
- * classification) unless a validation set is given, and standardizes with statistics of the training rows only.
- * Deterministic: the same spec and data always give the same result, which is what lets a checkpoint omit it.
+ * Drops rows with a missing target or feature, one-hot encodes string features (categories from the complete training
+ * rows), encodes labels, splits off validation rows (seeded; stratified for classification) unless a validation set
+ * is given, and standardizes with statistics of the training rows only. Deterministic: the same spec and data always
+ * give the same result, which is what lets a checkpoint omit it.
  */
 export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedData {
   const messages: string[] = [];
-  const d = data.features.length;
   const classification = spec.task === 'classification';
-  const trainSide = checkSplit(data, 'data', d, classification);
-  const candidates = completeRows(trainSide);
-  const dropped = trainSide.target.length - candidates.length;
+  const raw = checkSplit(data, 'data', data.features.length, classification);
+  const candidates = completeRows(raw);
+  const dropped = raw.target.length - candidates.length;
   if (dropped > 0)
-    messages.push(`Dropped ${dropped} of ${trainSide.target.length} rows with a missing target or feature value`);
+    messages.push(`Dropped ${dropped} of ${raw.target.length} rows with a missing target or feature value`);
   if (candidates.length === 0) dataInvalid('no row has a target and every feature value');
+  const categories = fitCategories(raw.features, candidates);
+  categories.forEach((cats, f) => {
+    if (cats) messages.push(oneHotMessage(spec.features[f] ?? `f${f}`, cats));
+  });
+  const trainSide: EncodedSplit = { features: encodeFeatures(raw.features, categories), target: raw.target };
+  const d = trainSide.features.length;
 
   const encoder = classification ? LabelEncoder.fromTarget(trainSide.target, candidates) : null;
   if (encoder && encoder.size < 2)
@@ -56,7 +73,12 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedDat
 
   let trainRows = candidates;
   let validationRows: Int32Array | null = null;
-  const validationData = data.validation ? checkSplit(data.validation, 'validation', d, classification) : null;
+  const rawValidation = data.validation
+    ? checkSplit(data.validation, 'validation', data.features.length, classification)
+    : null;
+  const validationData: EncodedSplit | null = rawValidation
+    ? { features: encodeFeatures(rawValidation.features, categories), target: rawValidation.target }
+    : null;
   if (validationData) {
     let rows = completeRows(validationData);
     const incomplete = validationData.target.length - rows.length;
@@ -93,7 +115,7 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedDat
     targetMean = t.mean;
     targetStd = t.std;
   }
-  const build = (side: DataSplit, rows: Int32Array): PreparedSplit => ({
+  const build = (side: EncodedSplit, rows: Int32Array): PreparedSplit => ({
     rows: rows.length,
     X: standardizedMatrix(side.features, rows, mean, std),
     labels: encoder ? encodeRows(encoder, side.target, rows) : null,
@@ -101,6 +123,7 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData): PreparedDat
   });
   return {
     featureCount: d,
+    categories,
     train: build(trainSide, trainRows),
     validation: validationRows ? build(validationData ?? trainSide, validationRows) : null,
     mean,
@@ -143,7 +166,7 @@ function completeRows(side: DataSplit): Int32Array {
 }
 
 function featuresFinite(columns: readonly FeatureColumn[], row: number): boolean {
-  for (const col of columns) if (!Number.isFinite(col[row])) return false;
+  for (const col of columns) if (isMissingCell(col, row)) return false;
   return true;
 }
 

@@ -1,9 +1,11 @@
+import { defaultLoss, resolveArchitecture, resolveOptimizer, SPEC_DEFAULTS } from '../../src/protocol/training-spec.js';
 import { TrainingError } from './errors.js';
 import type { ResolvedSpec, TrainingSpec } from './types.js';
 
 /**
- * Fills in the defaults (the same ones the API documents) and checks what the math depends on. The job service
- * validates the wire body first; this keeps the trainer safe to call directly too.
+ * The spec with the API's defaults filled in (they live once, in src/protocol/training-spec.ts) and checked for what
+ * the math depends on. The job service validates the wire body first; the checks keep the trainer safe to call
+ * directly too.
  */
 export function resolveSpec(spec: TrainingSpec, featureCount: number): ResolvedSpec {
   const task = spec.task;
@@ -15,32 +17,35 @@ export function resolveSpec(spec: TrainingSpec, featureCount: number): ResolvedS
     invalid(`features: the spec names ${features.length} features but the data has ${featureCount} columns`);
   }
 
-  const loss = spec.loss ?? (task === 'classification' ? 'cross_entropy' : 'mse');
+  const loss = spec.loss ?? defaultLoss(task);
   if (loss !== 'cross_entropy' && loss !== 'mse') invalid('loss: expected cross_entropy or mse');
   if (loss === 'cross_entropy' && task === 'regression') invalid('loss: cross_entropy needs task classification');
 
-  const a = spec.architecture;
-  if (a.type !== 'linear' && a.type !== 'logistic' && a.type !== 'mlp') {
+  const type = spec.architecture?.type ?? SPEC_DEFAULTS.architecture;
+  if (type !== 'linear' && type !== 'logistic' && type !== 'mlp') {
     invalid('architecture.type: expected linear, logistic or mlp');
   }
-  if (a.type === 'logistic' && task === 'regression') {
+  if (type === 'logistic' && task === 'regression') {
     invalid('architecture.type: logistic is softmax regression for classification; use linear or mlp for regression');
   }
-  const hidden = a.type === 'mlp' ? [...(a.hidden_layers ?? [64, 64])] : [];
+  const a = resolveArchitecture(spec.architecture);
+  const hidden = a.type === 'mlp' ? [...(a.hidden_layers ?? [])] : [];
   if (a.type === 'mlp' && hidden.length === 0) invalid('architecture.hidden_layers: expected at least one layer');
   hidden.forEach((h, i) => {
     if (!Number.isInteger(h) || h < 1) invalid(`architecture.hidden_layers[${i}]: expected a positive integer`);
   });
-  const activation = (a.type === 'mlp' ? a.activation : undefined) ?? 'relu';
-  if (!['relu', 'tanh', 'sigmoid'].includes(activation))
+  // linear/logistic have no hidden layer; the activation only labels the (empty) hidden stack.
+  const activation = a.type === 'mlp' ? (a.activation ?? SPEC_DEFAULTS.activation) : SPEC_DEFAULTS.activation;
+  if (!['relu', 'tanh', 'sigmoid'].includes(activation)) {
     invalid('architecture.activation: expected relu, tanh or sigmoid');
+  }
 
-  const optimizer = resolveOptimizer(spec);
-  const epochs = spec.epochs;
+  const optimizer = checkOptimizer(spec);
+  const epochs = spec.epochs ?? SPEC_DEFAULTS.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) invalid('epochs: expected an integer >= 1');
-  const batchSize = spec.batch_size ?? 32;
+  const batchSize = spec.batch_size ?? SPEC_DEFAULTS.batch_size;
   if (!Number.isInteger(batchSize) || batchSize < 1) invalid('batch_size: expected an integer >= 1');
-  const split = spec.validation_split ?? 0.2;
+  const split = spec.validation_split ?? SPEC_DEFAULTS.validation_split;
   if (!(split >= 0 && split < 1)) invalid('validation_split: expected a number >= 0 and < 1');
   const es = spec.early_stopping;
   if (es) {
@@ -54,50 +59,29 @@ export function resolveSpec(spec: TrainingSpec, featureCount: number): ResolvedS
     task,
     features,
     target: spec.target ?? 'target',
-    architecture: { type: a.type, hidden_layers: hidden, activation },
+    architecture: { type, hidden_layers: hidden, activation },
     optimizer,
     loss,
     epochs,
     batch_size: batchSize,
     validation_split: split,
-    early_stopping: es ? { patience: es.patience, min_delta: es.min_delta ?? 0 } : null,
+    early_stopping: es ? { patience: es.patience, min_delta: es.min_delta ?? SPEC_DEFAULTS.min_delta } : null,
     seed,
   };
 }
 
-function resolveOptimizer(spec: TrainingSpec): ResolvedSpec['optimizer'] {
-  const o = spec.optimizer;
-  let resolved: ResolvedSpec['optimizer'];
-  switch (o.type) {
-    case 'gd':
-      resolved = { type: 'gd', learning_rate: o.learning_rate ?? 0.1 };
-      break;
-    case 'sgd':
-      resolved = {
-        type: 'sgd',
-        learning_rate: o.learning_rate ?? 0.01,
-        momentum: o.momentum ?? 0,
-        nesterov: o.nesterov ?? false,
-      };
-      if (!(resolved.momentum >= 0 && resolved.momentum < 1)) invalid('optimizer.momentum: expected >= 0 and < 1');
-      if (resolved.nesterov && resolved.momentum === 0) invalid('optimizer.nesterov: needs momentum > 0');
-      break;
-    case 'adam':
-      resolved = {
-        type: 'adam',
-        learning_rate: o.learning_rate ?? 0.001,
-        beta1: o.beta1 ?? 0.9,
-        beta2: o.beta2 ?? 0.999,
-        epsilon: o.epsilon ?? 1e-8,
-        weight_decay: o.weight_decay ?? 0,
-      };
-      if (!(resolved.beta1 >= 0 && resolved.beta1 < 1)) invalid('optimizer.beta1: expected >= 0 and < 1');
-      if (!(resolved.beta2 >= 0 && resolved.beta2 < 1)) invalid('optimizer.beta2: expected >= 0 and < 1');
-      if (!(resolved.epsilon > 0)) invalid('optimizer.epsilon: expected > 0');
-      if (!(resolved.weight_decay >= 0)) invalid('optimizer.weight_decay: expected >= 0');
-      break;
-    default:
-      invalid('optimizer.type: expected gd, sgd or adam');
+function checkOptimizer(spec: TrainingSpec): ResolvedSpec['optimizer'] {
+  const type = spec.optimizer?.type ?? SPEC_DEFAULTS.optimizer;
+  if (type !== 'gd' && type !== 'sgd' && type !== 'adam') invalid('optimizer.type: expected gd, sgd or adam');
+  const resolved = resolveOptimizer(spec.optimizer) as ResolvedSpec['optimizer'];
+  if (resolved.type === 'sgd') {
+    if (!(resolved.momentum >= 0 && resolved.momentum < 1)) invalid('optimizer.momentum: expected >= 0 and < 1');
+    if (resolved.nesterov && resolved.momentum === 0) invalid('optimizer.nesterov: needs momentum > 0');
+  } else if (resolved.type === 'adam') {
+    if (!(resolved.beta1 >= 0 && resolved.beta1 < 1)) invalid('optimizer.beta1: expected >= 0 and < 1');
+    if (!(resolved.beta2 >= 0 && resolved.beta2 < 1)) invalid('optimizer.beta2: expected >= 0 and < 1');
+    if (!(resolved.epsilon > 0)) invalid('optimizer.epsilon: expected > 0');
+    if (!(resolved.weight_decay >= 0)) invalid('optimizer.weight_decay: expected >= 0');
   }
   if (!(resolved.learning_rate > 0 && Number.isFinite(resolved.learning_rate))) {
     invalid('optimizer.learning_rate: expected a finite number > 0');

@@ -1,11 +1,9 @@
-import type { FeatureColumn } from './types.js';
-
 /**
  * Per-feature mean and population standard deviation (ddof 0, as scikit-learn's StandardScaler) over the given
  * rows. A constant column (every value equal) gets std 1, so it standardizes to 0 instead of dividing by 0.
  */
 export function fitStandardization(
-  columns: readonly FeatureColumn[],
+  columns: readonly ArrayLike<number>[],
   rows: Int32Array,
 ): { mean: Float64Array; std: Float64Array } {
   const d = columns.length;
@@ -37,7 +35,7 @@ export function fitStandardization(
 
 /** Row-major matrix of the given rows, standardized: out[i·d + c] = (columns[c][rows[i]] − mean[c]) / std[c]. */
 export function standardizedMatrix(
-  columns: readonly FeatureColumn[],
+  columns: readonly ArrayLike<number>[],
   rows: Int32Array,
   mean: Float64Array,
   std: Float64Array,

@@ -95,10 +95,11 @@ export class Trainer {
       throw new Error('run: this trainer was cancelled mid-epoch; resume from a checkpoint instead');
     const shouldStop = hooks.shouldStop ?? (() => false);
     const say = (message: string) => hooks.onMessage?.(message);
-    if (this.resumed) say(`Resuming after epoch ${this.epoch}`);
+    if (this.resumed) say(`Resuming after epoch ${this.epoch} (${this.network.kernels.name} kernels)`);
     else {
-      for (const m of this.data.messages) say(m);
+      // What runs, and on which kernels, first: then what was done to the data.
       say(this.describe());
+      for (const m of this.data.messages) say(m);
       if (this.early && !this.data.validation) say('Early stopping watches train_loss: there is no validation data');
     }
     const history: EpochMetrics[] = [];
@@ -172,6 +173,7 @@ export class Trainer {
     return {
       task: this.spec.task,
       featureNames: [...this.spec.features],
+      categories: d.categories.map((c) => (c ? [...c] : null)),
       target: this.spec.target,
       mean: d.mean.slice(),
       std: d.std.slice(),
@@ -309,7 +311,7 @@ export class Trainer {
     const batch = s.optimizer.type === 'gd' ? 'full batch' : `batch ${this.stepRows}`;
     return (
       `Training ${s.architecture.type}${act} ${shape} with ${s.optimizer.type} (${batch}, ${s.loss}) ` +
-      `on ${this.data.train.rows} rows${val}`
+      `on ${this.data.train.rows} rows${val} (${this.network.kernels.name} kernels)`
     );
   }
 }

@@ -21,22 +21,26 @@ export type OptimizerSpec =
   | { type: 'sgd'; learning_rate?: number; momentum?: number; nesterov?: boolean }
   | { type: 'adam'; learning_rate?: number; beta1?: number; beta2?: number; epsilon?: number; weight_decay?: number };
 
+/**
+ * What to train. Omitted fields take the API's defaults (SPEC_DEFAULTS in src/protocol/training-spec.ts: mlp 64-64
+ * relu, adam, 20 epochs, batch 32, validation_split 0.2, loss by task), except the names and the seed below.
+ */
 export interface TrainingSpec {
   task: Task;
-  /** Feature names in input order; default f0, f1, … (only used to label the export). */
+  /** Feature names in input order; default f0, f1, … (they name the export's inputs and columns). */
   features?: string[];
+  /** Default 'target' (it labels the export). */
   target?: string;
-  architecture: ArchitectureSpec;
-  optimizer: OptimizerSpec;
-  /** Default: cross_entropy for classification, mse for regression. */
+  architecture?: ArchitectureSpec;
+  optimizer?: OptimizerSpec;
   loss?: LossName;
-  epochs: number;
-  /** Default 32; ignored by `gd` (full batch). */
+  epochs?: number;
+  /** Ignored by `gd` (full batch). */
   batch_size?: number;
-  /** Default 0.2; ignored when data.validation is given. Stratified for classification. */
+  /** Ignored when data.validation is given. Stratified for classification. */
   validation_split?: number;
   early_stopping?: { patience: number; min_delta?: number } | null;
-  /** Default 0. */
+  /** Default 0 for a direct caller, so a run is reproducible (the API picks a random one and reports it). */
   seed?: number;
 }
 
@@ -63,8 +67,12 @@ export interface ResolvedSpec {
 // Input: the data, column by column
 // ---------------------------------------------------------------------------------------------------------------
 
-/** One numeric feature column; NaN (or any non-finite value) is a missing cell. */
-export type FeatureColumn = ArrayLike<number>;
+/**
+ * One feature column: numbers (NaN, or any non-finite value, is a missing cell), or strings — a category column,
+ * one-hot encoded for the network (null, undefined and '' are missing cells). See encode.ts.
+ */
+export type FeatureColumn = ArrayLike<number> | StringFeatureColumn;
+export type StringFeatureColumn = ReadonlyArray<string | null | undefined>;
 /** Target column: numbers (NaN missing), or for classification class labels (strings or numbers; null/'' missing). */
 export type TargetColumn = ArrayLike<number> | ReadonlyArray<string | number | null | undefined>;
 
@@ -157,8 +165,13 @@ export type OutputKind = 'probabilities' | 'values';
 export interface TrainedModel {
   task: Task;
   featureNames: string[];
+  /** Per feature: the one-hot categories of a string feature (sorted), null for a numeric one. */
+  categories: (string[] | null)[];
   target: string;
-  /** Feature standardization from the training split: x′ = (x − mean) / std (std 0 replaced by 1). */
+  /**
+   * Standardization of the network's inputs (numeric features and one-hot columns, in feature order) from the
+   * training split: x′ = (x − mean) / std (std 0 replaced by 1).
+   */
   mean: Float64Array;
   std: Float64Array;
   /** Regression only: the network predicts (y − targetMean) / targetStd; null for classification. */
@@ -166,7 +179,7 @@ export interface TrainedModel {
   targetStd: number | null;
   /** Classification only: sorted unique labels; output j is the probability of classLabels[j]. */
   classLabels: number[] | string[] | null;
-  /** [inputs, hidden..., outputs]. */
+  /** [network inputs (after one-hot encoding), hidden..., outputs]. */
   sizes: number[];
   hiddenActivation: HiddenActivation;
   output: OutputKind;
@@ -184,7 +197,8 @@ export type ExportActivation = 'relu' | 'tanh' | 'sigmoid' | 'identity' | 'softm
 /**
  * A plain description of the trained model, in float32, that the ONNX exporter turns into a graph:
  *
- *   input  "input": float32 [N, featureNames.length], columns in featureNames order (raw, unstandardized values)
+ *   input  "input": float32 [N, featureNames.length], columns in featureNames order (raw, unstandardized values);
+ *          with a string feature, one input per feature instead (see export-onnx.ts), strings one-hot encoded
  *   x = (input − mean) / std                         (Sub, Div; std already has zeros replaced by 1)
  *   for each layer: x = activation(x · W + b)        (Gemm with transB = 0, then Relu/Tanh/Sigmoid/Softmax(axis=1);
  *                                                     identity = nothing)
@@ -198,7 +212,10 @@ export interface ExportedModel {
   formatVersion: 1;
   task: Task;
   featureNames: string[];
+  /** Per feature: the one-hot categories of a string feature, null for a numeric one. */
+  categories: (string[] | null)[];
   target: string;
+  /** Per network input (after one-hot encoding). */
   mean: Float32Array;
   std: Float32Array;
   layers: ExportedLayer[];

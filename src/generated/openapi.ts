@@ -427,7 +427,11 @@ export interface paths {
         /**
          * Create a training job
          * @description Queues a job that trains the network on the dataset and, on success, exports it to ONNX and deploys it as
-         *     the next version of `model`. The response is the job with every hyperparameter resolved (defaults filled in).
+         *     the next version of `model`. The response is the job with every hyperparameter resolved (defaults filled in);
+         *     a default chosen from the data (the task, the feature columns) or a column that looks mistyped is told in a
+         *     `message` event of the job. Every problem of a body is reported at once: a 400 `invalid_input` (the body's
+         *     shape) or a 422 `training_spec_invalid` (the body against the dataset) lists each in `details`
+         *     (`{ field, message }`).
          */
         post: operations["createTrainingJob"];
         delete?: never;
@@ -531,6 +535,7 @@ export interface components {
             /** @description Line of the uploaded file (1 = header row for CSV). */
             line?: number;
             column?: string;
+            /** @description The request field the problem is in, as a path (e.g. optimizer.learning_rate). */
             field?: string;
             message: string;
         };
@@ -807,20 +812,26 @@ export interface components {
             dataset: string;
             /** @description Validation data; when set, validation_split is not used. */
             validation_dataset?: string | null;
-            /** @enum {string} */
-            task: "classification" | "regression";
+            /**
+             * @description Default — classification for a string target column, regression for a number column (said in a message event; set it for integer class labels).
+             * @enum {string}
+             */
+            task?: "classification" | "regression";
             /** @description The column to predict. */
             target: string;
-            /** @description Feature columns, in order. Default — every other numeric column. */
+            /** @description Feature columns, in order. Number columns are used as they are; string columns are one-hot encoded inside the exported model (it then takes one input per column, named after it; a category not seen in training encodes as all zeros). Default — every other column that has values, except string columns with more than 50 distinct values (each left-out column is named in a message event). */
             features?: string[];
-            architecture: components["schemas"]["Architecture"];
-            optimizer: components["schemas"]["Optimizer"];
+            /** @description Default — { type: mlp } (hidden_layers [64, 64], relu). */
+            architecture?: components["schemas"]["Architecture"];
+            /** @description Default — { type: adam } (learning_rate 0.001). */
+            optimizer?: components["schemas"]["Optimizer"];
             /**
              * @description Default — cross_entropy for classification, mse for regression.
              * @enum {string}
              */
             loss?: "cross_entropy" | "mse";
-            epochs: number;
+            /** @default 20 */
+            epochs?: number;
             /** @default 32 */
             batch_size?: number;
             /**

@@ -1,3 +1,5 @@
+import type { TrainedModelLayout } from '../protocol/trained-model.js';
+import { deployedMessage } from '../protocol/training-job.js';
 import { conflict, jobNotFound } from './errors.js';
 import { epochMetrics, type MetricsInput } from './fake-metrics.js';
 import type { TrainingJob, TrainingJobEvent, TrainingJobStatus } from './types.js';
@@ -10,8 +12,12 @@ export interface JobRecord {
   epochsDone: number;
   metricsInput: Omit<MetricsInput, 'epochMs'>;
   classes: Array<string | number> | null;
-  /** Said (a `message` event) when the job starts, as the server's trainer does. */
-  startMessage?: string;
+  /** The trained model's inputs, outputs and sizes (what a deploy adds). */
+  layout: TrainedModelLayout;
+  /** What spec resolution chose from the data: `message` events right after `queued`, as the server records them. */
+  notes: string[];
+  /** Said (`message` events) when the job starts, as the server's trainer does. */
+  startMessages: string[];
 }
 
 const TERMINAL: ReadonlySet<TrainingJobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -48,6 +54,7 @@ export class JobEngine {
   add(record: JobRecord, atMs: number): void {
     this.jobs.set(record.job.id, record);
     this.emit(record, atMs, { type: 'status', status: 'queued' });
+    for (const message of record.notes) this.emit(record, atMs, { type: 'message', message });
     this.renumberQueue();
   }
 
@@ -90,7 +97,7 @@ export class JobEngine {
     next.job.started_at = new Date(atMs).toISOString();
     next.job.queue_position = null;
     this.emit(next, atMs, { type: 'status', status: 'running' });
-    if (next.startMessage) this.emit(next, atMs, { type: 'message', message: next.startMessage });
+    for (const message of next.startMessages) this.emit(next, atMs, { type: 'message', message });
     this.renumberQueue();
     return true;
   }
@@ -124,10 +131,7 @@ export class JobEngine {
     if (record.epochsDone < record.job.hyperparameters.epochs) return;
     const result = this.deploy(record, atMs);
     record.job.result = result;
-    this.emit(record, atMs, {
-      type: 'message',
-      message: `Deployed as model ${result.model} version ${result.version}`,
-    });
+    this.emit(record, atMs, { type: 'message', message: deployedMessage(result.model, result.version) });
     this.finish(record, atMs, 'succeeded');
   }
 

@@ -1,11 +1,20 @@
 import type { TableColumn } from '../protocol/datasets/table.js';
+import {
+  describeTrainedModel,
+  oneHotMessage,
+  type TrainedModelLayout,
+  trainedModelInputs,
+  trainedModelOutputs,
+} from '../protocol/trained-model.js';
 import { queuedJob } from '../protocol/training-job.js';
 import { resolveHyperparameters } from '../protocol/training-spec.js';
 import { isoTime, makeId } from './ids.js';
 import type { JobRecord } from './job-engine.js';
 import type { VersionRecord } from './model-store.js';
 import type { DatasetRecord } from './state.js';
-import type { TensorMetadata, TrainingJob, TrainingJobCreateRequest } from './types.js';
+import type { TrainingJob, TrainingJobCreateRequest } from './types.js';
+
+type Hyperparameters = TrainingJob['hyperparameters'];
 
 /** A queued job for a checked body: the server's spec resolution, with a deterministic default seed. */
 export function newJobRecord(
@@ -17,15 +26,19 @@ export function newJobRecord(
 ): JobRecord {
   // Stands in for the server's random default seed: deterministic per job.
   const defaultSeed = Math.imul(seq, 2654435761) >>> 0;
-  const hyperparameters = resolveHyperparameters(body, data, validation, () => defaultSeed);
-  const target = data.table.columns.find((c) => c.name === hyperparameters.target);
-  const classes = hyperparameters.task === 'classification' && target ? classLabels(target) : null;
+  const { hyperparameters, notes } = resolveHyperparameters(body, data, validation, () => defaultSeed);
+  const target = column(data, hyperparameters.target);
+  const complete = completeRows(data, [hyperparameters.target, ...hyperparameters.features]);
+  const classes = hyperparameters.task === 'classification' && target ? classLabels(target, complete) : null;
+  const categories = hyperparameters.features.map((name) => categoriesOf(column(data, name), complete));
+  const layout = layoutOf(hyperparameters, categories, classes);
   const rows = data.table.rows;
   const job: TrainingJob = {
     object: 'training_job',
     ...queuedJob(makeId('job', now, seq), body, hyperparameters, isoTime(now)),
     queue_position: 0,
   };
+  const dropped = rows - complete.length;
   return {
     seq,
     job,
@@ -33,7 +46,13 @@ export function newJobRecord(
     cancelRequested: false,
     epochsDone: 0,
     classes,
-    startMessage: startMessage(hyperparameters, data, validation, classes),
+    layout,
+    notes,
+    startMessages: [
+      startMessage(hyperparameters, layout.sizes, complete, data, validation, classes),
+      ...(dropped > 0 ? [`Dropped ${dropped} of ${rows} rows with a missing target or feature value`] : []),
+      ...hyperparameters.features.flatMap((name, i) => (categories[i] ? [oneHotMessage(name, categories[i])] : [])),
+    ],
     metricsInput: {
       hyperparameters,
       classCount: classes?.length ?? 0,
@@ -43,24 +62,16 @@ export function newJobRecord(
   };
 }
 
-/** The version a succeeded job deploys, laid out as server/training/export-onnx.ts exports it, and its description. */
+/** The version a succeeded job deploys, laid out as the server's exporter lays it out, and its description. */
 export function trainedVersion(
   record: JobRecord,
   version: string,
   atMs: number,
 ): { version: VersionRecord; description: string } {
-  const { job, classes } = record;
-  const hp = job.hyperparameters;
-  const outputs: TensorMetadata[] = classes
-    ? [
-        { name: 'probabilities', datatype: 'FP32', shape: [-1, classes.length] },
-        { name: 'label', datatype: classes.some((c) => typeof c === 'string') ? 'BYTES' : 'INT64', shape: [-1] },
-      ]
-    : [{ name: 'value', datatype: 'FP32', shape: [-1, 1] }];
-  const hidden = hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : [];
-  const layers = [hp.features.length, ...hidden, classes ? classes.length : 1];
+  const { job, classes, layout } = record;
   let parameters = 0;
-  for (let i = 1; i < layers.length; i++) parameters += (layers[i - 1] ?? 0) * (layers[i] ?? 0) + (layers[i] ?? 0);
+  const sizes = layout.sizes;
+  for (let i = 1; i < sizes.length; i++) parameters += (sizes[i - 1] ?? 0) * (sizes[i] ?? 0) + (sizes[i] ?? 0);
   const versionRecord: VersionRecord = {
     version,
     state: 'READY',
@@ -68,18 +79,34 @@ export function trainedVersion(
     // float32 weights plus a little graph overhead: the right order of magnitude, not the real file size.
     size_bytes: 512 + 4 * parameters,
     created_at: isoTime(atMs),
-    inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, hp.features.length] }],
-    outputs,
+    inputs: trainedModelInputs(layout),
+    outputs: trainedModelOutputs(classes),
     source: 'training',
     training_job: job.id,
   };
   if (classes) versionRecord.labels = [...classes];
-  const input = `Input 'input': FP32 [N, ${hp.features.length}], raw (unstandardized) columns in this order: ${hp.features.join(', ')}.`;
-  const output = classes
-    ? `Outputs 'probabilities' [N, ${classes.length}] over the labels ${classes.join(', ')} (in that order) and 'label' [N].`
-    : `Output 'value' [N, 1].`;
-  const description = `Predicts '${hp.target}' (${hp.task}) with a ${layers.join(' → ')} network. ${input} ${output}`;
-  return { version: versionRecord, description };
+  return { version: versionRecord, description: describeTrainedModel(layout) };
+}
+
+function layoutOf(
+  hp: Hyperparameters,
+  categories: (string[] | null)[],
+  classes: Array<string | number> | null,
+): TrainedModelLayout {
+  const hidden = hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : [];
+  const inputs = categories.reduce((n, c) => n + (c ? c.length : 1), 0);
+  return {
+    task: hp.task,
+    target: hp.target,
+    features: hp.features,
+    categories,
+    sizes: [inputs, ...hidden, classes ? classes.length : 1],
+    classLabels: classes,
+  };
+}
+
+function column(record: DatasetRecord, name: string): TableColumn | undefined {
+  return record.table.columns.find((c) => c.name === name);
 }
 
 /** Rows whose target and features are all present (the server's trainer drops the others). */
@@ -95,22 +122,34 @@ function completeRows(record: DatasetRecord, names: readonly string[]): number[]
   return rows;
 }
 
+/** A string feature's one-hot categories: its sorted distinct values on the complete rows, as the server's. */
+function categoriesOf(c: TableColumn | undefined, rows: number[]): string[] | null {
+  if (c?.type !== 'string') return null;
+  const set = new Set<string>();
+  for (const r of rows) {
+    const v = c.values[r];
+    if (v !== null && v !== undefined) set.add(v);
+  }
+  return [...set].sort();
+}
+
 /**
- * The server trainer's first message (server/training/trainer.ts `describe()`): what is trained, on how many rows.
- * The validation split is the server's: round(split · n) held out per class (per dataset for regression), keeping at
- * least one training row.
+ * The server trainer's first message (server/training/trainer.ts `describe()`): what is trained, on how many rows,
+ * with which kernels (here: none, the mock simulates). The validation split is the server's: round(split · n) held
+ * out per class (per dataset for regression), keeping at least one training row.
  */
 function startMessage(
-  hp: TrainingJob['hyperparameters'],
+  hp: Hyperparameters,
+  sizes: readonly number[],
+  rows: number[],
   data: DatasetRecord,
   validation: DatasetRecord | null,
   classes: Array<string | number> | null,
 ): string {
   const names = [hp.target, ...hp.features];
-  const rows = completeRows(data, names);
   let validationRows = validation ? completeRows(validation, names).length : 0;
   if (!validation && hp.validation_split > 0) {
-    const target = data.table.columns.find((c) => c.name === hp.target);
+    const target = column(data, hp.target);
     const groups = new Map<unknown, number>();
     for (const r of rows) {
       const key = classes && target ? target.values[r] : 'all';
@@ -120,25 +159,24 @@ function startMessage(
       validationRows += Math.min(Math.round(hp.validation_split * n), Math.max(0, n - 1));
   }
   const trainRows = rows.length - (validation ? 0 : validationRows);
-  const hidden = hp.architecture.type === 'mlp' ? (hp.architecture.hidden_layers ?? []) : [];
-  const sizes = [hp.features.length, ...hidden, classes ? classes.length : 1].join(' → ');
   const activation = hp.architecture.type === 'mlp' ? ` ${hp.architecture.activation}` : '';
   const batch = hp.optimizer.type === 'gd' ? 'full batch' : `batch ${Math.min(hp.batch_size, trainRows)}`;
   const validating = validationRows > 0 ? `, validating on ${validationRows}` : '';
   return (
-    `Training ${hp.architecture.type}${activation} ${sizes} with ${hp.optimizer.type} (${batch}, ${hp.loss}) ` +
-    `on ${trainRows} rows${validating}`
+    `Training ${hp.architecture.type}${activation} ${sizes.join(' → ')} with ${hp.optimizer.type} (${batch}, ${hp.loss}) ` +
+    `on ${trainRows} rows${validating} (${SIMULATED_KERNELS})`
   );
 }
 
-/** Class labels, sorted (numbers ascending, strings by code unit), as the exported model orders them. */
-function classLabels(column: TableColumn): Array<string | number> {
+/** Where the server names its matrix kernels (wasm-simd or js), the mock says it runs none. */
+export const SIMULATED_KERNELS = 'simulated by maas/msw, no kernels';
+
+/** Class labels of the complete rows, sorted (numbers ascending, strings by code unit), as the export orders them. */
+function classLabels(column: TableColumn, rows: number[]): Array<string | number> {
   if (column.type === 'number') {
     const set = new Set<number>();
-    for (const v of column.values) if (!Number.isNaN(v)) set.add(v);
+    for (const r of rows) set.add(column.values[r]!);
     return [...set].sort((a, b) => a - b);
   }
-  const set = new Set<string>();
-  for (const v of column.values) if (v !== null) set.add(v);
-  return [...set].sort();
+  return categoriesOf(column, rows) ?? [];
 }

@@ -28,3 +28,13 @@ export function queuedJob(
     result: null,
   };
 }
+
+/** The message event a succeeded job gets when its model is deployed. */
+export function deployedMessage(model: string, version: string): string {
+  return `Deployed as model ${model} version ${version}`;
+}
+
+/** Whether an event message is the deploy message of a job of `model` (the CLI prints its own result line). */
+export function isDeployedMessage(message: string, model: string): boolean {
+  return message.startsWith(deployedMessage(model, ''));
+}

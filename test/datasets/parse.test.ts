@@ -66,6 +66,23 @@ describe('parseDataset csv', () => {
   it('treats a column with any non-numeric cell as a string column', () => {
     const r = ok(csv('a,b\n1,2\n2,NA\n'));
     expect(r.table.columns[1]).toMatchObject({ type: 'string', values: ['2', 'NA'] });
+    // Half numbers is not "mostly numbers": nothing to point out.
+    expect(r.stats[1]).toEqual({ name: 'b', integer: false, distinct: 2 });
+  });
+
+  it('remembers where stray text made a mostly numeric column a string column (line, value, counts)', () => {
+    const r = ok(csv('a,b,c\n1,x,p\n2,y,q\n,z,r\n"abc",w,3\n5,v,s\n7,u,t\n'));
+    expect(r.table.columns.map((c) => c.type)).toEqual(['string', 'string', 'string']);
+    expect(r.stats[0]).toEqual({
+      name: 'a',
+      integer: false,
+      distinct: 5,
+      notNumeric: { line: 5, value: 'abc', count: 1, numbers: 4 },
+    });
+    expect(r.stats[1]!.notNumeric).toBeUndefined(); // a real string column
+    expect(r.stats[2]!.notNumeric).toBeUndefined(); // mostly text, one number
+    const j = ok(jsonl('{"n": 1}\n\n{"n": 2}\n{"n": "two"}\n{"n": 3}\n'));
+    expect(j.stats[0]!.notNumeric).toEqual({ line: 4, value: 'two', count: 1, numbers: 3 });
   });
 
   it('rejects rows with the wrong field count, with line, column and message', () => {

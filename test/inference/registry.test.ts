@@ -121,7 +121,7 @@ describe('ModelRegistry', () => {
     await registry.refresh();
     expect(registry.getVersion('m', 1)).toMatchObject({
       state: 'UNAVAILABLE',
-      reason: `config.json: "version_policy" has unknown kind 'newest'; expected latest, all or specific`,
+      reason: "config.json: version_policy: unknown kind 'newest'; expected latest, all or specific",
     });
   });
 
@@ -267,6 +267,76 @@ describe('ModelRegistry', () => {
   it('rejects names that could escape the repository', async () => {
     await expectError(registry.addVersion('../etc', Buffer.from('x'), { source: 'upload' }), 400, 'invalid_parameter');
     await expectError(registry.loadModel('.hidden'), 400, 'invalid_parameter');
+  });
+});
+
+describe('ModelRegistry hooks', () => {
+  it('serves what `loaded` returns, passes the version and config, and fails the version when a hook throws', async () => {
+    place('m', 1);
+    place('bad', 1);
+    writeFileSync(join(root, 'm', 'config.json'), JSON.stringify({ description: 'wrapped' }));
+    const seen: string[] = [];
+    registry.addHooks({
+      loaded(model, context) {
+        seen.push(`${context.name}@${context.version}:${context.config.description}`);
+        if (context.name === 'bad') throw new Error('warmup failed: input x: expected FP32');
+        return {
+          ...model,
+          run: async () => [{ name: 'y', datatype: 'FP32', shape: [1], data: new Float32Array([7]) }],
+        };
+      },
+    });
+    await registry.refresh();
+    expect(seen).toEqual(['bad@1:', 'm@1:wrapped']);
+    expect(registry.getVersion('bad', 1)).toMatchObject({
+      state: 'UNAVAILABLE',
+      reason: 'warmup failed: input x: expected FP32',
+    });
+    // The session of the version that failed its hook was closed.
+    expect(opened.find((m) => m.label === 'bad@1')?.closed).toBe(true);
+    const lease = registry.acquire('m');
+    expect((await lease.model.run([]))[0]?.data).toEqual(new Float32Array([7]));
+    lease.release();
+  });
+
+  it('runs the loaded hooks on an upload too, and a throw there is a 422 with nothing written', async () => {
+    registry.addHooks({
+      loaded(model) {
+        if ((model as FakeModel).label === 'second') throw new Error('warmup failed');
+        return model;
+      },
+    });
+    await registry.addVersion('u', Buffer.from('first'), { source: 'upload' });
+    await expectError(
+      registry.addVersion('u', Buffer.from('second'), { source: 'upload' }),
+      422,
+      'model_invalid',
+      'The model loaded but is not ready to serve: warmup failed',
+    );
+    expect(await readdir(join(root, 'u'))).toEqual(['1']);
+    expect(opened.find((m) => m.label === 'second')?.closed).toBe(true);
+  });
+
+  it('tells `unloading` before waiting for the requests in flight', async () => {
+    place('m', 1);
+    await registry.refresh();
+    const events: string[] = [];
+    registry.addHooks({ unloading: (context, reason) => events.push(`unloading ${context.version}: ${reason}`) });
+    let release!: () => void;
+    gate = new Promise((r) => {
+      release = r;
+    });
+    const lease = registry.acquire('m');
+    const running = lease.model.run([]).then(() => {
+      events.push('run finished');
+      lease.release();
+    });
+    const unloaded = registry.unloadModel('m').then(() => events.push('unloaded'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual(['unloading 1: unloaded']);
+    release();
+    await Promise.all([running, unloaded]);
+    expect(events).toEqual(['unloading 1: unloaded', 'run finished', 'unloaded']);
   });
 });
 

@@ -103,3 +103,74 @@ describe('exportOnnx', () => {
     expect(1 - ssRes / ssTot).toBeGreaterThan(0.9);
   });
 });
+
+describe('exportOnnx with a string feature (one-hot inside the graph)', () => {
+  // 'hot' when the color is red, or the number is large; the color alone is not enough, nor the number.
+  const colors = ['red', 'green', 'blue'];
+  const n = 90;
+  const num = Float64Array.from({ length: n }, (_, i) => (i * 7) % 10);
+  const color = Array.from({ length: n }, (_, i) => colors[i % 3]!);
+  const label = Array.from({ length: n }, (_, i) => (color[i] === 'red' || num[i]! >= 8 ? 'hot' : 'cold'));
+  const mixedSpec: TrainingSpec = {
+    task: 'classification',
+    features: ['num', 'color'],
+    target: 'label',
+    architecture: { type: 'mlp', hidden_layers: [8], activation: 'relu' },
+    optimizer: { type: 'adam', learning_rate: 0.05 },
+    epochs: 60,
+    batch_size: 10,
+    validation_split: 0,
+    seed: 2,
+  };
+
+  it('takes one input per column (FP32 and BYTES), runs in ONNX Runtime, and equals the trainer forward pass', async () => {
+    const messages: string[] = [];
+    const result = train(mixedSpec, { features: [num, color], target: label }, { onMessage: (m) => messages.push(m) });
+    expect(messages).toContain(
+      "Encoding 'color' one-hot over its 3 categories (blue, green, red); a value not among them counts as none of them (all zeros)",
+    );
+    const exported = exportSpec(result.model!);
+    expect(exported.categories).toEqual([null, ['blue', 'green', 'red']]);
+    expect(exported.layers[0]!.inputs).toBe(4); // num + 3 one-hot columns
+    const onnx = exportOnnx(exported);
+
+    const proto = parseModel(onnx);
+    expect(proto.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([
+      ['', 13],
+      ['ai.onnx.ml', 2],
+    ]);
+    expect(proto.graph!.node!.map((node) => node.opType)).toContain('LabelEncoder');
+    expect(proto.graph!.input!.map((i) => [i.name, i.type?.tensorType?.elemType])).toEqual([
+      ['num', 1], // FLOAT
+      ['color', 8], // STRING
+    ]);
+    expect(JSON.parse(modelMetadata(proto).categories!)).toEqual({ color: ['blue', 'green', 'red'] });
+
+    // 'purple' was never seen: all-zero one-hot, the same as the reference forward pass.
+    const rowsIn: (number | string)[][] = [
+      [1, 'red'],
+      [1, 'green'],
+      [9, 'blue'],
+      [2, 'blue'],
+      [2, 'purple'],
+      [2, 'zzz'],
+    ];
+    const session = await ort.InferenceSession.create(onnx);
+    const out = await session.run({
+      num: new ort.Tensor('float32', Float32Array.from(rowsIn.map((r) => r[0] as number)), [rowsIn.length]),
+      color: new ort.Tensor(
+        'string',
+        rowsIn.map((r) => r[1] as string),
+        [rowsIn.length],
+      ),
+    });
+    await session.release();
+    const reference = predict(exported, rowsIn);
+    const probs = out.probabilities!.data as Float32Array;
+    for (let i = 0; i < probs.length; i++) expect(Math.abs(probs[i]! - reference.values[i]!)).toBeLessThan(1e-5);
+    expect(Array.from(out.label!.data as string[])).toEqual(reference.labels);
+    expect(reference.labels!.slice(0, 4)).toEqual(['hot', 'cold', 'hot', 'cold']);
+    // Any unknown color is the all-zero one-hot: 'purple' and 'zzz' give the very same outputs.
+    expect(Array.from(probs.slice(8, 10))).toEqual(Array.from(probs.slice(10, 12)));
+  });
+});

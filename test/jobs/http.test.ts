@@ -1,9 +1,9 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { InjectOptions } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertValidResponse, validateJobEventStream } from '../support/openapi-validator.js';
 import { fakeRunner } from './fake-runner.js';
-import { nextTurn, startTrainingServer, type TrainingTestServer } from './support.js';
+import { nextTurn, settle, startTrainingServer, type TrainingTestServer } from './support.js';
 
 /** Reads an SSE response until it ends (or `stopAfter` messages), collecting messages and comments. */
 async function readStream(res: Response, stopAfter = Number.POSITIVE_INFINITY) {
@@ -45,12 +45,12 @@ describe('training jobs over HTTP (fake runner)', () => {
   // Each test starts with an empty queue: cancel what is left and let its fake run confirm.
   afterEach(async () => {
     for (const status of ['queued', 'running'] as const) {
-      for (const job of server.jobs.list({ limit: 100, status }).data) {
-        server.jobs.cancel(job.id);
+      for (const job of (await server.jobs.list({ limit: 100, status })).items) {
+        await server.jobs.cancel(job.id);
         fake.runs.find((r) => r.request.jobId === job.id)?.callbacks.cancelled();
       }
     }
-    await nextTurn();
+    await settle();
   });
 
   const body = (extra: Record<string, unknown> = {}) => ({
@@ -99,8 +99,11 @@ describe('training jobs over HTTP (fake runner)', () => {
     ]);
     // Deploying needs a real ONNX model, which the fake run does not make: the job fails at deploy time.
     await finishRun(fake.runs.length - 1, 2);
-    const done = (await get(`/v1/training-jobs/${job.id}`)).json();
-    expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
+    // The deploy opens a real ONNX Runtime session on the bytes first: wait for it to refuse them.
+    await vi.waitFor(async () => {
+      const done = (await get(`/v1/training-jobs/${job.id}`)).json();
+      expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
+    });
   });
 
   it('maps errors: 400 invalid_input, 404 dataset/job, 422 spec, 409 cancel of an ended job', async () => {
@@ -117,7 +120,8 @@ describe('training jobs over HTTP (fake runner)', () => {
     expect(spec.statusCode).toBe(422);
     expect(spec.json()).toMatchObject({
       code: 'training_spec_invalid',
-      error: "features: column 'label' is a string column; features must be numeric",
+      error: "features[0]: column 'label' is the target",
+      details: [{ field: 'features[0]', message: "column 'label' is the target" }],
     });
     const missing = await get('/v1/training-jobs/job_nope');
     expect(missing.statusCode).toBe(404);
@@ -150,6 +154,7 @@ describe('training jobs over HTTP (fake runner)', () => {
     const run = fake.runs.at(-1)!;
     run.epoch(1);
     run.callbacks.message('note');
+    await settle();
     const page = (await get(`/v1/training-jobs/${job.id}/events?after=1&limit=2`)).json();
     expect(page.data.map((e: { id: number; type: string }) => [e.id, e.type])).toEqual([
       [2, 'status'],

@@ -42,6 +42,9 @@ describe('restart safety', () => {
       join(dir, 'data'),
       '--model-repository',
       join(dir, 'models'),
+      '--create-repository',
+      '--drain-delay',
+      '0',
       '--log-level',
       'silent',
     ]);

@@ -4,17 +4,22 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatasetService } from '../../server/datasets/service.js';
 import { MaasServerError } from '../../server/errors.js';
+import type { Deployer } from '../../server/jobs/deployer.js';
 import { JobEvents } from '../../server/jobs/events.js';
-import { type Deployer, JobService } from '../../server/jobs/service.js';
-import { type JobStore, openSqliteStore } from '../../server/jobs/store.js';
+import { JobService } from '../../server/jobs/service.js';
+import { openSqliteStore } from '../../server/store/sqlite/index.js';
+import type { Store } from '../../server/store/store.js';
 import { type FakeRun, fakeRunner } from './fake-runner.js';
 
 const irisLike = 'a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n';
-const tick = () => new Promise((r) => setImmediate(r));
+/** A few turns of the event loop: what the runner reported is recorded and the queue has moved. */
+const tick = async () => {
+  for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+};
 
-function errorOf(fn: () => unknown): { status: number; code: string; message: string } {
+async function errorOf(fn: () => Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof MaasServerError) return { status: err.status, code: err.code, message: err.message };
     throw err;
@@ -24,7 +29,7 @@ function errorOf(fn: () => unknown): { status: number; code: string; message: st
 
 describe('JobService (fake runner)', () => {
   let dir: string;
-  let store: JobStore;
+  let store: Store;
   let datasets: DatasetService;
   let runs: FakeRun[];
   let service: JobService;
@@ -34,7 +39,7 @@ describe('JobService (fake runner)', () => {
 
   async function build(maxConcurrentJobs = 1) {
     store = await openSqliteStore(join(dir, 'maas.db'));
-    datasets = new DatasetService(store, join(dir, 'datasets'));
+    datasets = new DatasetService(store.datasets, join(dir, 'datasets'));
     const fake = fakeRunner();
     runs = fake.runs;
     const deployer: Deployer = {
@@ -45,8 +50,8 @@ describe('JobService (fake runner)', () => {
       findDeployed: (model, jobId) => findDeployed?.(model, jobId),
     };
     service = new JobService({
-      store,
-      events: new JobEvents(store),
+      jobs: store.jobs,
+      events: new JobEvents(store.jobs),
       datasets,
       runner: fake.runner,
       deployer,
@@ -54,7 +59,7 @@ describe('JobService (fake runner)', () => {
       maxConcurrentJobs,
       randomSeed: () => 42,
     });
-    service.start();
+    await service.start();
   }
 
   beforeEach(async () => {
@@ -65,7 +70,7 @@ describe('JobService (fake runner)', () => {
   });
   afterEach(async () => {
     await service.close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,7 +87,7 @@ describe('JobService (fake runner)', () => {
 
   it('resolves every default into hyperparameters and queues the job', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', 'x.csv');
-    const job = service.create(body(ds.id));
+    const job = await service.create(body(ds.id));
     expect(job).toMatchObject({
       object: 'training_job',
       status: 'queued',
@@ -113,34 +118,43 @@ describe('JobService (fake runner)', () => {
 
   it('rejects specs that do not fit the data, naming the field', async () => {
     const ds = await datasets.create(new TextEncoder().encode('a,s,y\n1,p,1.5\n2,q,2.5\n'), 'csv', null);
-    expect(errorOf(() => service.create(body('ds_nope')))).toEqual({
+    expect(await errorOf(async () => await service.create(body('ds_nope')))).toEqual({
       status: 404,
       code: 'dataset_not_found',
       message: "Dataset 'ds_nope' not found",
     });
-    expect(errorOf(() => service.create(body(ds.id, { target: 'zz' })))).toMatchObject({
+    expect(await errorOf(async () => await service.create(body(ds.id, { target: 'zz' })))).toMatchObject({
       status: 422,
       code: 'training_spec_invalid',
       message: "target: column 'zz' is not in the dataset; columns are a, s, y",
     });
     expect(
-      errorOf(() => service.create(body(ds.id, { task: 'regression', target: 'y', features: ['a', 's'] }))),
+      await errorOf(
+        async () => await service.create(body(ds.id, { task: 'regression', target: 'y', features: ['a', 'zz', 'a'] })),
+      ),
     ).toMatchObject({
       status: 422,
-      message: "features: column 's' is a string column; features must be numeric",
+      message:
+        "features[1]: column 'zz' is not in the dataset; columns are a, s, y; features[2]: column 'a' is listed twice; " +
+        'architecture.type: logistic is softmax regression for classification; use linear or mlp for regression',
     });
-    expect(errorOf(() => service.create(body(ds.id, { target: 'y' })))).toMatchObject({
+    expect(await errorOf(async () => await service.create(body(ds.id, { target: 'y' })))).toMatchObject({
       message: "target: column 'y' has non-integer numbers; classification needs class labels (strings or integers)",
     });
-    expect(errorOf(() => service.create(body(ds.id, { task: 'regression', target: 's' })))).toMatchObject({
+    const linear = { architecture: { type: 'linear' } };
+    expect(
+      await errorOf(async () => await service.create(body(ds.id, { task: 'regression', target: 's', ...linear }))),
+    ).toMatchObject({
       message: "target: column 's' is a string column; regression needs a number column",
     });
-    expect(errorOf(() => service.create(body(ds.id, { epochs: 0 })))).toEqual({
+    expect(await errorOf(async () => await service.create(body(ds.id, { epochs: 0 })))).toEqual({
       status: 400,
       code: 'invalid_input',
       message: 'epochs: expected an integer from 1 to 100000, got 0',
     });
-    expect(errorOf(() => service.create(body(ds.id, { optimizer: { type: 'adam', lr: 1 } })))).toMatchObject({
+    expect(
+      await errorOf(async () => await service.create(body(ds.id, { optimizer: { type: 'adam', lr: 1 } }))),
+    ).toMatchObject({
       status: 400,
       message: 'optimizer.lr: unknown field; expected one of type, learning_rate, beta1, beta2, epsilon, weight_decay',
     });
@@ -148,33 +162,34 @@ describe('JobService (fake runner)', () => {
 
   it('runs queued jobs one at a time, records epochs as events, deploys and frees the slot', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
-    const b = service.create(body(ds.id));
-    expect(service.retrieve(b.id).queue_position).toBe(1);
+    const a = await service.create(body(ds.id));
+    const b = await service.create(body(ds.id));
+    expect((await service.retrieve(b.id)).queue_position).toBe(1);
     await tick();
     expect(runs).toHaveLength(1);
-    expect(service.retrieve(a.id)).toMatchObject({ status: 'running', queue_position: null });
-    expect(service.retrieve(b.id)).toMatchObject({ status: 'queued', queue_position: 0 });
+    expect(await service.retrieve(a.id)).toMatchObject({ status: 'running', queue_position: null });
+    expect(await service.retrieve(b.id)).toMatchObject({ status: 'queued', queue_position: 0 });
 
     const run = runs[0]!;
     expect(existsSync(run.request.data.train.path)).toBe(true);
     run.epoch(1, 0.9);
     run.callbacks.message('hello');
     run.epoch(2, 0.5);
-    expect(store.loadCheckpoint(a.id)).toEqual({ epoch: 2, state: new Uint8Array([2]) });
-    expect(service.retrieve(a.id).metrics).toMatchObject({ epoch: 2, train_loss: 0.5 });
+    await tick();
+    expect(await store.jobs.loadCheckpoint(a.id)).toEqual({ epoch: 2, state: new Uint8Array([2]) });
+    expect((await service.retrieve(a.id)).metrics).toMatchObject({ epoch: 2, train_loss: 0.5 });
     run.callbacks.finished({ onnx: new Uint8Array(10), description: 'd' });
     await tick();
     await tick();
 
-    const done = service.retrieve(a.id);
+    const done = await service.retrieve(a.id);
     expect(done).toMatchObject({ status: 'succeeded', result: { model: 'm', version: '1' } });
     expect(done.finished_at).not.toBeNull();
     expect(deployed).toEqual([{ model: 'm', jobId: a.id, bytes: 10 }]);
-    expect(store.loadCheckpoint(a.id)).toBeUndefined();
+    expect(await store.jobs.loadCheckpoint(a.id)).toBeUndefined();
     expect(existsSync(run.request.data.train.path)).toBe(false);
 
-    const events = service.listEvents(a.id, 0, 100).data;
+    const events = (await service.listEvents(a.id, 0, 100)).items;
     expect(events.map((e) => [e.id, e.type, e.status ?? e.message ?? e.metrics?.epoch])).toEqual([
       [1, 'status', 'queued'],
       [2, 'status', 'running'],
@@ -184,23 +199,24 @@ describe('JobService (fake runner)', () => {
       [6, 'message', 'Deployed as model m version 1'],
       [7, 'status', 'succeeded'],
     ]);
-    expect(service.listEvents(a.id, 5, 1)).toMatchObject({ data: [{ id: 6 }], has_more: true, next_cursor: '6' });
+    expect(await service.listEvents(a.id, 5, 1)).toMatchObject({ items: [{ id: 6 }], hasMore: true });
 
     expect(runs).toHaveLength(2);
-    expect(service.retrieve(b.id).status).toBe('running');
+    expect((await service.retrieve(b.id)).status).toBe('running');
   });
 
   it('cancels a queued job at once and a running one when the run reports it', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
-    const b = service.create(body(ds.id));
+    const a = await service.create(body(ds.id));
+    const b = await service.create(body(ds.id));
     await tick();
-    expect(service.cancel(b.id)).toMatchObject({ status: 'cancelled', queue_position: null });
-    expect(service.cancel(a.id).status).toBe('running');
+    expect(await service.cancel(b.id)).toMatchObject({ status: 'cancelled', queue_position: null });
+    expect((await service.cancel(a.id)).status).toBe('running');
     expect(runs[0]!.cancelRequested).toBe(true);
     runs[0]!.callbacks.cancelled();
-    expect(service.retrieve(a.id).status).toBe('cancelled');
-    expect(errorOf(() => service.cancel(a.id))).toEqual({
+    await tick();
+    expect((await service.retrieve(a.id)).status).toBe('cancelled');
+    expect(await errorOf(async () => await service.cancel(a.id))).toEqual({
       status: 409,
       code: 'invalid_job_state',
       message: `Job ${a.id} is cancelled; only queued or running jobs can be cancelled`,
@@ -209,48 +225,53 @@ describe('JobService (fake runner)', () => {
 
   it('records a failed run with its error', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
+    const a = await service.create(body(ds.id));
     await tick();
     runs[0]!.callbacks.failed({ code: 'training_failed', message: 'loss became NaN' });
-    expect(service.retrieve(a.id)).toMatchObject({
+    await tick();
+    expect(await service.retrieve(a.id)).toMatchObject({
       status: 'failed',
       error: { code: 'training_failed', message: 'loss became NaN' },
     });
-    const last = service.listEvents(a.id, 0, 100).data.at(-1);
+    const last = (await service.listEvents(a.id, 0, 100)).items.at(-1);
     expect(last).toMatchObject({ type: 'status', status: 'failed', message: 'loss became NaN' });
   });
 
   it('lists newest first with a status filter and cursor', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const ids = [0, 1, 2].map(() => service.create(body(ds.id)).id);
-    service.cancel(ids[1]!);
-    const page1 = service.list({ limit: 2 });
-    expect(page1.data.map((j) => j.id)).toEqual([ids[2], ids[1]]);
-    expect(page1).toMatchObject({ has_more: true, next_cursor: ids[1] });
-    expect(service.list({ limit: 2, after: ids[1] }).data.map((j) => j.id)).toEqual([ids[0]]);
-    expect(service.list({ limit: 10, status: 'queued' }).data.map((j) => [j.id, j.queue_position])).toEqual([
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await service.create(body(ds.id))).id);
+    await service.cancel(ids[1]!);
+    const page1 = await service.list({ limit: 2 });
+    expect(page1.items.map((j) => j.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.hasMore).toBe(true);
+    expect((await service.list({ limit: 2, after: ids[1] })).items.map((j) => j.id)).toEqual([ids[0]]);
+    expect((await service.list({ limit: 10, status: 'queued' })).items.map((j) => [j.id, j.queue_position])).toEqual([
       [ids[2], 1],
       [ids[0], 0],
     ]);
-    expect(errorOf(() => service.list({ limit: 1, status: 'done' }))).toMatchObject({ code: 'invalid_parameter' });
+    expect(await errorOf(async () => await service.list({ limit: 1, status: 'done' }))).toMatchObject({
+      code: 'invalid_parameter',
+    });
   });
 
   it('resumes a running job from its checkpoint after a restart, and keeps the queue', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
-    const b = service.create(body(ds.id));
+    const a = await service.create(body(ds.id));
+    const b = await service.create(body(ds.id));
     await tick();
     runs[0]!.epoch(1);
     runs[0]!.epoch(2);
+    await tick();
     // A crash: nothing is closed, the process just stops. Reopen the same directory.
-    store.close();
+    await store.close();
     await build();
     await tick();
     expect(runs).toHaveLength(1);
     expect(runs[0]!.request.checkpoint).toEqual({ epoch: 2, state: new Uint8Array([2]) });
-    expect(service.retrieve(a.id).status).toBe('running');
-    expect(service.retrieve(b.id)).toMatchObject({ status: 'queued', queue_position: 0 });
-    const events = service.listEvents(a.id, 0, 100).data;
+    expect((await service.retrieve(a.id)).status).toBe('running');
+    expect(await service.retrieve(b.id)).toMatchObject({ status: 'queued', queue_position: 0 });
+    const events = (await service.listEvents(a.id, 0, 100)).items;
     expect(events.at(-1)).toMatchObject({
       id: 5,
       type: 'message',
@@ -260,34 +281,38 @@ describe('JobService (fake runner)', () => {
 
   it('fails a running job with code interrupted when its data is gone after a restart', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
+    const a = await service.create(body(ds.id));
     await tick();
     const trainPath = runs[0]!.request.data.train.path;
-    store.close();
+    await store.close();
     rmSync(trainPath);
     await build();
-    expect(service.retrieve(a.id)).toMatchObject({ status: 'failed', error: { code: 'interrupted' } });
+    expect(await service.retrieve(a.id)).toMatchObject({ status: 'failed', error: { code: 'interrupted' } });
   });
 
   it('keeps a job working when its dataset is deleted after creation', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
-    datasets.delete(ds.id);
+    const a = await service.create(body(ds.id));
+    await datasets.delete(ds.id);
     await tick();
     expect(existsSync(runs[0]!.request.data.train.path)).toBe(true);
-    expect(service.retrieve(a.id).status).toBe('running');
-    expect(errorOf(() => service.create(body(ds.id)))).toMatchObject({ status: 404, code: 'dataset_not_found' });
+    expect((await service.retrieve(a.id)).status).toBe('running');
+    expect(await errorOf(async () => await service.create(body(ds.id)))).toMatchObject({
+      status: 404,
+      code: 'dataset_not_found',
+    });
   });
 
   it('runs up to maxConcurrentJobs at once', async () => {
     await service.close();
-    store.close();
+    await store.close();
     await build(2);
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const ids = [0, 1, 2].map(() => service.create(body(ds.id)).id);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await service.create(body(ds.id))).id);
     await tick();
     expect(runs.map((r) => r.request.jobId)).toEqual([ids[0], ids[1]]);
-    expect(service.retrieve(ids[2]!)).toMatchObject({ status: 'queued', queue_position: 0 });
+    expect(await service.retrieve(ids[2]!)).toMatchObject({ status: 'queued', queue_position: 0 });
     runs[1]!.callbacks.failed({ code: 'training_failed', message: 'x' });
     await tick();
     expect(runs.map((r) => r.request.jobId)).toEqual([ids[0], ids[1], ids[2]]);
@@ -295,13 +320,13 @@ describe('JobService (fake runner)', () => {
 
   it('does not deploy twice when a restart finds the version an earlier run already deployed', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
-    const a = service.create(body(ds.id));
+    const a = await service.create(body(ds.id));
     await tick();
     findDeployed = (model, jobId) => (model === 'm' && jobId === a.id ? '4' : undefined);
     runs[0]!.callbacks.finished({ onnx: new Uint8Array(3), description: 'd' });
     await tick();
     await tick();
     expect(deployed).toEqual([]);
-    expect(service.retrieve(a.id)).toMatchObject({ status: 'succeeded', result: { model: 'm', version: '4' } });
+    expect(await service.retrieve(a.id)).toMatchObject({ status: 'succeeded', result: { model: 'm', version: '4' } });
   });
 });

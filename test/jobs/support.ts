@@ -1,7 +1,6 @@
-import { features } from '../../server/app.js';
 import type { DatasetService } from '../../server/datasets/service.js';
 import type { JobEvents } from '../../server/jobs/events.js';
-import { type TrainingFeatureOptions, trainingFeature } from '../../server/jobs/feature.js';
+import type { Runner } from '../../server/jobs/runner.js';
 import type { JobService } from '../../server/jobs/service.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.js';
 
@@ -11,26 +10,38 @@ export interface TrainingTestServer extends TestServer {
   events: JobEvents;
 }
 
-/** A real server with the training feature configured for tests (fake runner, short heartbeats, ...). */
+export interface TrainingOptions {
+  runner?: Runner;
+  heartbeatMs?: number;
+  parseInWorkerFrom?: number;
+  maxDatasetSize?: number;
+}
+
+/** A real server with the job services configured for tests (fake runner, short heartbeats, ...). */
 export async function startTrainingServer(
-  training: TrainingFeatureOptions = {},
+  training: TrainingOptions = {},
   options: TestServerOptions = {},
 ): Promise<TrainingTestServer> {
-  let parts: Pick<TrainingTestServer, 'jobs' | 'datasets' | 'events'> | undefined;
-  const feature = trainingFeature({
-    ...training,
-    onReady: (p) => {
-      parts = p;
-      training.onReady?.(p);
-    },
-  });
   const server = await startTestServer({
     ...options,
-    features: [...features.filter((f) => f.name !== 'training'), feature],
+    ...(training.maxDatasetSize !== undefined
+      ? { settings: { ...options.settings, maxDatasetSize: training.maxDatasetSize } }
+      : {}),
+    create: {
+      ...options.create,
+      ...(training.runner ? { runner: training.runner } : {}),
+      ...(training.heartbeatMs !== undefined ? { sseHeartbeatMs: training.heartbeatMs } : {}),
+      ...(training.parseInWorkerFrom !== undefined ? { parseInWorkerFrom: training.parseInWorkerFrom } : {}),
+    },
   });
-  if (!parts) throw new Error('the training feature did not start');
-  return Object.assign(server, parts);
+  const { jobs, datasets, events } = server.server.services;
+  return Object.assign(server, { jobs, datasets, events });
 }
 
 /** Resolves on the next turn of the event loop (after setImmediate callbacks queued so far). */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A few turns of the event loop: what a fake run reported has been recorded (job progress is written in order, asynchronously). */
+export const settle = async () => {
+  for (let i = 0; i < 4; i++) await nextTurn();
+};

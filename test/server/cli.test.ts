@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { settingSpecs } from '../../server/settings.js';
-import { collect, runCli, spawnCli, waitForListening } from '../support/cli.js';
+import { collect, repoRoot, runCli, spawnCli, waitForListening } from '../support/cli.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'maas-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ describe('maas CLI', () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
     for (const spec of settingSpecs) {
-      expect(stdout).toContain(`--${spec.flag} ${spec.valueName}`);
+      expect(stdout).toContain(`--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}\n`);
       expect(stdout).toContain(`env ${spec.env}; default ${spec.defaultText}`);
     }
   });
@@ -48,7 +48,7 @@ describe('maas CLI', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'maas serve: the server needs the optional peer packages onnxruntime-node, fastify; install them with: npm install onnxruntime-node fastify',
+      'maas serve: the server needs the optional peer packages fastify, onnxruntime-node, better-sqlite3, onnx-proto; install them with: npm install fastify onnxruntime-node better-sqlite3 onnx-proto',
     );
     expect(run.stdout).toBe('');
   });
@@ -66,5 +66,57 @@ describe('maas CLI', () => {
     const result = await done;
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`listening on ${url}\n`);
+  });
+
+  it('refuses a model repository that does not exist, naming it, unless told to create it', async () => {
+    const missing = join(temp, 'typo-models');
+    const run = await runCli(['serve', '--port', '0', '--model-repository', missing, '--data-dir', join(temp, 'd1')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `maas serve: --model-repository ${missing} does not exist: check the path (or MAAS_MODEL_REPOSITORY), or add --create-repository to start with an empty one`,
+    );
+    expect(existsSync(missing)).toBe(false);
+
+    const child = spawnCli(
+      ['serve', '--port', '0', '--model-repository', missing, '--create-repository', '--drain-delay', '0'],
+      {
+        env: { MAAS_DATA_DIR: join(temp, 'd2') },
+      },
+    );
+    const done = collect(child);
+    await waitForListening(child);
+    expect(existsSync(missing)).toBe(true);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect([result.code, result.signal, result.stderr]).toEqual([
+      0,
+      null,
+      expect.stringContaining(`maas serve: no models in ${missing} yet`),
+    ]);
+  });
+
+  it('--demo serves a copy of the demo models, prints them as a table, and keeps new versions out of the package', async () => {
+    const dataDir = join(temp, 'demo');
+    const child = spawnCli(['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--drain-delay', '0']);
+    const done = collect(child);
+    const url = await waitForListening(child);
+    const copy = join(dataDir, 'demo-models');
+    const upload = await fetch(`${url}/v1/models/iris_classifier/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: readFileSync(join(repoRoot, 'examples/models/keras_mlp/1/model.onnx')),
+    });
+    expect(upload.status).toBe(201);
+    expect((await upload.json()).version).toBe('2');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `maas serve: ${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 3 of 3 model versions ready\nMODEL +VERSION +STATE +REASON\niris_classifier +1 +READY\nkeras_mlp +1 +READY\nmulti_io +1 +READY\n`,
+      ),
+    );
+    expect(existsSync(join(copy, 'iris_classifier/2/model.onnx'))).toBe(true);
+    expect(existsSync(join(repoRoot, 'examples/models/iris_classifier/2'))).toBe(false);
   });
 });

@@ -72,6 +72,81 @@ async function expectError(
 const fp32 = (shape: number[], data: unknown[], name = 'x') => ({ name, datatype: 'FP32', shape, data });
 
 describe('errors: one body, a stable code, a message naming the field', () => {
+  it('a binary infer body without Inference-Header-Content-Length says that header is missing', async () => {
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3], parameters: { binary_data_size: 12 } }],
+      }),
+    );
+    await expectError(
+      {
+        url: '/v2/models/id_fp32/infer',
+        body: Buffer.concat([header, Buffer.from(new Float32Array([1, 2, 3]).buffer)]),
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      {
+        status: 400,
+        code: 'invalid_input',
+        message: [
+          'Inference-Header-Content-Length header: missing. A binary infer body (application/octet-stream) is a JSON header followed by raw tensor bytes',
+          'Reading the body as JSON failed',
+        ],
+      },
+    );
+  });
+
+  it(':classify and :regress say they are not supported and what to use instead', async () => {
+    for (const verb of ['classify', 'regress']) {
+      await expectError(
+        { url: `/v1/models/add:${verb}`, body: { examples: [] } },
+        {
+          status: 404,
+          code: 'not_found',
+          message: `TF Serving's :${verb} is not supported (it takes tf.Example inputs); send the same features to :predict`,
+        },
+      );
+    }
+  });
+
+  it('an unknown model name suggests the near matches', async () => {
+    await expectError(
+      { method: 'GET', url: '/v2/models/id_fp3' },
+      { status: 404, code: 'model_not_found', message: "Model 'id_fp3' not found. Did you mean 'id_fp32'?" },
+    );
+    const far = await expectError(
+      { method: 'GET', url: '/v2/models/zzzzzzzz' },
+      { status: 404, code: 'model_not_found', message: "Model 'zzzzzzzz' not found" },
+    );
+    expect(far.error).toBe("Model 'zzzzzzzz' not found");
+  });
+
+  it("reads a CSV sent with curl's default form content type, and explains a body curl -d flattened", async () => {
+    const ok = await server.app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a,b\n1,2\n3,4\n',
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ format: 'csv', rows: 2 });
+    const jsonl = await server.app.inject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '{"a":1}\n{"a":2}\n',
+    });
+    expect(jsonl.json()).toMatchObject({ format: 'jsonl', rows: 2 });
+    await expectError(
+      { url: '/v1/datasets', body: 'a,b1,23,4', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      {
+        status: 400,
+        code: 'invalid_input',
+        message:
+          "as `curl -d @file` makes it (it strips newlines); send the file with --data-binary @file -H 'content-type: text/csv'",
+      },
+    );
+  });
+
   it('invalid_json: malformed and empty bodies', async () => {
     await expectError(
       { url: '/v2/models/add/infer', body: '{"inputs": [' },

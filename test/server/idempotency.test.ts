@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MaasServerError } from '../../server/errors.js';
-import {
-  Idempotency,
-  idempotencyKeyFrom,
-  MemoryIdempotencyStore,
-  requestFingerprint,
-} from '../../server/http/idempotency.js';
+import { idempotencyKeyFrom, requestFingerprint } from '../../server/http/idempotency.js';
+import { Idempotency } from '../../server/idempotency.js';
+import { MemoryIdempotencyStore } from '../../server/store/memory-idempotency.js';
 
 describe('Idempotency', () => {
   it('runs once per key and replays the first result for the same fingerprint', async () => {
-    const idem = new Idempotency(() => store);
     const store = new MemoryIdempotencyStore();
+    const idem = new Idempotency(store);
     let calls = 0;
     const create = async () => ({ status: 201, body: { id: ++calls } });
     const first = await idem.run('create', 'k1', 'fp', create);
@@ -24,7 +21,7 @@ describe('Idempotency', () => {
 
   it('is a 409 idempotency_conflict for the same key with another request', async () => {
     const store = new MemoryIdempotencyStore();
-    const idem = new Idempotency(() => store);
+    const idem = new Idempotency(store);
     await idem.run('create', 'k', 'a', async () => ({ status: 201, body: 1 }));
     const err = await idem.run('create', 'k', 'b', async () => ({ status: 201, body: 2 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MaasServerError);
@@ -36,7 +33,7 @@ describe('Idempotency', () => {
 
   it('serialises concurrent requests with one key so only one creates', async () => {
     const store = new MemoryIdempotencyStore();
-    const idem = new Idempotency(() => store);
+    const idem = new Idempotency(store);
     let calls = 0;
     const slow = async () => {
       calls++;
@@ -51,7 +48,7 @@ describe('Idempotency', () => {
 
   it('does not store failures, so a retry runs again', async () => {
     const store = new MemoryIdempotencyStore();
-    const idem = new Idempotency(() => store);
+    const idem = new Idempotency(store);
     await expect(idem.run('c', 'k', 'fp', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await idem.run('c', 'k', 'fp', async () => ({ status: 201, body: 'ok' }))).toMatchObject({
       body: 'ok',
@@ -59,17 +56,23 @@ describe('Idempotency', () => {
     });
   });
 
-  it('forgets records after the TTL and evicts the oldest beyond maxEntries', async () => {
+  it('forgets records after the TTL, and the memory store evicts the oldest beyond maxEntries', async () => {
     let now = 0;
-    const store = new MemoryIdempotencyStore({ ttlMs: 1000, maxEntries: 2, now: () => now });
-    await store.set('a', { fingerprint: 'f', status: 201, body: 1, createdAt: 0 });
+    const store = new MemoryIdempotencyStore(2);
+    const idem = new Idempotency(store, { ttlMs: 1000, now: () => now });
+    let calls = 0;
+    const create = async () => ({ status: 201, body: ++calls });
+    expect((await idem.run('c', 'a', 'f', create)).body).toBe(1);
+    now = 1000;
+    expect((await idem.run('c', 'a', 'f', create)).replayed).toBe(true);
     now = 1001;
-    expect(await store.get('a')).toBeUndefined();
-    await store.set('b', { fingerprint: 'f', status: 201, body: 1, createdAt: now });
-    await store.set('c', { fingerprint: 'f', status: 201, body: 1, createdAt: now });
-    await store.set('d', { fingerprint: 'f', status: 201, body: 1, createdAt: now });
-    expect(await store.get('b')).toBeUndefined();
-    expect((await store.get('d'))?.body).toBe(1);
+    expect(await idem.run('c', 'a', 'f', create)).toEqual({ status: 201, body: 2, replayed: false });
+    const record = { fingerprint: 'f', status: 201, body: 1, createdAt: now };
+    await store.put('s', 'b', record);
+    await store.put('s', 'c', record);
+    await store.put('s', 'd', record);
+    expect(await store.get('s', 'b')).toBeUndefined();
+    expect((await store.get('s', 'd'))?.body).toBe(1);
   });
 
   it('validates the header and fingerprints parts unambiguously', () => {

@@ -19,12 +19,18 @@ describe('settings', () => {
     const s = loadSettings({ env: {}, cwd: '/srv' });
     expect(s).toEqual({
       modelRepository: '/srv/.maas-data/models',
+      createRepository: true,
+      demo: false,
       host: '127.0.0.1',
       port: 8000,
       pollInterval: 0,
       maxBodySize: 64 * 1024 * 1024,
       maxDatasetSize: 100 * 1024 * 1024,
       intraOpThreads: 0,
+      instanceCount: 1,
+      sessionThreads: 'workers',
+      maxInflight: 1024,
+      drainDelay: 5,
       apiKeys: [],
       dataDir: '/srv/.maas-data',
       maxConcurrentJobs: 1,
@@ -99,10 +105,28 @@ describe('settings', () => {
     expect(s.modelRepository).toBe('/x/.maas-data/models');
   });
 
+  it('creates only the default repository; a named one must exist unless --create-repository; --demo seeds its own', () => {
+    expect(loadSettings({ env: {}, cwd: '/srv', flags: { 'model-repository': 'm' } })).toMatchObject({
+      modelRepository: '/srv/m',
+      createRepository: false,
+    });
+    expect(
+      loadSettings({ env: { MAAS_CREATE_REPOSITORY: 'yes' }, cwd: '/srv', flags: { 'model-repository': 'm' } })
+        .createRepository,
+    ).toBe(true);
+    expect(loadSettings({ env: {}, cwd: '/srv', flags: { demo: true } })).toMatchObject({
+      demo: true,
+      modelRepository: '/srv/.maas-data/demo-models',
+    });
+    expect(() => loadSettings({ env: { MAAS_DEMO: 'maybe' } })).toThrow(
+      "MAAS_DEMO: expected true or false (1/0, yes/no), got 'maybe'",
+    );
+  });
+
   it('documents every setting with its flag, env var and default in --help', () => {
     const help = settingsHelp();
     for (const spec of settingSpecs) {
-      expect(help).toContain(`--${spec.flag} ${spec.valueName}`);
+      expect(help).toContain(`--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}\n`);
       expect(help).toContain(`env ${spec.env}; default ${spec.defaultText}`);
     }
   });

@@ -4,16 +4,16 @@
 // (c) the msw handlers behind a node:http bridge, SDK on its undici transport (msw never sees undici's requests).
 // Every response of every target goes through one ResponseRecorder (see contract-recorder.ts) and is checked
 // against openapi.yaml; a violation fails the test that caused it.
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { type Dispatcher, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getCurrentSuite } from 'vitest/suite';
 import { MaasClient, type TrainingJob } from '../../src/index.js';
-import { createMaasHandlers, type MaasMockState } from '../../src/msw/index.js';
+import { createMaasHandlers, DEFAULT_MODELS, type MaasMockState } from '../../src/msw/index.js';
 import { startMswBridge } from './contract-msw-bridge.js';
 import { ResponseRecorder, recordingDispatcher, recordingFetch } from './contract-recorder.js';
 import { allOperations } from './openapi-validator.js';
@@ -69,11 +69,21 @@ export interface ContractTarget {
 }
 
 const DEMO_MODELS = fileURLToPath(new URL('../../examples/models', import.meta.url));
-/** The demo models every target starts with (the server loads a copy of examples/models, msw is seeded with them). */
-export const DEMO_MODEL_NAMES: readonly string[] = readdirSync(DEMO_MODELS, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
+/**
+ * The demo models every target starts with: msw is seeded with them, the server loads a copy of exactly their files
+ * from examples/models (so whatever else a user put in that folder does not change what the tests see).
+ */
+export const DEMO_MODEL_NAMES: readonly string[] = DEFAULT_MODELS.map((m) => m.name).sort();
+
+function copyDemoModels(target: string): void {
+  for (const seed of DEFAULT_MODELS) {
+    const files = ['config.json', ...seed.versions.map((v, i) => `${v.version ?? String(i + 1)}/model.onnx`)];
+    for (const file of files) {
+      mkdirSync(dirname(join(target, seed.name, file)), { recursive: true });
+      copyFileSync(join(DEMO_MODELS, seed.name, file), join(target, seed.name, file));
+    }
+  }
+}
 /** Time drives mock jobs (as wall time drives the server's): one step (start, or one epoch) per 5 ms. */
 const MOCK_CLOCK = { speed: 1, epochMs: 5 };
 const CLIENT_DEFAULTS = { apiKey: null, maxRetries: 0, timeout: 30_000 } as const;
@@ -126,7 +136,7 @@ export const serverTarget: ContractTarget = {
   async start(options = {}) {
     const temp = mkdtempSync(join(tmpdir(), 'maas-contract-'));
     const modelRepository = join(temp, 'models');
-    cpSync(DEMO_MODELS, modelRepository, { recursive: true });
+    copyDemoModels(modelRepository);
     const server = await startTestServer({
       modelRepository,
       dataDir: join(temp, 'data'),

@@ -18,6 +18,8 @@ export interface TestServerOptions {
   settings?: Partial<Settings>;
   /** Extra or replacement features (see app.ts). */
   features?: CreateServerOptions['features'];
+  /** Anything else createServer takes (runner, sseHeartbeatMs, ...). */
+  create?: Omit<CreateServerOptions, 'features'>;
 }
 
 export interface TestServer {
@@ -47,6 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server = await createServer(
       {
         logLevel: 'silent',
+        createRepository: true,
         ...options.settings,
         host: '127.0.0.1',
         port: 0,
@@ -54,7 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         dataDir,
         apiKeys: options.apiKeys ?? [],
       },
-      options.features ? { features: options.features } : {},
+      { ...options.create, ...(options.features ? { features: options.features } : {}) },
     );
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** A numeric CSV for tests: header row, then comma-separated numbers (no quoting needed for these files). */
 export interface NumericCsv {
@@ -24,19 +25,20 @@ export function readNumericCsv(path: string): NumericCsv {
   return { header, columns, rows };
 }
 
-export const DIGITS_DIR = '/work/shared/data/digits';
+/** The digits split, committed with the tests (see its README.md for where it comes from). */
+export const DIGITS_DIR = fileURLToPath(new URL('../data/digits/', import.meta.url));
 
-/** digits train/test as features (f0..f63) + label columns, or null when the files are not there. */
+/** digits train/test as features (f0..f63) + label columns. */
 export function loadDigits(): {
   train: { features: Float64Array[]; target: Float64Array };
   test: { features: Float64Array[]; target: Float64Array };
-} | null {
-  const trainPath = `${DIGITS_DIR}/train.csv`;
-  const testPath = `${DIGITS_DIR}/test.csv`;
-  if (!existsSync(trainPath) || !existsSync(testPath)) return null;
+} {
   const split = (csv: NumericCsv) => {
     const label = csv.header.indexOf('label');
     return { features: csv.columns.filter((_, i) => i !== label), target: csv.columns[label]! };
   };
-  return { train: split(readNumericCsv(trainPath)), test: split(readNumericCsv(testPath)) };
+  return {
+    train: split(readNumericCsv(`${DIGITS_DIR}train.csv`)),
+    test: split(readNumericCsv(`${DIGITS_DIR}test.csv`)),
+  };
 }

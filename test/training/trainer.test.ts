@@ -233,7 +233,7 @@ describe('determinism and resume', () => {
       const second = train(spec, data, { onMessage: (m) => messages.push(m) }, { resumeFrom: state });
       expect(second.status).toBe('succeeded');
       expect(second.epochs).toBe(6);
-      expect(messages[0]).toBe('Resuming after epoch 3');
+      expect(messages[0]).toBe('Resuming after epoch 3 (wasm-simd kernels)');
       expect(learned(second.history)).toEqual(learned(full.history.slice(3)));
       expect(Array.from(second.model!.params)).toEqual(Array.from(full.model!.params));
     }
@@ -365,7 +365,7 @@ describe('cancellation, early stopping, divergence, metrics', () => {
     const messages: string[] = [];
     const result = train(base, { ...data, validation: held }, { onMessage: (m) => messages.push(m) });
     expect(messages[0]).toBe(
-      'Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 100 rows, validating on 20',
+      'Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 100 rows, validating on 20 (wasm-simd kernels)',
     );
     expect(result.history.at(-1)!.val_accuracy).toBe(1);
   });
@@ -416,6 +416,8 @@ describe('cancellation, early stopping, divergence, metrics', () => {
     expect(m.samples_per_second).toBe(8000); // 80 rows in 10 ms
     expect(result.history.map((h) => h.elapsed_ms)).toEqual([30, 60, 90, 120, 150]);
     expect(m.train_loss).toBeGreaterThan(0);
-    expect(messages[0]).toBe('Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 80 rows, validating on 20');
+    expect(messages[0]).toBe(
+      'Training logistic 2 → 2 with sgd (batch 10, cross_entropy) on 80 rows, validating on 20 (wasm-simd kernels)',
+    );
   });
 });

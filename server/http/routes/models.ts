@@ -2,6 +2,7 @@ import type { components } from '../../../src/generated/openapi.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
 import { idempotencyKeyFrom, requestFingerprint } from '../idempotency.js';
+import { listBody, pageOfSorted } from '../list-page.js';
 import { modelParam, pageParams, stringQuery, versionParam } from '../params.js';
 import { modelBody, modelVersionBody } from '../wire.js';
 
@@ -16,16 +17,8 @@ export const modelsRoutes: ServerFeature = {
     const { registry } = services;
 
     app.get('/v1/models', async (request): Promise<ModelList> => {
-      const { limit, after } = pageParams(request.query);
-      const all = registry.listModels().filter((m) => after === undefined || m.name > after);
-      const page = all.slice(0, limit);
-      const hasMore = all.length > limit;
-      return {
-        object: 'list',
-        data: page.map(modelBody),
-        has_more: hasMore,
-        next_cursor: hasMore ? (page[page.length - 1]?.name ?? null) : null,
-      };
+      const page = pageOfSorted(registry.listModels(), pageParams(request.query), (m) => m.name);
+      return listBody({ items: page.items.map(modelBody), hasMore: page.hasMore }, (m) => m.name);
     });
 
     app.get('/v1/models/:model', async (request) => modelBody(registry.requireModel(modelParam(request.params))));

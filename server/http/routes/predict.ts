@@ -1,17 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decodePredictRequest, encodePredictResponse, stringifyJson } from '../../../src/protocol/index.js';
-import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+import { stringifyJson } from '../../../src/protocol/index.js';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
+import { readUntyped } from '../body-parsers.js';
+import { clientGone, modelMustExist } from '../inference-request.js';
 import { modelParam, versionParam } from '../params.js';
 
 /** TensorFlow Serving's REST `:predict`, row and columnar formats. `::` is a literal colon in Fastify paths. */
 export const predictRoutes: ServerFeature = {
   name: 'tf-serving-predict',
-  setup(app, { dataPlane }) {
+  setup(app, { dataPlane, registry }) {
     const predict = async (request: FastifyRequest, reply: FastifyReply) => {
       const name = modelParam(request.params);
       const requested = versionParam(request.params);
-      const body = request.body;
+      const body = readUntyped(request.body, undefined);
       if (Buffer.isBuffer(body) || typeof body === 'string') {
         throw new UnsupportedMediaTypeError(request.headers['content-type'], ['application/json']);
       }
@@ -21,16 +23,26 @@ export const predictRoutes: ServerFeature = {
           'Request body is empty; expected {"instances": [...]} or {"inputs": ...}',
         );
       }
-      // Row-format decoding needs the model's inputs; the same version then runs the request.
-      const { version, inputs } = dataPlane.inputSpecs(name, requested);
-      const decoded = decodePredictRequest(body, inputs);
-      const result = await dataPlane.infer(name, version, decoded.tensors);
+      const response = await dataPlane.predict(name, requested, body, { signal: clientGone(reply) });
       reply.header('content-type', 'application/json; charset=utf-8');
-      return reply.send(stringifyJson(encodePredictResponse(decoded.format, result.outputs)));
+      return reply.send(stringifyJson(response));
     };
     // find-my-way only ends a parameter at `::predict` when the parameter has a regexp; without one the colon
     // becomes part of the parameter's name.
-    app.post('/v1/models/:model(^[^:/]+)::predict', predict);
-    app.post('/v1/models/:model/versions/:version(^[^:/]+)::predict', predict);
+    const options = { preParsing: modelMustExist(registry) };
+    app.post('/v1/models/:model(^[^:/]+)::predict', options, predict);
+    app.post('/v1/models/:model/versions/:version(^[^:/]+)::predict', options, predict);
+
+    // TF Serving's other two verbs work on tf.Example protos, which an ONNX model has no use for: say so.
+    for (const verb of ['classify', 'regress']) {
+      const notSupported = async () => {
+        throw new NotFoundError(
+          'not_found',
+          `TF Serving's :${verb} is not supported (it takes tf.Example inputs); send the same features to :predict, as rows ({"instances": [...]}) or columns ({"inputs": {...}})`,
+        );
+      };
+      app.post(`/v1/models/:model(^[^:/]+)::${verb}`, notSupported);
+      app.post(`/v1/models/:model/versions/:version(^[^:/]+)::${verb}`, notSupported);
+    }
   },
 };

@@ -284,17 +284,26 @@ function mulScalar(a: Code, b: Code): Code {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compileError: string | null = null;
 
-/** The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
+/** The compiled kernel module, or null where WebAssembly SIMD is unavailable (kernelCompileError says why). */
 export function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
+    if (typeof WebAssembly !== 'object') throw new Error('this runtime has no WebAssembly');
     const bytes = assembleModule([affineForward(), weightGrad(), inputGrad(), reluForward(), reluBackward()]);
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
+    if (!WebAssembly.validate(bytes)) throw new Error('the runtime does not validate the module (no SIMD?)');
+    compiled = new WebAssembly.Module(bytes);
+  } catch (err) {
     compiled = null;
+    compileError = err instanceof Error ? err.message : String(err);
   }
   return compiled;
+}
+
+/** Why kernelModule() is null (null when it compiled, or has not been tried). */
+export function kernelCompileError(): string | null {
+  return compileError;
 }
 
 export interface WasmKernelExports {

@@ -34,6 +34,7 @@ function parseCsvTable(text: string): ParseResult {
   let builders: ColumnBuilder[] | undefined;
   let header: string[] = [];
   let rows = 0;
+  const lines: number[] = [];
   for (const rec of parseCsv(text)) {
     if (!builders) {
       if (rec.kind === 'error') return fail([{ line: rec.line, message: `header row: ${rec.message}` }], 0);
@@ -59,10 +60,11 @@ function parseCsvTable(text: string): ParseResult {
     }
     if (issues.rows > 0) continue; // the upload is rejected anyway: only look for more problems
     for (let i = 0; i < builders.length; i++) builders[i]!.push(rec.fields[i]);
+    lines.push(rec.line);
     rows++;
   }
   if (!builders) return fail([{ line: 1, message: 'the file is empty; expected a header row naming the columns' }], 0);
-  return finish(builders, rows, issues, 'a header row but no data rows');
+  return finish(builders, rows, lines, issues, 'a header row but no data rows');
 }
 
 function checkHeader(header: string[]): ErrorDetail[] {
@@ -80,6 +82,7 @@ function parseJsonlTable(text: string): ParseResult {
   const issues = new Issues();
   let builders: Map<string, ColumnBuilder> | undefined;
   let rows = 0;
+  const rowLines: number[] = [];
   const lines = text.split(/\r?\n/);
   if (lines[0]?.charCodeAt(0) === 0xfeff) lines[0] = lines[0].slice(1);
   for (let i = 0; i < lines.length; i++) {
@@ -106,11 +109,12 @@ function parseJsonlTable(text: string): ParseResult {
     }
     if (issues.rows > 0) continue;
     for (const [key, builder] of builders) builder.push(record[key] as RawCell);
+    rowLines.push(line);
     rows++;
   }
   if (!builders) return fail([{ message: 'the file is empty; expected one JSON object per line' }], 0);
   if (builders.size === 0) return fail([{ line: 1, message: 'the first object has no fields' }], 0);
-  return finish([...builders.values()], rows, issues, 'no rows');
+  return finish([...builders.values()], rows, rowLines, issues, 'no rows');
 }
 
 /** Line 1's keys are the columns: a later line may leave one out (missing), not add one. */
@@ -137,10 +141,16 @@ function jsonKind(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function finish(builders: ColumnBuilder[], rows: number, issues: Issues, emptyWhat: string): ParseResult {
+function finish(
+  builders: ColumnBuilder[],
+  rows: number,
+  lines: number[],
+  issues: Issues,
+  emptyWhat: string,
+): ParseResult {
   if (issues.rows > 0) return fail(issues.list, issues.rows);
   if (rows === 0) return fail([{ message: `the file has ${emptyWhat}; a dataset needs at least one row` }], 0);
-  const built = builders.map((b) => b.build());
+  const built = builders.map((b) => b.build(lines));
   return { ok: true, table: { rows, columns: built.map((b) => b.column) }, stats: built.map((b) => b.stats) };
 }
 

@@ -33,6 +33,21 @@ export interface ColumnStats {
   name: string;
   integer: boolean;
   distinct: number;
+  /**
+   * A string column whose present cells are mostly numbers: probably a numeric column with a few stray cells, which
+   * the spec resolution points out (line and value of the first such cell; how many there are; how many numbers).
+   */
+  notNumeric?: NotNumericCells;
+}
+
+/** The cells that made a mostly numeric column a string column. */
+export interface NotNumericCells {
+  /** Line of the uploaded file the first of them is on (CSV: 1 is the header row). */
+  line: number;
+  value: string;
+  count: number;
+  /** Present cells that are numbers. */
+  numbers: number;
 }
 
 export const DISTINCT_CAP = 1000;
@@ -52,13 +67,19 @@ export class ColumnBuilder {
     this.cells.push(cell);
   }
 
-  build(): { column: TableColumn; stats: ColumnStats } {
+  /** `lines[i]` is the file line row i came from (to say where a stray non-numeric cell is). */
+  build(lines: ArrayLike<number>): { column: TableColumn; stats: ColumnStats } {
     const cells = this.cells;
-    return this.buildNumbers(cells) ?? this.buildStrings(cells);
+    const numbers = this.buildNumbers(cells);
+    if (typeof numbers !== 'number') return numbers;
+    const built = this.buildStrings(cells);
+    const stray = notNumericFrom(cells, numbers, lines);
+    if (stray.numbers > stray.count) built.stats.notNumeric = stray;
+    return built;
   }
 
-  /** One pass: the number column, or undefined at the first present cell that is not numeric. */
-  private buildNumbers(cells: RawCell[]): { column: TableColumn; stats: ColumnStats } | undefined {
+  /** One pass: the number column, or the index of the first present cell that is not numeric. */
+  private buildNumbers(cells: RawCell[]): { column: TableColumn; stats: ColumnStats } | number {
     const values = new Float64Array(cells.length);
     const seen = new Set<number>();
     let missing = 0;
@@ -71,7 +92,7 @@ export class ColumnBuilder {
         continue;
       }
       const v = toNumber(cell);
-      if (v === undefined) return undefined;
+      if (v === undefined) return i;
       values[i] = v;
       if (integer && !Number.isInteger(v)) integer = false;
       if (seen.size <= DISTINCT_CAP) seen.add(v);
@@ -98,6 +119,25 @@ export class ColumnBuilder {
       stats: { name: this.name, integer: false, distinct: seen.size },
     };
   }
+}
+
+/** Counts the numeric and the other present cells of a column whose cell `first` is the first non-numeric one. */
+function notNumericFrom(cells: RawCell[], first: number, lines: ArrayLike<number>): NotNumericCells {
+  let numbers = 0;
+  let count = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (isMissing(cell)) continue;
+    if (i < first || toNumber(cell) !== undefined) numbers++;
+    else count++;
+  }
+  const value = String(cells[first]);
+  return {
+    line: lines[first] ?? first + 2,
+    value: value.length > 40 ? `${value.slice(0, 37)}...` : value,
+    count,
+    numbers,
+  };
 }
 
 function isMissing(cell: RawCell): boolean {
