@@ -56,7 +56,7 @@ export const serveCommand: CliCommand = {
       throw err;
     }
     try {
-      await requireServerPeers();
+      await requireServerPeers(settings);
     } catch (err) {
       if (err instanceof MissingPeerError) {
         process.stderr.write(`maas serve: ${err.message}\n`);

@@ -67,7 +67,8 @@ export function reap(now: number) {
       events: [
         {
           type: 'message',
-          message: 'The process running the job stopped renewing its lease; another resumes it from its last checkpoint',
+          message:
+            'The process running the job stopped renewing its lease; another resumes it from its last checkpoint',
         },
       ],
     };

@@ -146,7 +146,8 @@ export class JobService {
       throw err;
     }
     this.events.publish(id, events);
-    const wire = await this.toWire(job);
+    // With a shared store another process may have claimed it already: read it back, so status and position agree.
+    const wire = this.shared ? await this.retrieve(id) : await this.toWire(job);
     this.schedulePump();
     return wire;
   }
@@ -210,23 +211,22 @@ export class JobService {
     this.closed = true;
     clearInterval(this.maintenance);
     this.unlisten?.();
-    const handles = [...this.running.entries()];
+    const handles = [...this.running.values()];
     this.running.clear();
-    await Promise.all(handles.map(([, h]) => h.stop()));
+    await Promise.all(handles.map((h) => h.stop()));
     await this.pumping;
     // What runs reported before they stopped (a deploy included) is recorded before the store closes.
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
     const shared = this.shared;
     if (shared) {
       await Promise.all(
-        handles.map(([id]) => {
-          const attempt = this.attempts.get(id);
-          if (attempt === undefined) return;
-          return this.transition(id, release(shared.worker, attempt)).catch((err: unknown) =>
+        [...this.attempts].map(([id, attempt]) =>
+          this.transition(id, release(shared.worker, attempt)).catch((err: unknown) =>
             this.options.log?.error({ err, job: id }, 'handing a job back failed; it resumes when its lease ends'),
-          );
-        }),
+          ),
+        ),
       );
+      this.attempts.clear();
       await shared.queue?.close();
     }
   }
@@ -392,10 +392,11 @@ export class JobService {
       return;
     }
     const checkpoint = (await this.store.loadCheckpoint(id)) ?? null;
-    if (job.claim!.attempt > 1 || checkpoint) {
-      const from = checkpoint ? `epoch ${checkpoint.epoch}` : 'the start';
-      await this.fenced(id, () => ({ events: [{ type: 'message', message: `Resuming from ${from} in ${shared.worker}` }] }));
-    }
+    // Where it runs, for whoever follows the job (and which process to look at when it misbehaves).
+    const resumed = job.claim!.attempt > 1 || checkpoint;
+    const from = checkpoint ? `epoch ${checkpoint.epoch}` : 'the start';
+    const message = resumed ? `Resuming from ${from} in ${shared.worker}` : `Running in ${shared.worker}`;
+    await this.fenced(id, () => ({ events: [{ type: 'message', message }] }));
     this.launch(job, checkpoint);
   }
 
@@ -484,7 +485,8 @@ export class JobService {
       if (!isTerminal((await this.require(id)).status)) await record();
     } finally {
       // A job taken over elsewhere (see `lost`) keeps its data: its new holder reads it.
-      if (!this.shared || this.attempts.has(id)) rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+      if (!this.shared || this.attempts.has(id))
+        rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
       this.attempts.delete(id);
       this.schedulePump();
     }
@@ -526,10 +528,7 @@ export class JobService {
    * claim (a job taken over elsewhere is `lost` here instead). Other writes, and every write with one process, are
    * plain transitions.
    */
-  private async fenced(
-    id: string,
-    change: (job: JobRecord) => JobChange | undefined,
-  ): Promise<JobRecord | undefined> {
+  private async fenced(id: string, change: (job: JobRecord) => JobChange | undefined): Promise<JobRecord | undefined> {
     const shared = this.shared;
     const attempt = this.attempts.get(id);
     if (!shared || attempt === undefined) return this.transition(id, change);

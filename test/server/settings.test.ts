@@ -136,9 +136,9 @@ describe('settings', () => {
 
   it('takes a PostgreSQL --database and a --queue on the same database, and explains what does not fit', () => {
     const pg = 'postgres://maas:pw@db.internal:5432/maas';
-    expect(loadSettings({ env: { MAAS_DATABASE: pg, MAAS_QUEUE: pg }, flags: { 'max-concurrent-jobs': '0' } })).toMatchObject(
-      { database: pg, queue: pg, maxConcurrentJobs: 0, jobLease: 30 },
-    );
+    expect(
+      loadSettings({ env: { MAAS_DATABASE: pg, MAAS_QUEUE: pg }, flags: { 'max-concurrent-jobs': '0' } }),
+    ).toMatchObject({ database: pg, queue: pg, maxConcurrentJobs: 0, jobLease: 30 });
     expect(() => loadSettings({ env: {}, flags: { database: 'mysql://h/db' } })).toThrow(
       '--database: expected a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL, got mysql://h/db',
     );

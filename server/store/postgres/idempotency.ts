@@ -20,7 +20,7 @@ export class PostgresIdempotencyRecords implements IdempotencyRecords {
   }
 
   exclusive<T>(scope: string, key: string, fn: () => Promise<T>): Promise<T> {
-    return this.shared.withLock(`idempotency\u0000${scope}\u0000${key}`, fn);
+    return this.shared.withLock(`idempotency:${scope}:${key}`, fn);
   }
 
   async put(scope: string, key: string, record: IdempotencyRecord): Promise<void> {

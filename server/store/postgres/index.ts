@@ -11,9 +11,9 @@ import { PostgresModelRoutingRecords } from './routing.js';
 import { PostgresShared } from './shared.js';
 import { type Pool, redactUrl, transaction } from './sql.js';
 
-export { POSTGRES_SCHEMA_VERSION, redactUrl };
 export type { JobWriteHook } from './jobs.js';
 export { ROUTING_TOPIC } from './routing.js';
+export { POSTGRES_SCHEMA_VERSION, redactUrl };
 
 type PgModule = typeof pg;
 let loaded: Promise<PgModule> | undefined;

@@ -85,9 +85,7 @@ export class PostgresJobRecords implements JobRecords {
     createdAt: string,
   ): Promise<{ job: JobRecord; events: TrainingJobEvent[] } | undefined> {
     return transaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ body: JobRecord }>('SELECT body FROM maas.jobs WHERE id = $1 FOR UPDATE', [
-        id,
-      ]);
+      const { rows } = await tx.query<{ body: JobRecord }>('SELECT body FROM maas.jobs WHERE id = $1 FOR UPDATE', [id]);
       const previous = rows[0]?.body;
       if (!previous) return undefined;
       const job = structuredClone(previous);

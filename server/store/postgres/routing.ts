@@ -56,7 +56,10 @@ export class PostgresModelRoutingRecords implements ModelRoutingRecords {
         ]);
         out.push(event);
       }
-      await tx.query('SELECT pg_notify($1, $2)', [TOPIC_CHANNEL, JSON.stringify({ t: ROUTING_TOPIC, d: record.model })]);
+      await tx.query('SELECT pg_notify($1, $2)', [
+        TOPIC_CHANNEL,
+        JSON.stringify({ t: ROUTING_TOPIC, d: record.model }),
+      ]);
       return out;
     });
   }
