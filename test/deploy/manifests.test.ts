@@ -113,7 +113,7 @@ describe('deploy/ manifests', () => {
       strict: true,
     });
     expect([runtime.args[0], positionals]).toEqual(['serve', []]);
-    const settings = loadSettings({ flags: values, env: {} });
+    const settings = loadSettings({ flags: values as Record<string, string | boolean | undefined>, env: {} });
     expect([settings.modelRepository, settings.port, settings.host]).toEqual(['/mnt/models', 8080, '0.0.0.0']);
     expect(runtime.ports[0].containerPort).toBe(settings.port);
   });
