@@ -20,6 +20,8 @@ import { engineHooks, sessionOpener } from './inference/engine.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
+import { Router } from './inference/routing.js';
+import { ShadowMirror } from './inference/shadow.js';
 import { registryDeployer } from './jobs/deployer.js';
 import { JobEvents } from './jobs/events.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
@@ -138,6 +140,17 @@ export async function createServer(
     ...(store.shared ? { shared: sharedRepository(store.shared) } : {}),
   });
   registry.addHooks(engineHooks(engine));
+  const router = new Router({
+    registry,
+    store: store.routing,
+    // A newly pinned or labelled version must load even where the version policy would not select it.
+    onChange: (model) =>
+      void registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
+    log,
+  });
+  await router.load();
+  registry.addHooks({ retain: (model) => router.retained(model) });
+  const shadow = new ShadowMirror({ registry, busyAbove: Math.max(1, Math.floor(settings.maxInflight / 2)) });
   const lifecycle: MutableLifecycle = {
     loaded: false,
     draining: false,
@@ -149,6 +162,8 @@ export async function createServer(
     serverVersion: packageVersion(),
     isReady: lifecycle.isReady,
     maxInflight: settings.maxInflight,
+    router,
+    shadow,
   });
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
     summarize: offThreadSummarizer(options.parseInWorkerFrom),
@@ -171,6 +186,8 @@ export async function createServer(
     store,
     registry,
     dataPlane,
+    router,
+    shadow,
     datasets,
     jobs,
     events,

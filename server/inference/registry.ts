@@ -117,6 +117,11 @@ export class ModelRegistry {
     return this.sync.refresh();
   }
 
+  /** Brings one model in line with disk and its hooks (what routing retains), as a poll would. */
+  async syncModel(name: string): Promise<void> {
+    await this.sync.syncModel(name);
+  }
+
   /** Explicit load (`POST /v2/repository/models/{model}/load`); returns the READY versions. */
   loadModel(name: string): Promise<number[]> {
     return this.sync.loadModel(name);

@@ -2,7 +2,9 @@
 // traffic split (sticky per routing key), a pinned default, or the highest READY version. Routing changes are
 // persisted with a reason (the model's event log); a guarded split takes the weight off a canary that does worse
 // than the stable version.
-import { BadRequestError, NotFoundError, UnprocessableError } from '../errors.js';
+
+import { hashUnit, pickByWeight } from '../../src/protocol/traffic.js';
+import { NotFoundError, UnprocessableError } from '../errors.js';
 import type { ModelEventRecord, ModelRouting } from '../store/records.js';
 import type { ModelRoutingRecords } from '../store/store.js';
 import type { ModelRegistry } from './registry.js';
@@ -16,9 +18,7 @@ export const emptyRouting = (): ModelRouting => ({
   shadow: null,
 });
 
-/** A label names a version: same rule as a model name, but it must not look like a number. */
-const LABEL = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-
+/** A routing change, its shape already checked (src/protocol/model-update.ts); versions as numbers. */
 export interface RoutingChange {
   defaultVersion?: number | null;
   /** A label set to null is removed. */
@@ -94,18 +94,9 @@ export class Router {
     const r = this.routes.get(model);
     if (!r) return undefined;
     if (r.traffic) {
-      const ready = r.traffic.filter(
-        (t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY',
-      );
-      const total = ready.reduce((n, t) => n + t.weight, 0);
-      if (total > 0) {
-        let point = (routingKey === undefined ? this.random() : hashUnit(routingKey)) * total;
-        for (const t of ready) {
-          point -= t.weight;
-          if (point < 0) return t.version;
-        }
-        return ready[ready.length - 1]!.version;
-      }
+      const ready = r.traffic.filter((t) => this.options.registry.getVersion(model, t.version)?.state === 'READY');
+      const picked = pickByWeight(ready, routingKey === undefined ? this.random() : hashUnit(routingKey));
+      if (picked) return picked.version;
     }
     return r.defaultVersion ?? undefined;
   }
@@ -163,12 +154,6 @@ export class Router {
     }
     if (change.labels !== undefined) {
       for (const [label, version] of Object.entries(change.labels)) {
-        if (!LABEL.test(label)) {
-          throw new BadRequestError(
-            'invalid_input',
-            `labels.${label}: expected a label matching ${LABEL.source} (it must not be a number)`,
-          );
-        }
         if (version === null) delete next.labels[label];
         else {
           need(version, `labels.${label}`);
@@ -178,18 +163,9 @@ export class Router {
       events.push({ kind: 'labels', reason: why(describeLabels(change.labels)) });
     }
     if (change.traffic !== undefined) {
-      if (change.traffic !== null) {
-        const seen = new Set<number>();
-        change.traffic.forEach((t, i) => {
-          need(t.version, `traffic[${i}].version`);
-          if (seen.has(t.version))
-            throw new BadRequestError('invalid_input', `traffic[${i}].version: version ${t.version} is listed twice`);
-          seen.add(t.version);
-        });
-        if (change.traffic.reduce((n, t) => n + t.weight, 0) <= 0) {
-          throw new BadRequestError('invalid_input', 'traffic: expected at least one weight above 0');
-        }
-      }
+      change.traffic?.forEach((t, i) => {
+        need(t.version, `traffic[${i}].version`);
+      });
       next.traffic = change.traffic;
       events.push({
         kind: 'traffic',
@@ -269,14 +245,4 @@ function describeLabels(labels: Record<string, number | null>): string {
   return Object.entries(labels)
     .map(([label, version]) => (version === null ? `label ${label} removed` : `label ${label} → version ${version}`))
     .join(', ');
-}
-
-/** A routing key mapped to [0, 1): FNV-1a, so the same key gets the same version while the weights stand. */
-function hashUnit(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
 }
