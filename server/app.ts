@@ -34,6 +34,7 @@ import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { followRepository, sharedRepository } from './shared-repository.js';
 import { openStore } from './store/open.js';
+import { ROUTING_TOPIC } from './store/postgres/routing.js';
 import type { Store } from './store/store.js';
 
 /** Every group of routes, in registration order. Routes only translate: the services they call are built below. */
@@ -149,6 +150,13 @@ export async function createServer(
     log,
   });
   await router.load();
+  // Routing changed by another replica (the PostgreSQL store announces every change): take it over here too.
+  const unfollowRouting = store.shared?.subscribe(ROUTING_TOPIC, (model) => {
+    router
+      .load()
+      .then(() => registry.syncModel(model))
+      .catch((err: unknown) => log.error({ err, model }, 'routing reload'));
+  });
   registry.addHooks({ retain: (model) => router.retained(model) });
   const shadow = new ShadowMirror({ registry, busyAbove: Math.max(1, Math.floor(settings.maxInflight / 2)) });
   const lifecycle: MutableLifecycle = {
@@ -239,6 +247,7 @@ export async function createServer(
     lifecycle.closing = true;
     registry.stopPolling();
     unfollow();
+    unfollowRouting?.();
     await loaded.catch(() => {});
     const deadline = Date.now() + settings.shutdownTimeout * 1000;
     const remaining = () => Math.max(0, deadline - Date.now());
