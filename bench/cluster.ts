@@ -12,9 +12,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPostgresStore } from '../server/store/postgres/index.js';
-import type { JobRecord } from '../server/store/records.js';
 import { openSqliteStore } from '../server/store/sqlite/index.js';
 import type { Store } from '../server/store/store.js';
+import { jobRecord } from '../test/store/records.js';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres.js';
 import { envNumber } from './support/env.js';
 import { distCli, kerasModelFile, repoRoot, tempDir } from './support/paths.js';
@@ -178,7 +178,7 @@ async function propagation(postgres: TestPostgres): Promise<number[]> {
 async function eventPath(store: Store, concurrency: number): Promise<number> {
   const at = new Date().toISOString();
   const jobs = Array.from({ length: concurrency }, (_, i) => `job_bench_${concurrency}_${i}_${Date.now()}`);
-  for (const id of jobs) await store.jobs.insert(benchJob(id), [{ type: 'status', status: 'running' }], at);
+  for (const id of jobs) await store.jobs.insert(jobRecord(id, 'running'), [{ type: 'status', status: 'running' }], at);
   const state = new Uint8Array(1024).fill(7);
   const perJob = Math.ceil(storeOps / concurrency);
   const t0 = performance.now();
@@ -198,25 +198,6 @@ async function eventPath(store: Store, concurrency: number): Promise<number> {
     }),
   );
   return (perJob * concurrency) / ((performance.now() - t0) / 1000);
-}
-
-function benchJob(id: string): JobRecord {
-  return {
-    id,
-    status: 'running',
-    model: 'm',
-    dataset: 'ds_1',
-    validation_dataset: null,
-    created_at: new Date().toISOString(),
-    started_at: null,
-    finished_at: null,
-    hyperparameters: {} as JobRecord['hyperparameters'],
-    metrics: null,
-    error: null,
-    result: null,
-    data: { train: { path: '/t.csv', format: 'csv' }, validation: null },
-    cancelRequested: false,
-  };
 }
 
 const postgres = await startTestPostgres({ durable: true });

@@ -1,16 +1,8 @@
-import { parseArgs } from 'node:util';
-import { packageVersion } from '../package-files.js';
 import { MissingPeerError } from '../peers.js';
 import { requireServerPeers } from '../server-peers.js';
-import {
-  loadSettings,
-  type SettingKey,
-  SettingsError,
-  settingSpecs,
-  settingsHelp,
-  settingsParseArgsOptions,
-} from '../settings.js';
+import { loadSettings, type SettingKey, SettingsError, settingSpecs } from '../settings.js';
 import { type CliCommand, EXIT } from './command.js';
+import { parseSettingsFlags, settingsCommandHelp } from './settings-flags.js';
 
 /** The settings a worker uses; the serving ones do not apply. */
 const workerKeys: SettingKey[] = [
@@ -25,48 +17,24 @@ const workerKeys: SettingKey[] = [
 ];
 const specs = settingSpecs.filter((s) => workerKeys.includes(s.key));
 
-const help = () => `Usage: maas worker --database URL --queue URL [options]
+const help = () =>
+  settingsCommandHelp(
+    `Usage: maas worker --database URL --queue URL [options]
 
 Trains the jobs that 'maas serve' replicas queue: takes them from pg-boss in the shared PostgreSQL database, up to
 --max-concurrent-jobs at a time, records epochs and checkpoints in the database, and writes each trained model as the
 next version into the shared model repository, where every replica serves it. Run any number, on any machine that
 mounts --data-dir and --model-repository at the same paths as the replicas. A worker that dies mid-job leaves the job
 to another, which resumes it from its last checkpoint after --job-lease. Prints "worker ready" when it takes jobs.
-SIGTERM/SIGINT: stops its runs and hands the jobs back (another worker resumes them at once), exit 0.
-
-Options:
-${settingsHelp(specs)}
-  -h, --help      Show this help.
-  -v, --version   Print the version.
-`;
+SIGTERM/SIGINT: stops its runs and hands the jobs back (another worker resumes them at once), exit 0.`,
+    specs,
+  );
 
 export const workerCommand: CliCommand = {
   summary: 'Train queued jobs for a group of replicas sharing a PostgreSQL database',
   async run(args) {
-    let values: Record<string, string | boolean | string[] | boolean[] | undefined>;
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          ...settingsParseArgsOptions(specs),
-          help: { type: 'boolean', short: 'h' },
-          version: { type: 'boolean', short: 'v' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values;
-    } catch (err) {
-      process.stderr.write(`maas worker: ${(err as Error).message}\nRun 'maas worker --help' for the options.\n`);
-      return EXIT.usage;
-    }
-    if (values.help) {
-      process.stdout.write(help());
-      return EXIT.ok;
-    }
-    if (values.version) {
-      process.stdout.write(`${packageVersion()}\n`);
-      return EXIT.ok;
-    }
+    const values = parseSettingsFlags('worker', args, help, specs);
+    if (typeof values === 'number') return values;
     const fail = (err: unknown): number => {
       if (err instanceof SettingsError) {
         process.stderr.write(`maas worker: ${err.message}\n`);
