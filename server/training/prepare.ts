@@ -103,8 +103,10 @@ export function prepareData(spec: ResolvedSpec, data: TrainingData, setup: Prepa
   if (distilling) checkTeacher(trainSide, 'data', encoder);
   let rows = candidates;
   const classes = `among the model's (${encoder?.labels.join(', ')})`;
-  if (encoder && preset?.classLabels)
+  if (encoder && preset?.classLabels) {
     rows = knownLabels(encoder, trainSide.target, rows, distilling, messages, '', classes);
+    if (rows.length === 0) dataInvalid(`no row's class is ${classes}`);
+  }
 
   let trainRows = rows;
   let validationRows: Int32Array | null = null;
