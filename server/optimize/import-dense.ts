@@ -87,10 +87,11 @@ export function importDense(model: Uint8Array | ModelGraph): DenseImport {
   // Standardization in front of the first layer.
   let mean: Float32Array | null = null;
   let std: Float32Array | null = null;
+  x = walk.through(x);
   let node = walk.next(x);
   if (node && node.opType === 'Sub' && !node.domain) {
     mean = walk.constantOperand(node, x, 'Sub');
-    x = walk.take(node);
+    x = walk.through(walk.take(node));
     node = walk.next(x);
   }
   if (node && node.opType === 'Div' && !node.domain) {
@@ -100,6 +101,7 @@ export function importDense(model: Uint8Array | ModelGraph): DenseImport {
   const layers: DenseLayerRef[] = [];
   const values: { W: Float32Array; b: Float32Array }[] = [];
   for (;;) {
+    x = walk.through(x);
     node = walk.next(x);
     if (!node) break;
     if (node.domain || (node.opType !== 'Gemm' && node.opType !== 'MatMul')) refuse(describe(node));
@@ -107,6 +109,7 @@ export function importDense(model: Uint8Array | ModelGraph): DenseImport {
     x = layer.output;
     values.push(layer);
     layers.push(layer.ref);
+    x = walk.through(x);
     const after = walk.next(x);
     if (!after || after.domain) continue;
     const hidden = HIDDEN_ACTIVATIONS[after.opType ?? ''];
@@ -116,7 +119,7 @@ export function importDense(model: Uint8Array | ModelGraph): DenseImport {
     } else if (after.opType === 'Softmax') {
       walk.checkSoftmax(after);
       layer.ref.activation = 'softmax';
-      x = walk.take(after);
+      x = walk.through(walk.take(after));
       break;
     }
   }
@@ -266,16 +269,24 @@ class ChainWalk {
     return [...this.columns];
   }
 
-  /** The one node reading `value` (after Identity/Dropout), or null when none does; refuses a fork. */
+  /** The one node reading `value`, or null when none does; refuses a fork. */
   next(value: string): INodeProto | null {
     const consumers = this.graph.consumers(value);
     if (consumers.length === 0) return null;
     if (consumers.length > 1) {
       refuse(`'${value}' feeds ${consumers.length} nodes (${consumers.map((c) => c.opType).join(', ')}), not a chain`);
     }
-    const node = consumers[0]!;
-    if (PASS_THROUGH.has(node.opType ?? '') && !node.domain) return this.next(this.take(node));
-    return node;
+    return consumers[0]!;
+  }
+
+  /** `value` after the Identity and Dropout nodes that follow it (taking them). */
+  through(value: string): string {
+    let node = this.next(value);
+    while (node && PASS_THROUGH.has(node.opType ?? '') && !node.domain) {
+      value = this.take(node);
+      node = this.next(value);
+    }
+    return value;
   }
 
   /** Marks `node` as accounted for and returns its (first) output. */
@@ -321,6 +332,7 @@ class ChainWalk {
     let output = this.take(node);
     let bias: string | null = gemm && c ? c : null;
     if (!gemm) {
+      output = this.through(output);
       const add = this.next(output);
       if (add && add.opType === 'Add' && !add.domain) {
         const [p, q] = add.input ?? [];

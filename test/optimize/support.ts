@@ -8,8 +8,10 @@ import { GraphBuilder } from '../../server/onnx/builder.js';
 import { ModelGraph } from '../../server/onnx/model-graph.js';
 import { mulberry32, uniform } from '../../server/onnx/seeded-random.js';
 import { type ConstantValues, floatValues, tensorDims, tensorValues } from '../../server/onnx/tensor-values.js';
+import { type DenseImport, importedNetwork } from '../../server/optimize/import-dense.js';
 import { exportSpec } from '../../server/training/export.js';
 import { exportOnnx } from '../../server/training/export-onnx.js';
+import { softmaxRows } from '../../server/training/losses.js';
 import { columnsFor } from '../../server/training/table-columns.js';
 import { train } from '../../server/training/trainer.js';
 import type { TrainingSpec } from '../../server/training/types.js';
@@ -167,4 +169,44 @@ export function trainedModel(table: Table, spec: Omit<TrainingSpec, 'features'> 
   const full: TrainingSpec = { validation_split: 0, seed: 0, ...spec, features };
   const result = train(full, columnsFor(table, full));
   return exportOnnx(exportSpec(result.model!));
+}
+
+/** The imported network's outputs for raw rows x (n × F): standardize, the layers, softmax for a classifier. */
+export function denseForward(imported: DenseImport, x: Float32Array, n: number): Float64Array {
+  const net = importedNetwork(imported, n);
+  const f = imported.sizes[0]!;
+  const { mean, std } = imported.standardization;
+  const X = Float64Array.from(x, (v, i) => (v - mean[i % f]!) / std[i % f]!);
+  const out = net.forward(X, n).slice(0, n * net.outputs);
+  if (imported.task === 'classification') softmaxRows(out, n, net.outputs);
+  return out;
+}
+
+/** x [N, 4] → Sub → Div → MatMul + Add → Tanh → Gemm(transB) → (linear) → Gemm without bias → Softmax | nothing. */
+export function chainModel(head: 'softmax' | 'none' | 'sigmoid'): Uint8Array {
+  const random = mulberry32(3);
+  const g = new GraphBuilder('chain');
+  let x = g.input('x', 'FP32', ['N', 4]);
+  x = g.node('Sub', [x, g.initializer('mu', 'FP32', [4], [1, -1, 0.5, 2])]);
+  x = g.node('Div', [x, g.initializer('sigma', 'FP32', [1, 4], [2, 0.5, 1, 4])]);
+  x = g.node('Add', [
+    g.initializer('b1', 'FP32', [1, 6], uniform(random, 6, 0.2)),
+    g.node('MatMul', [x, g.initializer('W1', 'FP32', [4, 6], uniform(random, 24, 0.7))]),
+  ]);
+  x = g.node('Tanh', [x]);
+  x = g.node(
+    'Gemm',
+    [
+      x,
+      g.initializer('W2', 'FP32', [5, 6], uniform(random, 30, 0.7)),
+      g.initializer('b2', 'FP32', [5], uniform(random, 5, 0.2)),
+    ],
+    { transB: 1 },
+  );
+  x = g.node('Dropout', [x]);
+  x = g.node('Gemm', [x, g.initializer('W3', 'FP32', [5, 3], uniform(random, 15, 0.7))]);
+  if (head === 'softmax') x = g.node('Softmax', [x], { axis: 1 });
+  if (head === 'sigmoid') x = g.node('Sigmoid', [x]);
+  g.output(x, 'y', 'FP32', ['N', 3]);
+  return g.toModel();
 }
