@@ -248,6 +248,6 @@ describe('distillation loss', () => {
     softenRows(P, 1, 4, 2);
     const root = [0.7, 0.2, 0.1, 0].map(Math.sqrt);
     const total = root.reduce((a, b) => a + b, 0);
-    root.forEach((v, j) => expect(P[j]).toBeCloseTo(v / total, 15));
+    for (const [j, v] of root.entries()) expect(P[j]).toBeCloseTo(v / total, 15);
   });
 });
