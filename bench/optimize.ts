@@ -140,7 +140,8 @@ async function heavyMlp(): Promise<void> {
     ],
     rows,
   );
-  note("(× = ratio to the fp32 parent: file size, median over rounds of each round's p50)");
+  note("(× = ratio to the fp32 parent: file size, or the median over rounds of each round's p50; the model is");
+  note(' untrained, its outputs nearly flat: only max |Δp| says something about accuracy — see the digits section)');
   const get = (name: string) => variants.find((v) => v.name === name)!;
   const r = (name: string, batch: number) => median(p50(get(name), batch)) / median(p50(base, batch));
   const file = (name: string) => get(name).bytes.length / base.bytes.length;
