@@ -3,9 +3,17 @@ import { distill } from '../../server/optimize/distill.js';
 import { evaluateVersion } from '../../server/optimize/evaluate.js';
 import { readLayout } from '../../server/optimize/model-layout.js';
 import { parseParent } from '../../server/optimize/rewrite.js';
-import type { Table } from '../../src/protocol/datasets/table.js';
 import { blobs } from '../training/synthetic.js';
-import { chainModel, DIGITS_TEST, DIGITS_TRAIN, headRows, keepLabels, readTable, trainedModel } from './support.js';
+import {
+  chainModel,
+  DIGITS_TEST,
+  DIGITS_TRAIN,
+  headRows,
+  keepLabels,
+  numericTable,
+  readTable,
+  trainedModel,
+} from './support.js';
 
 const train = readTable(DIGITS_TRAIN);
 const test = readTable(DIGITS_TEST);
@@ -91,15 +99,7 @@ describe('distillation inputs', () => {
       ],
       [0, 1, 2],
     );
-    const table: Table = {
-      rows: 150,
-      columns: ['a', 'b', 'c', 'd'].map((name, i) => ({
-        name,
-        type: 'number' as const,
-        values: Float64Array.from(data.features[i]!),
-        missing: 0,
-      })),
-    };
+    const table = numericTable(Object.fromEntries(['a', 'b', 'c', 'd'].map((name, i) => [name, data.features[i]!])));
     const logits = chainModel('none');
     const distilled = await distill(logits, {
       data: table,

@@ -18,6 +18,7 @@ import {
   initializer,
   inputs,
   maxAbsDiff,
+  numericTable,
   readTable,
   run,
   trainedModel,
@@ -186,18 +187,10 @@ describe('prune with fine-tuning', () => {
       [0, 1, 2],
     );
     const names = ['a', 'b', 'c', 'd'];
-    const table: Table = {
-      rows: 120,
-      columns: [
-        ...names.map((name, i) => ({
-          name,
-          type: 'number' as const,
-          values: Float64Array.from(data.features[i]!),
-          missing: 0,
-        })),
-        { name: 'label', type: 'number', values: Float64Array.from(data.target as number[]), missing: 0 },
-      ],
-    };
+    const table = numericTable({
+      ...Object.fromEntries(names.map((name, i) => [name, data.features[i]!])),
+      label: data.target as number[],
+    });
     const tuned = prune(chain, {
       sparsity: 0.3,
       fine_tune: { data: table, target: 'label', epochs: 40, optimizer: { type: 'adam', learning_rate: 0.01 } },

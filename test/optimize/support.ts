@@ -140,6 +140,15 @@ export const DIGITS_TRAIN = fileURLToPath(new URL('../data/digits/train.csv', im
 export const DIGITS_TEST = fileURLToPath(new URL('../data/digits/test.csv', import.meta.url));
 export const IRIS = fileURLToPath(new URL('../../examples/iris/iris.csv', import.meta.url));
 
+/** A table of number columns, in the given order. */
+export function numericTable(columns: Record<string, ArrayLike<number>>): Table {
+  const entries = Object.entries(columns);
+  return {
+    rows: entries[0]?.[1].length ?? 0,
+    columns: entries.map(([name, values]) => ({ name, type: 'number', values: Float64Array.from(values), missing: 0 })),
+  };
+}
+
 /** The first `rows` rows of a table (every column). */
 export function headRows(table: Table, rows: number): Table {
   return {
