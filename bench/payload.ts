@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityModel } from '../server/onnx/fixtures.js';
-import { encodeInferRequest } from '../src/infer.js';
+import { encodeInferRequest } from '../src/internal/infer-codec.js';
 import {
   decodeBinaryBody,
   decodeJsonTensor,

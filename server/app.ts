@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DatasetService } from './datasets/service.js';
-import { ServiceUnavailableError } from './errors.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -21,6 +20,8 @@ import { engineHooks, sessionOpener } from './inference/engine.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
+import { Router } from './inference/routing.js';
+import { ShadowMirror } from './inference/shadow.js';
 import { registryDeployer } from './jobs/deployer.js';
 import { JobEvents } from './jobs/events.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
@@ -45,9 +46,6 @@ export const features: ServerFeature[] = [
   trainingJobRoutes,
 ];
 
-/** Routes that answer during shutdown (they report it themselves). */
-const shutdownRoutes = new Set(['/v2/health/live', '/v2/health/ready']);
-
 export interface MaasServer {
   /** The Fastify instance (use `app.inject()` in tests). */
   readonly app: FastifyInstance;
@@ -59,12 +57,27 @@ export interface MaasServer {
   readonly url: string | undefined;
   /** Starts listening on settings.host:settings.port (0 = a free port); resolves to the URL. */
   listen(): Promise<string>;
+  /** Resolves once the models found at startup are loaded (or UNAVAILABLE) and interrupted jobs resumed. */
+  readonly loaded: Promise<void>;
   /**
-   * Stops accepting, turns readiness 503, lets in-flight requests finish (up to settings.shutdownTimeout), runs
-   * the features' close hooks, stops job runs (they stay resumable), closes the store and releases the model
-   * sessions. Safe to call twice.
+   * Turns readiness 503 at once and keeps serving for `drainDelayMs` (responses say `Connection: close`), then
+   * stops accepting, lets in-flight requests finish (up to settings.shutdownTimeout), runs the features' close
+   * hooks, stops job runs (they stay resumable), closes the store and releases the model sessions. Safe to call
+   * twice: a second call without a delay ends the drain delay at once.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  /** Milliseconds to keep serving, not ready, before draining (default 0). */
+  drainDelayMs?: number;
+}
+
+interface MutableLifecycle {
+  loaded: boolean;
+  draining: boolean;
+  closing: boolean;
+  isReady(): boolean;
 }
 
 export interface CreateServerOptions {
@@ -78,6 +91,11 @@ export interface CreateServerOptions {
   sseHeartbeatMs?: number;
   /** Dataset uploads of this many bytes or more are parsed in a worker thread (default 1 MiB). */
   parseInWorkerFrom?: number;
+  /**
+   * Resolve once the models are loaded (default). `false` resolves before: listen at once, readiness reports
+   * "loading" until `server.loaded`; what `maas serve` does, so liveness probes answer during a long load.
+   */
+  waitForModels?: boolean;
 }
 
 /**
@@ -119,8 +137,31 @@ export async function createServer(
     onError: (err) => log.error({ err }, 'model registry'),
   });
   registry.addHooks(engineHooks(engine));
-  const lifecycle = { closing: false, isReady: () => !lifecycle.closing };
-  const dataPlane = new DataPlane({ registry, serverVersion: packageVersion(), isReady: lifecycle.isReady });
+  const router = new Router({
+    registry,
+    store: store.routing,
+    // A newly pinned or labelled version must load even where the version policy would not select it.
+    onChange: (model) =>
+      void registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
+    log,
+  });
+  await router.load();
+  registry.addHooks({ retain: (model) => router.retained(model) });
+  const shadow = new ShadowMirror({ registry, busyAbove: Math.max(1, Math.floor(settings.maxInflight / 2)) });
+  const lifecycle: MutableLifecycle = {
+    loaded: false,
+    draining: false,
+    closing: false,
+    isReady: () => lifecycle.loaded && !lifecycle.draining,
+  };
+  const dataPlane = new DataPlane({
+    registry,
+    serverVersion: packageVersion(),
+    isReady: lifecycle.isReady,
+    maxInflight: settings.maxInflight,
+    router,
+    shadow,
+  });
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
     summarize: offThreadSummarizer(options.parseInWorkerFrom),
   });
@@ -140,6 +181,8 @@ export async function createServer(
     store,
     registry,
     dataPlane,
+    router,
+    shadow,
     datasets,
     jobs,
     events,
@@ -158,21 +201,40 @@ export async function createServer(
     if (hook) closeHooks.push(hook);
   }
 
-  await registry.refresh();
-  registry.startPolling(settings.pollInterval * 1000);
   await app.ready();
-  // Once the models on disk are loaded, so a resumed job's deploy sees the right next version.
-  await jobs.start();
+  // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
+  // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
+  const loaded = (async () => {
+    await registry.refresh();
+    registry.startPolling(settings.pollInterval * 1000);
+    lifecycle.loaded = true;
+    await jobs.start();
+  })();
+  if (options.waitForModels !== false) await loaded;
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
+  /** Cuts the drain delay short (a later close that asks for none). */
+  let endDrain = () => {};
 
-  async function close(): Promise<void> {
+  async function close(closeOptions: CloseOptions = {}): Promise<void> {
+    // Not ready at once, but keep serving for the drain delay (a load balancer takes a moment to stop sending);
+    // responses from now on carry `Connection: close` so clients open their next connection elsewhere.
+    lifecycle.draining = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, closeOptions.drainDelayMs ?? 0);
+      endDrain = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     lifecycle.closing = true;
     registry.stopPolling();
+    await loaded.catch(() => {});
     const deadline = Date.now() + settings.shutdownTimeout * 1000;
     const remaining = () => Math.max(0, deadline - Date.now());
-    // Stop accepting; responses from now on carry `Connection: close`.
+    // Connections still in the kernel's accept backlog are taken before the listener closes: answered, not reset.
+    await http.acceptBacklog();
     const httpClosed = app.close();
     await http.idle(remaining());
     // Keep-alive sockets that are idle (or whose request outlived the deadline) would hold close() open.
@@ -203,18 +265,28 @@ export async function createServer(
       url = `http://${host}:${port}`;
       return url;
     },
-    close() {
-      closing ??= close();
+    loaded,
+    close(closeOptions) {
+      if (closing) {
+        if (!closeOptions?.drainDelayMs) endDrain();
+        return closing;
+      }
+      closing = close(closeOptions);
       return closing;
     },
   };
 }
 
 /**
- * Request ids, the in-flight count, refusal while shutting down, and API keys — one synchronous onRequest hook (no
- * promise per request). Returns `idle(ms)`: resolves when no request is in flight, or after `ms`.
+ * Request ids, the in-flight count, `Connection: close` while draining, and API keys — one synchronous onRequest
+ * hook (no promise per request). Returns `idle(ms)`: resolves when no request is in flight (and none arrived over the
+ * last turns of the event loop), or after `ms`; and `acceptBacklog()`: resolves after the loop has polled for new
+ * connections at least once.
  */
-function installRequestHooks(app: FastifyInstance, services: ServerServices): { idle(ms: number): Promise<void> } {
+function installRequestHooks(
+  app: FastifyInstance,
+  services: ServerServices,
+): { idle(ms: number): Promise<void>; acceptBacklog(): Promise<void> } {
   let inFlight = 0;
   let onIdle: (() => void) | undefined;
   const authCheck = createAuthCheck(services.settings.apiKeys);
@@ -229,10 +301,7 @@ function installRequestHooks(app: FastifyInstance, services: ServerServices): { 
     inFlight++;
     reply.raw.on('close', requestDone);
     const route = request.routeOptions.url;
-    if (services.lifecycle.closing && !(route !== undefined && shutdownRoutes.has(route))) {
-      done(new ServiceUnavailableError('unavailable', 'The server is shutting down', 1));
-      return;
-    }
+    if (services.lifecycle.draining) reply.header('connection', 'close');
     try {
       authCheck(route, request.headers.authorization);
     } catch (err) {
@@ -241,15 +310,31 @@ function installRequestHooks(app: FastifyInstance, services: ServerServices): { 
     }
     done();
   });
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // Between two setImmediate turns lies a poll phase: the loop accepts pending connections and reads their requests.
+  const pollOnce = async () => {
+    await turn();
+    await turn();
+  };
   return {
-    idle: (ms) =>
-      new Promise<void>((resolve) => {
-        if (inFlight === 0) return resolve();
-        const timer = setTimeout(resolve, ms);
-        onIdle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
+    acceptBacklog: pollOnce,
+    async idle(ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+            onIdle = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        if (Date.now() >= deadline) return;
+        // A request parsed from a just-accepted connection would start now: look once more before calling it idle.
+        await pollOnce();
+        if (inFlight === 0) return;
+      }
+    },
   };
 }

@@ -3,13 +3,19 @@ import type { DatasetService } from './datasets/service.js';
 import type { Idempotency } from './idempotency.js';
 import type { DataPlane } from './inference/data-plane.js';
 import type { ModelRegistry } from './inference/registry.js';
+import type { Router } from './inference/routing.js';
+import type { ShadowMirror } from './inference/shadow.js';
 import type { JobEvents } from './jobs/events.js';
 import type { JobService } from './jobs/service.js';
 import type { Settings } from './settings.js';
 import type { Store } from './store/store.js';
 
 export interface Lifecycle {
-  /** True from the moment shutdown starts: readiness turns 503 and new requests are refused. */
+  /** The models found at startup are loaded (or failed). */
+  readonly loaded: boolean;
+  /** Shutdown has begun: readiness is 503 and responses say `Connection: close`, but requests are still served. */
+  readonly draining: boolean;
+  /** The drain delay is over: the listener is closing and in-flight requests are finishing. */
   readonly closing: boolean;
   isReady(): boolean;
 }
@@ -26,6 +32,9 @@ export interface ServerServices {
   store: Store;
   registry: ModelRegistry;
   dataPlane: DataPlane;
+  /** Labels, pinned defaults, traffic splits, shadows (and their change log). */
+  router: Router;
+  shadow: ShadowMirror;
   datasets: DatasetService;
   jobs: JobService;
   events: JobEvents;

@@ -1,47 +1,14 @@
-import type { Dispatcher } from 'undici';
 import type { APIPromise } from './api-promise.js';
-import { type CoreConfig, DEFAULTS, type Logger, RequestCore, type RequestOptions } from './core.js';
 import { MaasError } from './errors.js';
+import { type CoreConfig, DEFAULTS, RequestCore } from './internal/request-core.js';
+import { DEFAULT_BACKOFF } from './internal/retry.js';
+import { createTransport, type Transport } from './internal/transport.js';
+import type { ClientOptions, RequestOptions } from './options.js';
 import { DatasetsResource } from './resources/datasets.js';
 import { ModelsResource } from './resources/models.js';
 import { RepositoryResource } from './resources/repository.js';
 import { ServerResource } from './resources/server.js';
 import { TrainingJobsResource } from './resources/training-jobs.js';
-import { type BackoffPolicy, DEFAULT_BACKOFF } from './retry.js';
-import { createTransport, type FetchLike, type Transport } from './transport.js';
-
-/**
- * Options of `new MaasClient()`. Every field is optional.
- *
- * @example
- * ```ts
- * const client = new MaasClient({ baseUrl: 'http://models.internal:8000', apiKey: process.env.MAAS_API_KEY, timeout: 10_000 });
- * ```
- */
-export interface ClientOptions {
-  /** Server URL (a path prefix is kept). Default: `MAAS_BASE_URL`, else `http://127.0.0.1:8000`. */
-  baseUrl?: string | undefined;
-  /** Sent as `Authorization: Bearer …`. Default: `MAAS_API_KEY`; `null` sends none even when the variable is set. */
-  apiKey?: string | null | undefined;
-  /** Milliseconds per attempt (default 60 000). Streams use it as their idle timeout. */
-  timeout?: number | undefined;
-  /** Retries after a failed attempt (connection errors, 408, 429, 500, 502, 503, 504). Default 2. */
-  maxRetries?: number | undefined;
-  /** A fetch to use instead of undici (browsers, Deno, Bun, msw). Looked up at call time when omitted outside Node. */
-  fetch?: FetchLike | undefined;
-  /** An undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent) for the Node transport. */
-  dispatcher?: Dispatcher | undefined;
-  /** Headers sent with every request. */
-  defaultHeaders?: Record<string, string> | undefined;
-  /** Receives debug (requests) and info (retries) lines. Never the API key. */
-  logger?: Logger | undefined;
-  /** Tensor data size (bytes) above which `infer()` switches to the binary tensor extension. Default 4096. */
-  binaryThreshold?: number | undefined;
-  /** Retry backoff tuning (base 500 ms, cap 8 s, Retry-After honoured up to 60 s). */
-  backoff?: Partial<BackoffPolicy> | undefined;
-  /** @internal Replaces the backoff sleeper (tests). */
-  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
-}
 
 const SHARED_TRANSPORT = Symbol('maas.sharedTransport');
 type InternalOptions = ClientOptions & { [SHARED_TRANSPORT]?: Transport };

@@ -47,7 +47,7 @@ export class APIError extends MaasError {
   constructor(status: number, body: unknown, message: string | undefined, headers: Headers) {
     const fields = errorFields(body);
     const requestId = headers.get('x-request-id') ?? fields.requestId;
-    super(formatMessage(status, fields.message ?? message, fields.code, requestId));
+    super(formatMessage(status, fields.message ?? message, fields.code, requestId, fields.details));
     this.status = status;
     this.code = fields.code;
     this.body = body;
@@ -95,7 +95,10 @@ export class ConflictError extends APIError {
 export class PayloadTooLargeError extends APIError {
   override name = 'PayloadTooLargeError';
 }
-/** 422 — well-formed but unusable (invalid ONNX, bad dataset rows). @example `catch (e) { if (e instanceof UnprocessableEntityError) console.table(e.details); }` */
+/**
+ * 422 — well-formed but unusable (invalid ONNX, bad dataset rows). The message shows the first `details` (e.g.
+ * `line 3, column 'x': …`); `.details` has them all. @example `catch (e) { if (e instanceof UnprocessableEntityError) console.table(e.details); }`
+ */
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
 }
@@ -117,7 +120,11 @@ export class ServiceUnavailableError extends InternalServerError {
  *
  * @example
  * ```ts
- * catch (e) { if (e instanceof APIConnectionError) console.log('server unreachable', e.cause); }
+ * try {
+ *   await client.server.live();
+ * } catch (e) {
+ *   if (e instanceof APIConnectionError) console.log('server unreachable', e.cause);
+ * }
  * ```
  */
 export class APIConnectionError extends MaasError {
@@ -132,7 +139,11 @@ export class APIConnectionError extends MaasError {
  *
  * @example
  * ```ts
- * catch (e) { if (e instanceof APITimeoutError) console.log('try a larger timeout'); }
+ * try {
+ *   await client.models.infer('mnist', { inputs: { image: { data: new Float32Array(784), shape: [1, 784] } } }, { timeout: 1_000 });
+ * } catch (e) {
+ *   if (e instanceof APITimeoutError) console.log('try a larger timeout');
+ * }
  * ```
  */
 export class APITimeoutError extends APIConnectionError {
@@ -148,9 +159,9 @@ export class APITimeoutError extends APIConnectionError {
  * @example
  * ```ts
  * const ac = new AbortController();
- * const p = client.models.list().page({ signal: ac.signal });
+ * const firstPage = client.models.list({}, { signal: ac.signal }).page();
  * ac.abort();
- * await p.catch((e) => e instanceof APIUserAbortError); // true
+ * await firstPage.catch((e) => e instanceof APIUserAbortError); // true
  * ```
  */
 export class APIUserAbortError extends MaasError {
@@ -165,7 +176,11 @@ export class APIUserAbortError extends MaasError {
  *
  * @example
  * ```ts
- * catch (e) { if (e instanceof InvalidResponseError) console.log(e.status, e.bodyText); }
+ * try {
+ *   await client.models.list().page();
+ * } catch (e) {
+ *   if (e instanceof InvalidResponseError) console.log(e.status, e.bodyText);
+ * }
  * ```
  */
 export class InvalidResponseError extends MaasError {
@@ -186,7 +201,11 @@ export class InvalidResponseError extends MaasError {
  *
  * @example
  * ```ts
- * catch (e) { if (e instanceof InvalidInputError) console.log(e.field, e.message); }
+ * try {
+ *   await client.models.infer('iris', { inputs: { x: { data: new Float32Array(3), shape: [1, 4] } } });
+ * } catch (e) {
+ *   if (e instanceof InvalidInputError) console.log(e.field, e.message); // inputs.x.data: expected 4 values …
+ * }
  * ```
  */
 export class InvalidInputError extends MaasError {
@@ -247,8 +266,36 @@ function errorFields(body: unknown): ErrorFields {
   };
 }
 
-function formatMessage(status: number, message: string | undefined, code: string | undefined, requestId?: string) {
+/** How many of an error's `details` its message shows (all of them stay in `.details`). */
+const DETAILS_IN_MESSAGE = 3;
+
+function formatMessage(
+  status: number,
+  message: string | undefined,
+  code: string | undefined,
+  requestId: string | undefined,
+  details: ErrorDetail[] | undefined,
+) {
   const head = code ? `${status} ${code}` : `${status}`;
   const tail = requestId ? ` (request ${requestId})` : '';
-  return `${head}: ${message ?? 'status code with no body'}${tail}`;
+  return `${head}: ${message ?? 'status code with no body'}${describeDetails(details, message)}${tail}`;
+}
+
+/** `: line 3, column 'x': expected a number, got 'abc'; line 5, …; and 12 more`, or '' when there are none. */
+function describeDetails(details: ErrorDetail[] | undefined, message: string | undefined): string {
+  if (!details || details.length === 0) return '';
+  const shown: string[] = [];
+  for (const detail of details.slice(0, DETAILS_IN_MESSAGE)) {
+    if (typeof detail?.message !== 'string') continue;
+    const where: string[] = [];
+    if (typeof detail.line === 'number') where.push(`line ${detail.line}`);
+    if (typeof detail.column === 'string') where.push(`column '${detail.column}'`);
+    if (typeof detail.field === 'string') where.push(detail.field);
+    const text = where.length > 0 ? `${where.join(', ')}: ${detail.message}` : detail.message;
+    // A summary that already quotes its only problem ("Dataset is invalid: …") need not say it twice.
+    if (!message?.includes(text)) shown.push(text);
+  }
+  if (shown.length === 0) return '';
+  const more = details.length - Math.min(details.length, DETAILS_IN_MESSAGE);
+  return `: ${shown.join('; ')}${more > 0 ? `; and ${more} more (see .details)` : ''}`;
 }

@@ -1,11 +1,11 @@
 // Server-Sent Events for training job events: parses with eventsource-parser, remembers the last event id, and
 // reconnects by itself (Last-Event-ID) so the caller sees every event once, in order, until the terminal status.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { OpenStream, RequestCore, RequestOptions } from './core.js';
-import { path } from './core.js';
 import { APIConnectionError, APIError, APIUserAbortError, InvalidResponseError, MaasError } from './errors.js';
-import { parseJson } from './json.js';
-import { backoffDelay, isRetryableStatus } from './retry.js';
+import { parseJson } from './internal/json.js';
+import { type OpenStream, path, type RequestCore } from './internal/request-core.js';
+import { backoffDelay, isRetryableStatus } from './internal/retry.js';
+import type { RequestOptions } from './options.js';
 import type { TrainingJobEvent, TrainingJobStatus } from './types.js';
 
 /**

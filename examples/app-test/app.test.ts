@@ -10,8 +10,8 @@ const baseUrl = 'http://maas.test';
 // `clock: false`: training jobs move only when the test calls state.advance(), so every run is the same.
 const { handlers, state } = createMaasHandlers({ baseUrl, clock: false });
 const server = setupServer(...handlers);
-// msw patches the global fetch: hand it to the client (the default Node transport, undici, is not intercepted).
-const client = new MaasClient({ baseUrl, fetch: globalThis.fetch, maxRetries: 0 });
+// No transport option: while msw listens, MaasClient sends through the global fetch that msw intercepts.
+const client = new MaasClient({ baseUrl, maxRetries: 0 });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => state.reset()); // back to the seeded demo models, no datasets or jobs

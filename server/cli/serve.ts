@@ -69,7 +69,8 @@ export const serveCommand: CliCommand = {
     let server: Awaited<ReturnType<typeof createServer>>;
     let url: string;
     try {
-      server = await createServer(settings);
+      // Listen before the models load: liveness answers at once, readiness says "loading" until they are.
+      server = await createServer(settings, { waitForModels: false });
       url = await server.listen();
     } catch (err) {
       if (err instanceof SettingsError) {
@@ -83,14 +84,21 @@ export const serveCommand: CliCommand = {
     const exited = new Promise<number>((resolve) => {
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
+        // SIGTERM (Kubernetes, systemd) keeps serving for --drain-delay while readiness is 503, so the load
+        // balancer stops sending first; SIGINT (a terminal) drains at once. A second signal skips what is left.
+        const drainDelayMs = signal === 'SIGTERM' && !stopping ? settings.drainDelay * 1000 : 0;
         if (stopping) {
-          process.stderr.write(`maas serve: ${signal} again, exiting now\n`);
-          resolve(1);
+          process.stderr.write(`maas serve: ${signal} again, draining now\n`);
+          void server.close({ drainDelayMs: 0 });
           return;
         }
         stopping = true;
-        process.stderr.write(`maas serve: ${signal}, finishing in-flight requests\n`);
-        server.close().then(
+        process.stderr.write(
+          drainDelayMs > 0
+            ? `maas serve: ${signal}, not ready; serving ${settings.drainDelay} s more, then finishing in-flight requests\n`
+            : `maas serve: ${signal}, finishing in-flight requests\n`,
+        );
+        server.close({ drainDelayMs }).then(
           () => resolve(0),
           (err: unknown) => {
             process.stderr.write(`maas serve: error while shutting down: ${(err as Error).message}\n`);
@@ -101,7 +109,9 @@ export const serveCommand: CliCommand = {
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
     });
+    await server.loaded;
     process.stderr.write(modelTable(settings.modelRepository, server.registry.listModels()));
+    // "listening" means ready to serve the models: scripts wait for this line.
     process.stdout.write(`listening on ${url}\n`);
     return exited;
   },

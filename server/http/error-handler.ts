@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '../../src/generated/openapi.js';
 import { ContractError } from '../../src/protocol/contract-error.js';
+import { errorBody } from '../../src/protocol/error-body.js';
 import { isProtocolError } from '../../src/protocol/errors.js';
 import { type ErrorCode, MaasServerError } from '../errors.js';
 
@@ -101,12 +102,6 @@ export function mapError(err: unknown, maxBodySize: number, request?: FastifyReq
   return { status: 500, code: 'internal', message: 'Internal server error' };
 }
 
-export function errorBody(mapped: Mapped, requestId: string): ErrorBody {
-  const body: ErrorBody = { error: mapped.message, code: mapped.code, status: mapped.status, request_id: requestId };
-  if (mapped.details && mapped.details.length > 0) body.details = mapped.details;
-  return body;
-}
-
 /** Sends an error the one way errors are sent (also used by hooks that answer before routing). */
 export function sendError(reply: FastifyReply, err: unknown, maxBodySize: number): FastifyReply {
   const request = reply.request;
@@ -120,7 +115,7 @@ export function sendError(reply: FastifyReply, err: unknown, maxBodySize: number
   return reply
     .code(mapped.status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(JSON.stringify(errorBody(mapped, request.id)));
+    .send(JSON.stringify(errorBody(mapped, request.id))); // the body shape shared with the msw mock
 }
 
 /** Registers the error handler and the 404/405 handler. Call before any route is added (it watches onRoute). */

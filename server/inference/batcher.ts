@@ -60,7 +60,12 @@ export class BatchingModel implements OnnxModel {
   }
 
   run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
-    const rows = batchRows(inputs, this.options);
+    let rows: number;
+    try {
+      rows = batchRows(inputs, this.options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (!this.options.dynamic) return this.inner.run(inputs, outputNames, options);
     if (this.failure) return Promise.reject(this.failure);
     const limit = this.options.dynamic.default_queue_policy.max_queue_size;

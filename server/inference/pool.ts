@@ -108,23 +108,21 @@ class SessionWorker {
     this.ready.catch(() => {});
   }
 
+  /**
+   * Closes the session after what the thread has queued. Never `terminate()`: ending a thread inside a native
+   * ONNX Runtime call aborts the whole process.
+   */
   async close(): Promise<void> {
     this.closing = true;
     this.flush();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close' } satisfies SessionWorkerRequest);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 5_000);
-      timer.unref();
-      this.worker.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await exited;
   }
 
-  /** For tests: what a crash does. */
-  kill(): Promise<number> {
-    return this.worker.terminate();
+  /** For tests: the thread exits (code 70) when the next run reaches it, as a crash would. */
+  crash(): void {
+    this.worker.postMessage({ type: 'crash' } satisfies SessionWorkerRequest);
   }
 
   private closing = false;
@@ -231,9 +229,9 @@ export class SessionPool implements OnnxModel {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 
-  /** For tests: ends worker `index` as a crash would. */
-  killWorker(index: number): Promise<number> {
-    return this.workers[index]!.kill();
+  /** For tests: worker `index` dies holding its next request, as a crash would (that request fails with 503). */
+  crashWorkerForTest(index: number): void {
+    this.workers[index]!.crash();
   }
 
   private crashed(worker: SessionWorker, err: Error): void {

@@ -103,6 +103,13 @@ export class RegistryEntries {
     for (const hooks of this.hooks) hooks.unloading?.(context, reason);
   }
 
+  /** What every hook asks to keep loaded for the model. */
+  retained(name: string): Set<number> {
+    const out = new Set<number>();
+    for (const hooks of this.hooks) for (const v of hooks.retain?.(name) ?? []) out.add(v);
+    return out;
+  }
+
   listModels(): ModelStatus[] {
     return [...this.models.keys()].sort().map((name) => modelStatus(this.models.get(name)!));
   }
@@ -121,6 +128,12 @@ export class RegistryEntries {
     const status = this.getModel(name);
     if (!status) throw new ModelNotFoundError(name, this.models.keys());
     return status;
+  }
+
+  requireConfig(name: string): ModelConfig {
+    const model = this.models.get(name);
+    if (!model) throw new ModelNotFoundError(name, this.models.keys());
+    return model.config;
   }
 
   requireVersion(name: string, version: number): VersionStatus {

@@ -23,6 +23,11 @@ export interface RegistryHooks {
    * registry waits for in-flight requests, so work queued for the version can be failed now.
    */
   unloading?(context: VersionContext, reason: string): void;
+  /**
+   * Versions to keep loaded beyond what the model's version policy selects (a pinned default, labelled or
+   * canary versions). Asked on every sync of the model.
+   */
+  retain?(name: string): Iterable<number>;
 }
 
 /** Opens a version's session(s): ONNX Runtime in this thread by default; a worker pool substitutes its own. */

@@ -48,6 +48,11 @@ export class RepositorySync {
     }
   }
 
+  /** One model, as a poll would see it (under its lock). */
+  async syncModel(name: string): Promise<void> {
+    await this.entries.withLock(name, () => this.sync(name, false));
+  }
+
   /**
    * Explicit load: re-reads the model from disk, loads the versions its policy selects (retrying failed ones) and
    * unloads the rest. Returns the READY versions. ModelNotFoundError when the folder does not exist,
@@ -198,6 +203,8 @@ export class RepositorySync {
     const selected = new Set(
       disk.configError === undefined ? selectVersions(disk.config.version_policy, [...onDisk.keys()]) : [],
     );
+    // Versions routing points at (a pinned default, labels, a split, a shadow) stay loaded whatever the policy says.
+    if (disk.configError === undefined) for (const v of this.entries.retained(name)) if (onDisk.has(v)) selected.add(v);
     for (const [version, diskVersion] of onDisk) {
       let known = entry.versions.get(version);
       if (!known) {

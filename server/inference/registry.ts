@@ -13,7 +13,7 @@ import {
 import type { ModelOpener, RegistryHooks } from './registry-hooks.js';
 import { type IndexEntry, RepositorySync } from './registry-sync.js';
 import { type AddVersionOptions, VersionWrites } from './registry-writes.js';
-import type { ModelRepository } from './repository.js';
+import type { ModelConfig, ModelRepository } from './repository.js';
 
 export type { AddVersionOptions, IndexEntry, Lease, ModelState, ModelStatus, RegistryHooks, VersionStatus };
 export { platform };
@@ -76,6 +76,11 @@ export class ModelRegistry {
     return this.entries.requireModel(name);
   }
 
+  /** The model's configuration (config.json with defaults), or ModelNotFoundError. */
+  requireConfig(name: string): ModelConfig {
+    return this.entries.requireConfig(name);
+  }
+
   /** The version's status, or ModelNotFoundError / VersionNotFoundError. */
   requireVersion(name: string, version: number): VersionStatus {
     return this.entries.requireVersion(name, version);
@@ -99,6 +104,11 @@ export class ModelRegistry {
   /** Scans the repository and brings every model in line with it (startup and each poll). */
   refresh(): Promise<void> {
     return this.sync.refresh();
+  }
+
+  /** Brings one model in line with disk and its hooks (what routing retains), as a poll would. */
+  async syncModel(name: string): Promise<void> {
+    await this.sync.syncModel(name);
   }
 
   /** Explicit load (`POST /v2/repository/models/{model}/load`); returns the READY versions. */

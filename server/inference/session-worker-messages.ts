@@ -15,7 +15,7 @@ export interface RunRequest {
 }
 
 /** Runs arrive in batches: what the server thread gathered in one turn of its event loop, one message. */
-export type SessionWorkerRequest = { type: 'run'; runs: RunRequest[] } | { type: 'close' };
+export type SessionWorkerRequest = { type: 'run'; runs: RunRequest[] } | { type: 'close' } | { type: 'crash' };
 
 export type RunReply =
   | {

@@ -55,7 +55,11 @@ openOnnxModel(source, options).then(
   (model) => {
     post({ type: 'opened', inputs: model.inputs, outputs: model.outputs });
     let work = Promise.resolve();
+    let crashOnNextRun = false;
     port.on('message', (request: SessionWorkerRequest) => {
+      // Tests: the thread dies holding a request, as a crashing one would.
+      if (request.type === 'crash') crashOnNextRun = true;
+      if (request.type === 'run' && crashOnNextRun) process.exit(70);
       if (request.type === 'close') {
         work = work.then(async () => {
           await model.close().catch(() => {});
@@ -63,7 +67,7 @@ openOnnxModel(source, options).then(
         });
         return;
       }
-      work = work.then(() => runAll(model, request.runs));
+      if (request.type === 'run') work = work.then(() => runAll(model, request.runs));
     });
   },
   (err: unknown) => {

@@ -56,3 +56,35 @@ export interface Page<T> {
   items: T[];
   hasMore: boolean;
 }
+
+/** How one model's unversioned traffic is routed, as stored (versions as numbers). See server/inference/routing.ts. */
+export interface ModelRouting {
+  /** Pinned default version: unversioned requests go here (when no split); null = the highest READY version. */
+  defaultVersion: number | null;
+  /** Names for versions (`stable`, `canary`), usable wherever a version is. */
+  labels: Record<string, number>;
+  /** Weighted split of unversioned requests; null = none. */
+  traffic: Array<{ version: number; weight: number }> | null;
+  /** Guard on the split: a canary that does worse than the stable version loses its weight. */
+  rollback: { maxErrorRate: number | null; maxP99Ratio: number | null; minRequests: number } | null;
+  /** A fraction of unversioned requests mirrored to this version off the response path. */
+  shadow: { version: number; fraction: number } | null;
+}
+
+export interface ModelRoutingRecord {
+  model: string;
+  routing: ModelRouting;
+  updatedAt: string;
+}
+
+/** One change of a model's routing, kept with its time and why (GET /v1/models/{model}/events). */
+export interface ModelEventRecord {
+  id: number;
+  model: string;
+  createdAt: string;
+  /** What changed: default, labels, traffic, shadow, rollback (an automatic weight change). */
+  kind: 'default' | 'labels' | 'traffic' | 'shadow' | 'rollback';
+  reason: string;
+  /** The routing after the change. */
+  routing: ModelRouting;
+}

@@ -7,6 +7,8 @@ import type {
   EventDraft,
   IdempotencyRecord,
   JobRecord,
+  ModelEventRecord,
+  ModelRoutingRecord,
   Page,
   PageQuery,
   TrainingJobEvent,
@@ -67,6 +69,19 @@ export interface IdempotencyRecords {
   deleteBefore(createdAt: number): Promise<void>;
 }
 
+export interface ModelRoutingRecords {
+  get(model: string): Promise<ModelRoutingRecord | undefined>;
+  /** Every model with a stored routing. */
+  list(): Promise<ModelRoutingRecord[]>;
+  /** Stores the routing and the events that explain it, in one transaction; returns the numbered events. */
+  put(
+    record: ModelRoutingRecord,
+    events: Array<Omit<ModelEventRecord, 'id' | 'model' | 'createdAt' | 'routing'>>,
+  ): Promise<ModelEventRecord[]>;
+  /** Events of one model with id > after, ascending, at most limit. */
+  events(model: string, after: number, limit: number): Promise<ModelEventRecord[]>;
+}
+
 /** Everything the server persists. Opened once by the composition root (server/app.ts). */
 export interface Store {
   /** Which engine, for logs and errors (`sqlite`, `postgres`). */
@@ -74,5 +89,6 @@ export interface Store {
   readonly datasets: DatasetRecords;
   readonly jobs: JobRecords;
   readonly idempotency: IdempotencyRecords;
+  readonly routing: ModelRoutingRecords;
   close(): Promise<void>;
 }

@@ -1,19 +1,15 @@
 import { ContractError, describeReceived as describe } from '../protocol/contract-error.js';
-import type { ErrorBody, ErrorCode, ErrorDetail } from './types.js';
+import { errorBody } from '../protocol/error-body.js';
+import type { ErrorCode, ErrorDetail } from './types.js';
 
 /**
  * A failure the mock reports on purpose. `errorResponse` is the one place it (or the shared contract code's
- * ContractError) becomes the `Error` body. Messages follow server/errors.ts word for word where the server has a class
- * for the condition, so tests written against the mock read the same text from the real server.
+ * ContractError) becomes the `Error` body, built by src/protocol/error-body.ts as on the server. Messages follow
+ * server/errors.ts word for word where the server has a class for the condition, so tests written against the mock
+ * read the same text from the real server.
  */
 export class MockError extends ContractError {
   override name = 'MockError';
-}
-
-export function errorBody(error: ContractError, requestId: string): ErrorBody {
-  const body: ErrorBody = { error: error.message, code: error.code, status: error.status, request_id: requestId };
-  if (error.details !== undefined) body.details = error.details;
-  return body;
 }
 
 export function errorResponse(error: ContractError, requestId: string): Response {

@@ -1,9 +1,7 @@
+import { isValidModelName, parseModelVersion } from '../protocol/model-names.js';
 import { modelNotFound, modelNotReady, unprocessable, versionNotFound } from './errors.js';
 import type { MockInferFunction, MockModelSeed, MockModelVersionSeed } from './seed-models.js';
 import type { Model, ModelState, ModelVersion, RepositoryIndexEntry, TensorMetadata } from './types.js';
-
-export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const MODEL_VERSION = /^[1-9][0-9]{0,15}$/;
 
 export interface VersionRecord {
   version: string;
@@ -44,7 +42,7 @@ export class ModelStore {
   }
 
   seed(seed: MockModelSeed, createdAt: string): void {
-    if (!MODEL_NAME.test(seed.name)) throw new TypeError(`maas/msw: invalid model name '${seed.name}'`);
+    if (!isValidModelName(seed.name)) throw new TypeError(`maas/msw: invalid model name '${seed.name}'`);
     const record: ModelRecord = {
       name: seed.name,
       description: seed.description ?? '',
@@ -56,7 +54,8 @@ export class ModelStore {
     const explicit = new Set<string>();
     seed.versions.forEach((v, i) => {
       const version = v.version ?? String(i + 1);
-      if (!MODEL_VERSION.test(version)) throw new TypeError(`maas/msw: invalid version '${version}' of ${seed.name}`);
+      if (parseModelVersion(version) === undefined)
+        throw new TypeError(`maas/msw: invalid version '${version}' of ${seed.name}`);
       record.versions.set(version, versionFromSeed(version, v, createdAt));
       if (v.state !== undefined) explicit.add(version);
     });

@@ -1,3 +1,4 @@
+import { datatypeOfElemType } from '../protocol/onnx-elem-types.js';
 import type { Datatype, TensorMetadata } from './types.js';
 
 /**
@@ -9,23 +10,6 @@ export interface OnnxSignature {
   inputs: TensorMetadata[];
   outputs: TensorMetadata[];
 }
-
-// ONNX TensorProto.DataType → OIP datatype (the types onnxruntime-node serves).
-const ELEM_TYPES: Record<number, Datatype> = {
-  1: 'FP32',
-  2: 'UINT8',
-  3: 'INT8',
-  4: 'UINT16',
-  5: 'INT16',
-  6: 'INT32',
-  7: 'INT64',
-  8: 'BYTES',
-  9: 'BOOL',
-  10: 'FP16',
-  11: 'FP64',
-  12: 'UINT32',
-  13: 'UINT64',
-};
 
 export class OnnxFormatError extends Error {}
 
@@ -94,7 +78,7 @@ function valueInfo(buf: Uint8Array, info: Field): TensorMetadata {
       if (t.field !== 1) throw new OnnxFormatError(`graph value '${name}' is not a tensor`);
       for (const tf of fields(buf, t.start, t.end)) {
         if (tf.field === 1) {
-          datatype = ELEM_TYPES[tf.varint];
+          datatype = datatypeOfElemType(tf.varint);
           if (!datatype) throw new OnnxFormatError(`graph value '${name}' has unsupported element type ${tf.varint}`);
         }
         if (tf.field !== 2) continue;

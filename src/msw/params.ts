@@ -1,20 +1,17 @@
+import { checkModelName, checkModelVersion } from '../protocol/model-names.js';
 import type { RequestContext } from './context.js';
 import { invalidParameter } from './errors.js';
-import { MODEL_NAME, MODEL_VERSION } from './model-store.js';
 
-// Path and query parameters, checked with the server's messages (server/http/params.ts, server/inference/names.ts).
+// Path and query parameters, checked with the server's messages (server/http/params.ts); model names and versions with
+// the rule the server uses (src/protocol/model-names.ts).
 
 export function modelParam(ctx: RequestContext): string {
-  const name = ctx.param('model');
-  if (!MODEL_NAME.test(name)) invalid('model', `a model name matching ${MODEL_NAME.source}`, name);
-  return name;
+  return checkModelName(ctx.param('model'));
 }
 
 export function versionParam(ctx: RequestContext): string {
   const version = ctx.param('version');
-  if (!MODEL_VERSION.test(version) || !Number.isSafeInteger(Number(version))) {
-    invalid('version', 'a positive integer version', version);
-  }
+  checkModelVersion(version);
   return version;
 }
 

@@ -252,16 +252,19 @@ export interface DecodedBinaryBody {
 }
 
 /**
- * Decodes a binary-extension body (or, with `headerLength` undefined, a plain JSON body given as bytes).
+ * Decodes a binary-extension body (or, with `headerLength` undefined, a plain JSON body given as bytes or as text).
  * Checks the header length against the body, that the binary sizes add up to exactly the bytes after the
  * header, and each tensor's size against its shape and datatype.
  */
 export function decodeBinaryBody(
-  body: Uint8Array,
+  body: Uint8Array | string,
   headerLength: number | undefined,
   options?: DecodeBinaryOptions,
 ): DecodedBinaryBody {
-  const total = body.length;
+  if (typeof body === 'string' && headerLength !== undefined) {
+    throw new ProtocolError('invalid_input', INFERENCE_HEADER_CONTENT_LENGTH, 'expected a binary body, got text');
+  }
+  const total = typeof body === 'string' ? 0 : body.length;
   const hl = headerLength ?? total;
   if (!Number.isSafeInteger(hl) || hl < 0 || hl > total) {
     throw new ProtocolError(
@@ -270,7 +273,7 @@ export function decodeBinaryBody(
       `expected an integer between 0 and ${total} (the body size), got ${hl}`,
     );
   }
-  const text = tryDecodeUtf8(body.subarray(0, hl));
+  const text = typeof body === 'string' ? body : tryDecodeUtf8(body.subarray(0, hl));
   if (text === undefined) throw new ProtocolError('invalid_json', 'header', 'expected UTF-8 JSON, got invalid UTF-8');
   const parsed = parseJsonLossless(text, 'header');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -313,7 +316,7 @@ export function decodeBinaryBody(
         `expected no data when parameters.binary_data_size is set, got ${describeValue(data)}`,
       );
     }
-    const slice = body.subarray(off, off + size);
+    const slice = (body as Uint8Array).subarray(off, off + size);
     tensors.push(bytesToTensor(name, datatype, shape, slice, `${field}.parameters.binary_data_size`, options));
     off += size;
   }

@@ -1,7 +1,13 @@
 // OIP v2 JSON tensors ↔ Tensor. `data` may be flat or nested to match the shape.
 
 import { ProtocolError } from './errors.js';
-import { type JsonScalar, tensorDataToJsonValues, writeJsonValues } from './json-values.js';
+import {
+  type JsonScalar,
+  type NativeJsonScalar,
+  tensorDataToJsonValues,
+  tensorDataToNativeJsonValues,
+  writeJsonValues,
+} from './json-values.js';
 import { forEachRow, indexPath } from './nested.js';
 import {
   allocateTensorData,
@@ -128,6 +134,15 @@ export function decodeJsonTensorData(
 export function encodeTensorJsonData(t: Tensor): JsonScalar[] {
   checkTensor(t);
   return tensorDataToJsonValues(t.datatype, t.data);
+}
+
+/**
+ * Flat data for a tensor when native JSON.stringify writes it exactly (no NaN/±Infinity, -0, or 64-bit integer beyond
+ * 2^53); undefined otherwise, and then `encodeTensorJsonData` + `stringifyJson` are the way.
+ */
+export function encodeTensorNativeJsonData(t: Tensor): NativeJsonScalar[] | undefined {
+  checkTensor(t);
+  return tensorDataToNativeJsonValues(t.datatype, t.data);
 }
 
 /** A full OIP JSON tensor `{name, datatype, shape, parameters?, data}`. */

@@ -69,11 +69,49 @@ function invalidJson(text: string, nativeError: unknown, field: string): Protoco
 
 /**
  * JSON.stringify that writes bigint as bare integer literals, NaN/±Infinity as "NaN"/"Infinity"/"-Infinity"
- * and keeps the sign of -0.
- * Arrays of plain JSON scalars go through native JSON.stringify in one call.
+ * and keeps the sign of -0. A value native JSON.stringify writes exactly (plain objects and arrays of finite numbers,
+ * strings, booleans, null) goes through it in one call after one scan; anything else takes the lossless writer.
  */
 export function stringifyJson(value: unknown): string {
+  if (isNativeJson(value)) return JSON.stringify(value);
   return write(value) ?? 'null';
+}
+
+/**
+ * Whether native JSON.stringify writes `v` exactly as `stringifyJson` does: plain objects and arrays of finite numbers
+ * (not -0), strings, booleans and null. A body built from such parts can skip the scan and call JSON.stringify.
+ */
+export function isNativeJson(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+      return v - v === 0 && (v !== 0 || 1 / v > 0);
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const e = v[i];
+          if (typeof e === 'number') {
+            if (e - e !== 0 || (e === 0 && 1 / e < 0)) return false;
+          } else if (typeof e !== 'string' && typeof e !== 'boolean' && !isNativeJson(e)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false; // Date, typed arrays, class instances: toJSON & co
+      for (const k in v) {
+        const e = (v as Record<string, unknown>)[k];
+        // An undefined member is left out by both writers.
+        if (e !== undefined && !isNativeJson(e)) return false;
+      }
+      return true;
+    }
+    default:
+      // undefined at the top (native returns no string at all), bigint, functions, symbols.
+      return false;
+  }
 }
 
 function write(v: unknown): string | undefined {

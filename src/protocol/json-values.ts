@@ -217,7 +217,30 @@ function bytesSlow(v: unknown, allowB64: boolean, describe: DescribeElement, i: 
  * "NaN"/"Infinity"/"-Infinity", 64-bit integers as numbers when safe and bigint otherwise.
  */
 export function tensorDataToJsonValues(datatype: Datatype, data: TensorData): JsonScalar[] {
+  return toJsonValues(datatype, data, false) as JsonScalar[];
+}
+
+/** An element native `JSON.stringify` writes exactly as the lossless writer would. */
+export type NativeJsonScalar = number | string | boolean;
+
+/**
+ * The values of `tensorDataToJsonValues` when native `JSON.stringify` writes every one of them exactly, checked in
+ * the same loop that copies them; undefined as soon as one needs the lossless writer (NaN or ±Infinity, -0, a
+ * 64-bit integer beyond 2^53). Lets a body of such values be serialized by one `JSON.stringify`.
+ */
+export function tensorDataToNativeJsonValues(datatype: Datatype, data: TensorData): NativeJsonScalar[] | undefined {
+  return toJsonValues(datatype, data, true) as NativeJsonScalar[] | undefined;
+}
+
+/** Whether native JSON cannot write `v` as is: NaN, ±Infinity (no JSON numbers) or -0 (written as 0). */
+function notNative(v: number): boolean {
+  return v - v !== 0 || (v === 0 && 1 / v < 0);
+}
+
+// One loop per datatype for both forms; `nativeOnly` gives up at the first value native JSON would not write exactly.
+function toJsonValues(datatype: Datatype, data: TensorData, nativeOnly: boolean): JsonScalar[] | undefined {
   const n = data.length;
+  // push() keeps the array packed (a preallocated one is holey), which native JSON.stringify writes faster.
   const out: JsonScalar[] = [];
   switch (datatype) {
     case 'BOOL': {
@@ -230,21 +253,22 @@ export function tensorDataToJsonValues(datatype: Datatype, data: TensorData): Js
       const d = data as BigInt64Array | BigUint64Array;
       for (let i = 0; i < n; i++) {
         const v = d[i]!;
-        out.push(v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG ? Number(v) : v);
+        if (v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG) out.push(Number(v));
+        else if (nativeOnly) return undefined;
+        else out.push(v);
       }
       return out;
     }
-    case 'FP16': {
-      const d = data as Uint16Array;
-      for (let i = 0; i < n; i++) out.push(finiteOrName(float16BitsToNumber(d[i]!)));
-      return out;
-    }
+    case 'FP16':
     case 'FP32':
     case 'FP64': {
-      const d = data as Float32Array | Float64Array;
+      const half = datatype === 'FP16';
+      const d = data as Uint16Array | Float32Array | Float64Array;
       for (let i = 0; i < n; i++) {
-        const v = d[i]!;
-        out.push(v - v === 0 ? v : finiteOrName(v));
+        const v = half ? float16BitsToNumber(d[i]!) : d[i]!;
+        if (!notNative(v)) out.push(v);
+        else if (nativeOnly) return undefined;
+        else out.push(finiteOrName(v));
       }
       return out;
     }

@@ -2,8 +2,9 @@
 import { BINARY_CONTENT_TYPE, decodeBinaryBody, encodeBinaryBody, parseHeaderLength } from './binary-tensor.js';
 import { describeReceived as describeValue } from './contract-error.js';
 import { ProtocolError } from './errors.js';
-import { decodeJsonTensor, encodeTensorJsonData } from './json-tensor.js';
+import { decodeJsonTensor, encodeTensorJsonData, encodeTensorNativeJsonData } from './json-tensor.js';
 import { stringifyJson } from './json-text.js';
+import type { JsonScalar } from './json-values.js';
 import type { Tensor } from './tensor.js';
 
 /** What a model run produced, for the response. */
@@ -108,23 +109,47 @@ export function decodeInferRequest(
   return out;
 }
 
-/** JSON unless an output is wanted as binary (per-output `binary_data` wins over `binary_data_output`). */
+/**
+ * JSON unless an output is wanted as binary (per-output `binary_data` wins over `binary_data_output`). A JSON body
+ * is one native JSON.stringify when no output holds NaN/±Infinity, -0 or a 64-bit integer beyond 2^53 (checked while
+ * its values are copied); otherwise the lossless writer.
+ */
 export function encodeInferResponse(request: DecodedInferRequest, result: InferResult): EncodedInferResponse {
-  const wantsBinary = new Map<string, boolean | undefined>(request.outputs?.map((o) => [o.name, o.binary]));
+  const wanted = request.outputs;
   const binary: Tensor[] = [];
+  let native = true;
   const entries = result.outputs.map((t) => {
-    if (wantsBinary.get(t.name) ?? request.binaryOutput) {
+    if ((wanted === undefined ? undefined : findOutput(wanted, t.name)?.binary) ?? request.binaryOutput) {
       binary.push(t);
       return { name: t.name };
     }
-    return { name: t.name, datatype: t.datatype, shape: t.shape, data: encodeTensorJsonData(t) };
+    let data: JsonScalar[] | undefined = native ? encodeTensorNativeJsonData(t) : undefined;
+    if (data === undefined) {
+      native = false;
+      data = encodeTensorJsonData(t);
+    }
+    return { name: t.name, datatype: t.datatype, shape: t.shape, data };
   });
   const header: Record<string, unknown> = { model_name: result.modelName, model_version: result.modelVersion };
   if (request.id !== undefined) header.id = request.id;
   header.outputs = entries;
-  if (binary.length === 0) return { body: stringifyJson(header), contentType: 'application/json; charset=utf-8' };
+  if (binary.length === 0) {
+    // Names, versions and ids are strings and shapes safe integers: only the data decides.
+    return {
+      body: native ? JSON.stringify(header) : stringifyJson(header),
+      contentType: 'application/json; charset=utf-8',
+    };
+  }
   const { body, headerLength } = encodeBinaryBody(header, binary, { section: 'outputs' });
   return { body, contentType: BINARY_CONTENT_TYPE, headerLength };
+}
+
+function findOutput(
+  outputs: NonNullable<DecodedInferRequest['outputs']>,
+  name: string,
+): { binary: boolean | undefined } | undefined {
+  for (let i = 0; i < outputs.length; i++) if (outputs[i]!.name === name) return outputs[i];
+  return undefined;
 }
 
 function objectOrUndefined(value: unknown, field: string): Record<string, unknown> | undefined {

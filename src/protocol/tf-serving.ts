@@ -301,7 +301,7 @@ function decodeColumn(meta: TensorMetadata, value: unknown, field: string, optio
  * Row: `{predictions}` with one entry per instance (plain values for a single output, objects keyed by output
  * name for several); every output needs the same first (batch) dimension. Columnar: `{outputs}` with the nested
  * array itself for a single output, an object keyed by name for several. Serialize with `stringifyJson`
- * (64-bit integers beyond 2^53 are bigint). BYTES outputs whose name ends in `_bytes` are written as
+ * (64-bit integers beyond 2^53 are bigint; without any, it is one native JSON.stringify). BYTES outputs whose name ends in `_bytes` are written as
  * `{"b64": …}`, as TF Serving does.
  */
 export function encodePredictResponse(format: PredictFormat, outputs: readonly Tensor[]): PredictResponse {

@@ -1,8 +1,11 @@
 import { APIPromise } from '../api-promise.js';
-import { path, type RequestOptions } from '../core.js';
-import { PagePromise } from '../pagination.js';
-import { APIResource } from '../resource.js';
-import type { Dataset, DatasetDeleted, DatasetFormat, DatasetList, DatasetListParams } from '../types.js';
+import { InvalidInputError } from '../errors.js';
+import { describeArgument } from '../internal/describe.js';
+import { path } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
+import type { PagePromise } from '../pagination.js';
+import type { Dataset, DatasetDeleted, DatasetFormat, DatasetListParams } from '../types.js';
 
 /**
  * What `datasets.create()` uploads: CSV or JSON Lines text, its bytes, or a Blob/File.
@@ -41,8 +44,10 @@ const CONTENT_TYPES: Record<DatasetFormat, string> = { csv: 'text/csv', jsonl: '
  */
 export class DatasetsResource extends APIResource {
   /**
-   * Uploads a dataset; the server parses and validates it before answering. Sends one Idempotency-Key per call,
-   * reused on every retry, so a retried upload never creates two datasets.
+   * Uploads a dataset; the server parses and validates it before answering (bad rows: a 422
+   * `UnprocessableEntityError` whose message lists the first ones). A body or `format` the server could not read
+   * rejects with `InvalidInputError` before anything is sent. Sends one Idempotency-Key per call, reused on every
+   * retry, so a retried upload never creates two datasets.
    *
    * @example
    * ```ts
@@ -51,6 +56,11 @@ export class DatasetsResource extends APIResource {
    * ```
    */
   create(body: DatasetBody, params: DatasetCreateParams = {}, options?: RequestOptions): APIPromise<Dataset> {
+    try {
+      checkCreateArguments(body, params);
+    } catch (err) {
+      return new APIPromise(Promise.reject(err));
+    }
     const upload = toUploadBytes(body).then((data) => {
       const format = params.format ?? sniffFormat(body, data);
       return this.core
@@ -76,16 +86,7 @@ export class DatasetsResource extends APIResource {
    * ```
    */
   list(params: DatasetListParams = {}, options?: RequestOptions): PagePromise<Dataset> {
-    return new PagePromise((after) =>
-      this.core
-        .json<DatasetList>({
-          method: 'GET',
-          path: '/v1/datasets',
-          query: { ...params, after: after ?? params.after },
-          options,
-        })
-        .withResponse(),
-    );
+    return this.paginate<Dataset>('/v1/datasets', params, options);
   }
 
   /**
@@ -110,6 +111,34 @@ export class DatasetsResource extends APIResource {
    */
   delete(datasetId: string, options?: RequestOptions): APIPromise<DatasetDeleted> {
     return this.core.json<DatasetDeleted>({ method: 'DELETE', path: path`/v1/datasets/${datasetId}`, options });
+  }
+}
+
+const BODY_EXPECTED = 'CSV or JSON Lines text (a string), its bytes (Uint8Array or ArrayBuffer), or a Blob/File';
+
+/** Rejects what the server could not read before anything is sent: typed errors naming the argument. */
+function checkCreateArguments(body: unknown, params: unknown): void {
+  const isBlob = typeof Blob !== 'undefined' && body instanceof Blob;
+  if (typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer) && !isBlob) {
+    throw new InvalidInputError(`body: expected ${BODY_EXPECTED}, got ${describeArgument(body)}`, 'body');
+  }
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new InvalidInputError(
+      `params: expected an object { format?, name? }, got ${describeArgument(params)}`,
+      'params',
+    );
+  }
+  const { format, name } = params as { format?: unknown; name?: unknown };
+  if (format !== undefined && !Object.hasOwn(CONTENT_TYPES, format as string)) {
+    throw new InvalidInputError(
+      `params.format: expected ${Object.keys(CONTENT_TYPES)
+        .map((f) => `'${f}'`)
+        .join(' or ')}, got ${describeArgument(format)}`,
+      'params.format',
+    );
+  }
+  if (name !== undefined && typeof name !== 'string') {
+    throw new InvalidInputError(`params.name: expected a string, got ${describeArgument(name)}`, 'params.name');
   }
 }
 

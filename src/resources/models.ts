@@ -1,14 +1,15 @@
 import { APIPromise } from '../api-promise.js';
-import type { RequestCore } from '../core.js';
-import { path, type RequestOptions } from '../core.js';
-import { decodeInferResponse, encodeInferRequest, type InferParams, type InferResult } from '../infer.js';
-import { PagePromise } from '../pagination.js';
-import { stringifyJson } from '../protocol/json-tensor.js';
-import { APIResource } from '../resource.js';
+import type { InferParams, InferResult } from '../infer.js';
+import { decodeInferResponse, encodeInferRequest, explainDatatypeMismatch } from '../internal/infer-codec.js';
+import { path, type RequestCore } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
+import type { PagePromise } from '../pagination.js';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../protocol/binary-tensor.js';
+import { stringifyJson } from '../protocol/json-text.js';
 import type {
   ColumnarPredictResponse,
   Model,
-  ModelList,
   ModelListParams,
   ModelMetadata,
   ModelVersion,
@@ -95,16 +96,7 @@ export class ModelsResource extends APIResource {
    * ```
    */
   list(params: ModelListParams = {}, options?: RequestOptions): PagePromise<Model> {
-    return new PagePromise((after) =>
-      this.core
-        .json<ModelList>({
-          method: 'GET',
-          path: '/v1/models',
-          query: { ...params, after: after ?? params.after },
-          options,
-        })
-        .withResponse(),
-    );
+    return this.paginate<Model>('/v1/models', params, options);
   }
 
   /**
@@ -215,7 +207,8 @@ export class ModelsResource extends APIResource {
 
   /**
    * Runs inference (OIP v2). Inputs are typed arrays (datatype from their class), string/boolean/number arrays, or
-   * raw OIP tensors; data must match the shape (checked before sending). Above `binaryThreshold` bytes of tensor
+   * raw OIP tensors; data must match the shape (checked before sending). Plain numbers are sent as FP32: for another
+   * datatype pass its typed array or `datatype` (a server's `datatype_mismatch` error then says which to pass). Above `binaryThreshold` bytes of tensor
    * data (default 4 KiB) the binary tensor extension is used both ways; `binary: true|false` forces it.
    *
    * @example
@@ -227,18 +220,33 @@ export class ModelsResource extends APIResource {
    * ```
    */
   infer(model: string, params: InferParams, options?: RequestOptions): APIPromise<InferResult> {
-    const call = Promise.resolve().then(async () => {
-      const encoded = encodeInferRequest(params, this.#binaryThreshold);
-      const { bytes, response } = await this.core.bytes({
+    let encoded: ReturnType<typeof encodeInferRequest>;
+    try {
+      encoded = encodeInferRequest(params, this.#binaryThreshold);
+    } catch (err) {
+      // Bad inputs reject the call (before any I/O) rather than throwing from it.
+      return new APIPromise(Promise.reject(err));
+    }
+    const call = this.core
+      .raw({
         method: 'POST',
         path: v2Path(model, params.version, '/infer'),
         body: { contentType: encoded.contentType, data: encoded.body },
         headers: encoded.headers,
         accept: 'application/json, application/octet-stream',
         options,
-      });
-      return { data: decodeInferResponse(bytes, response), response };
-    });
+        // A JSON response is read as text at once; a binary one (it has this header) as bytes.
+        bytesWhenHeader: INFERENCE_HEADER_CONTENT_LENGTH,
+      })
+      .then(
+        ({ body, header, response }) => ({
+          data: decodeInferResponse(body, header(INFERENCE_HEADER_CONTENT_LENGTH), response),
+          response,
+        }),
+        (err: unknown) => {
+          throw explainDatatypeMismatch(err, encoded.defaulted);
+        },
+      );
     return new APIPromise(call);
   }
 

@@ -1,6 +1,7 @@
 import { APIPromise } from '../api-promise.js';
-import { path, type RequestOptions } from '../core.js';
-import { APIResource } from '../resource.js';
+import { path } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
 import type {
   RepositoryActionResponse,
   RepositoryIndexEntry,

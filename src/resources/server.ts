@@ -1,6 +1,6 @@
 import { APIPromise } from '../api-promise.js';
-import type { RequestOptions } from '../core.js';
-import { APIResource } from '../resource.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
 import type { ServerMetadata } from '../types.js';
 
 const anyStatus = () => true;

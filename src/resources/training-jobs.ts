@@ -1,8 +1,9 @@
 import type { APIPromise } from '../api-promise.js';
-import { path, type RequestOptions } from '../core.js';
 import { APITimeoutError, APIUserAbortError } from '../errors.js';
-import { PagePromise } from '../pagination.js';
-import { APIResource } from '../resource.js';
+import { path } from '../internal/request-core.js';
+import { APIResource } from '../internal/resource.js';
+import type { RequestOptions } from '../options.js';
+import type { PagePromise } from '../pagination.js';
 import { isTerminalStatus, type StreamOptions, TrainingJobEventStream } from '../sse.js';
 import type {
   TrainingJob,
@@ -10,7 +11,6 @@ import type {
   TrainingJobEvent,
   TrainingJobEventList,
   TrainingJobEventListParams,
-  TrainingJobList,
   TrainingJobListParams,
 } from '../types.js';
 
@@ -71,16 +71,7 @@ export class TrainingJobsResource extends APIResource {
    * ```
    */
   list(params: TrainingJobListParams = {}, options?: RequestOptions): PagePromise<TrainingJob> {
-    return new PagePromise((after) =>
-      this.core
-        .json<TrainingJobList>({
-          method: 'GET',
-          path: '/v1/training-jobs',
-          query: { ...params, after: after ?? params.after },
-          options,
-        })
-        .withResponse(),
-    );
+    return this.paginate<TrainingJob>('/v1/training-jobs', params, options);
   }
 
   /**

@@ -30,7 +30,11 @@ describe('browser bundle', () => {
     expect(inputs.filter((path) => path.includes('src/msw/'))).toEqual([]);
     // The contract code shared by the server and msw is theirs alone: the SDK never needs it.
     expect(
-      inputs.filter((path) => /src\/protocol\/(datasets\/|training-|oip-request|contract-error)/.test(path)),
+      inputs.filter((path) =>
+        /src\/protocol\/(datasets\/|training-|oip-request|contract-error|error-body|input-signature|model-names|onnx-elem-types)/.test(
+          path,
+        ),
+      ),
     ).toEqual([]);
     // It still carries the pieces the browser path needs.
     expect(inputs.some((path) => path.includes('eventsource-parser'))).toBe(true);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MaasClient, VERSION } from '../../src/index.js';
-import { createTransport } from '../../src/transport.js';
+import { createTransport } from '../../src/internal/transport.js';
 import { type MockServer, sendJson, startMockServer } from './support/mock-server.js';
 
 const META = { name: 'maas', version: '1', extensions: [] };

@@ -60,7 +60,8 @@ describe('error mapping', () => {
       expect(e.requestId).toBe('req_test');
       expect(e.details).toEqual([{ line: 2, message: 'bad' }]);
       expect(e.headers.get('content-type')).toBe('application/json');
-      expect(e.message).toBe(`${status} ${code}: it failed: ${code} (request req_test)`);
+      // The first details are in the message too, so a log line says where the problem is.
+      expect(e.message).toBe(`${status} ${code}: it failed: ${code}: line 2: bad (request req_test)`);
       expect(e.name).toBe(Class.name);
     },
   );

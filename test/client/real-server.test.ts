@@ -114,6 +114,18 @@ describe.each(TRANSPORTS)('the real server over %s', (name, transport) => {
       .catch((e: unknown) => e);
     expect(remote).toBeInstanceOf(BadRequestError);
     expect((remote as BadRequestError).code).toBe('input_shape_mismatch');
+
+    // Plain numbers are FP32 unless the caller says otherwise: the server's datatype_mismatch then says what to pass.
+    const numbers = await client.models
+      .infer('multi', {
+        inputs: { ids: { data: [[1, 2, 3]] }, mask: { data: [[true, false, true]] }, text: { data: ['a'] } },
+      })
+      .catch((e: unknown) => e);
+    expect(numbers).toBeInstanceOf(BadRequestError);
+    expect((numbers as BadRequestError).code).toBe('datatype_mismatch');
+    expect((numbers as BadRequestError).message).toContain(
+      "inputs.ids was sent as FP32, the default for an array of numbers: pass a BigInt64Array or `datatype: 'INT64'` on the input",
+    );
   });
 
   it('predict: row and columnar', async () => {
@@ -177,6 +189,10 @@ describe.each(TRANSPORTS)('the real server over %s', (name, transport) => {
     expect(invalid).toBeInstanceOf(UnprocessableEntityError);
     expect((invalid as UnprocessableEntityError).code).toBe('dataset_invalid');
     expect((invalid as UnprocessableEntityError).details?.[0]).toMatchObject({ line: 3 });
+    // The message itself names the first bad lines (a user reading a log sees where the file is wrong).
+    expect((invalid as UnprocessableEntityError).message).toMatch(
+      /^422 dataset_invalid: Dataset has 1 invalid row: line 3/,
+    );
   });
 
   it('creates one dataset and one job when responses are lost and the client retries', async () => {

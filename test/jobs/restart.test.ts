@@ -43,6 +43,8 @@ describe('restart safety', () => {
       '--model-repository',
       join(dir, 'models'),
       '--create-repository',
+      '--drain-delay',
+      '0',
       '--log-level',
       'silent',
     ]);

@@ -77,9 +77,12 @@ describe('maas CLI', () => {
     );
     expect(existsSync(missing)).toBe(false);
 
-    const child = spawnCli(['serve', '--port', '0', '--model-repository', missing, '--create-repository'], {
-      env: { MAAS_DATA_DIR: join(temp, 'd2') },
-    });
+    const child = spawnCli(
+      ['serve', '--port', '0', '--model-repository', missing, '--create-repository', '--drain-delay', '0'],
+      {
+        env: { MAAS_DATA_DIR: join(temp, 'd2') },
+      },
+    );
     const done = collect(child);
     await waitForListening(child);
     expect(existsSync(missing)).toBe(true);
@@ -94,7 +97,7 @@ describe('maas CLI', () => {
 
   it('--demo serves a copy of the demo models, prints them as a table, and keeps new versions out of the package', async () => {
     const dataDir = join(temp, 'demo');
-    const child = spawnCli(['serve', '--demo', '--port', '0', '--data-dir', dataDir]);
+    const child = spawnCli(['serve', '--demo', '--port', '0', '--data-dir', dataDir, '--drain-delay', '0']);
     const done = collect(child);
     const url = await waitForListening(child);
     const copy = join(dataDir, 'demo-models');

@@ -73,7 +73,7 @@ describe('OIP v2 server endpoints', () => {
     expect(res.json()).toEqual({
       name: 'maas',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-      extensions: ['binary_tensor_data', 'model_repository', 'tf_serving_predict'],
+      extensions: ['binary_tensor_data', 'model_repository', 'model_configuration', 'statistics', 'tf_serving_predict'],
     });
     assertValidResponse('getServerMetadata', 200, res.headers['content-type'] as string, res.body);
   });

@@ -15,7 +15,19 @@ describe('maas serve on SIGTERM', () => {
     mkdirSync(join(repo, 'slow', '1'), { recursive: true });
     writeFileSync(join(repo, 'slow', '1', 'model.onnx'), slowModel());
     const child = spawnCli(
-      ['serve', '--model-repository', repo, '--data-dir', join(temp, 'data'), '--port', '0', '--log-level', 'info'],
+      [
+        'serve',
+        '--model-repository',
+        repo,
+        '--data-dir',
+        join(temp, 'data'),
+        '--port',
+        '0',
+        '--log-level',
+        'info',
+        '--drain-delay',
+        '0.2',
+      ],
       { env: { MAAS_INTRA_OP_THREADS: '1' } },
     );
     const exited = collect(child);
@@ -54,7 +66,7 @@ describe('maas serve on SIGTERM', () => {
     req.write(body.slice(0, 10));
     await stderrContains('"url":"/v2/models/slow/infer"');
     child.kill('SIGTERM');
-    await stderrContains('maas serve: SIGTERM, finishing in-flight requests');
+    await stderrContains('maas serve: SIGTERM, not ready; serving 0.2 s more, then finishing in-flight requests');
     req.end(body.slice(10));
 
     const { status, text } = await response;

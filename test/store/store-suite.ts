@@ -172,6 +172,42 @@ export function storeSuite(target: StoreTarget): void {
       }
     });
 
+    it('keeps each model routing with a numbered log of its changes', () =>
+      withStore(async (store) => {
+        const routing = {
+          defaultVersion: 2,
+          labels: { stable: 2, canary: 3 },
+          traffic: [
+            { version: 2, weight: 90 },
+            { version: 3, weight: 10 },
+          ],
+          rollback: { maxErrorRate: 0.05, maxP99Ratio: null, minRequests: 100 },
+          shadow: null,
+        };
+        expect(await store.routing.get('m')).toBeUndefined();
+        const events = await store.routing.put({ model: 'm', routing, updatedAt: at }, [
+          { kind: 'default', reason: 'promoted' },
+          { kind: 'traffic', reason: 'canary 10 %' },
+        ]);
+        expect(events.map((e) => [e.id, e.kind, e.reason])).toEqual([
+          [1, 'default', 'promoted'],
+          [2, 'traffic', 'canary 10 %'],
+        ]);
+        const later = { ...routing, traffic: null };
+        await store.routing.put({ model: 'm', routing: later, updatedAt: at }, [
+          { kind: 'rollback', reason: 'errors' },
+        ]);
+        await store.routing.put({ model: 'other', routing: later, updatedAt: at }, []);
+        expect((await store.routing.get('m'))?.routing).toEqual(later);
+        expect((await store.routing.list()).map((r) => r.model)).toEqual(['m', 'other']);
+        const log = await store.routing.events('m', 1, 10);
+        expect(log.map((e) => [e.id, e.kind, e.routing.traffic])).toEqual([
+          [2, 'traffic', routing.traffic],
+          [3, 'rollback', null],
+        ]);
+        expect(await store.routing.events('other', 0, 10)).toEqual([]);
+      }));
+
     it('stores idempotency records by scope and key, replaces them, and purges old ones', () =>
       withStore(async (store) => {
         const record = (createdAt: number) => ({ fingerprint: 'f', status: 201, body: { a: [1, 'x'] }, createdAt });

@@ -4,7 +4,9 @@ import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../../src/protocol/index.js'
 import { decodeInferRequest, encodeInferResponse } from '../../../src/protocol/oip-request.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
-import { modelParam, versionParam } from '../params.js';
+import { readUntyped } from '../body-parsers.js';
+import { clientGone, modelMustExist } from '../inference-request.js';
+import { modelParam, routingKey, versionRef } from '../params.js';
 
 /**
  * Decodes the body. A binary body (octet-stream) without Inference-Header-Content-Length is read as JSON alone, as
@@ -27,10 +29,10 @@ function decodeOrExplain(body: unknown, headerLength: string | string[] | undefi
 /** OIP v2 inference: JSON tensors or the binary tensor extension, in and out. Parse once, run, encode once. */
 export const inferRoutes: ServerFeature = {
   name: 'oip-infer',
-  setup(app, { dataPlane }) {
+  setup(app, { dataPlane, registry }) {
     const infer = async (request: FastifyRequest, reply: FastifyReply) => {
       const name = modelParam(request.params);
-      const version = versionParam(request.params);
+      const { version, label } = versionRef(request.params);
       if (typeof request.body === 'string') {
         throw new UnsupportedMediaTypeError(request.headers['content-type'], [
           'application/json',
@@ -38,12 +40,13 @@ export const inferRoutes: ServerFeature = {
         ]);
       }
       const headerLength = request.headers[INFERENCE_HEADER_CONTENT_LENGTH];
-      const decoded = decodeOrExplain(request.body, headerLength);
+      const decoded = decodeOrExplain(readUntyped(request.body, headerLength), headerLength);
       const result = await dataPlane.infer(
         name,
         version,
         decoded.inputs,
         decoded.outputs?.map((o) => o.name),
+        { signal: clientGone(reply), label, routingKey: routingKey(request.headers) },
       );
       const encoded = encodeInferResponse(decoded, result);
       reply.header('content-type', encoded.contentType);
@@ -52,7 +55,9 @@ export const inferRoutes: ServerFeature = {
       // Fastify sends a Buffer as raw bytes; a view over the same memory, no copy.
       return reply.send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     };
-    app.post('/v2/models/:model/infer', infer);
-    app.post('/v2/models/:model/versions/:version/infer', infer);
+    // An unknown model is a 404 whatever the body: checked before the body is read.
+    const options = { preParsing: modelMustExist(registry) };
+    app.post('/v2/models/:model/infer', options, infer);
+    app.post('/v2/models/:model/versions/:version/infer', options, infer);
   },
 };

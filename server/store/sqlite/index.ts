@@ -8,6 +8,7 @@ import { SqliteDatasetRecords } from './datasets.js';
 import { SqliteIdempotencyRecords } from './idempotency.js';
 import { SqliteJobRecords } from './jobs.js';
 import { SQLITE_SCHEMA_VERSION, sqliteMigrations } from './migrations.js';
+import { SqliteModelRoutingRecords } from './routing.js';
 
 export { SQLITE_SCHEMA_VERSION };
 
@@ -43,6 +44,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
     datasets: new SqliteDatasetRecords(db),
     jobs: new SqliteJobRecords(db),
     idempotency: new SqliteIdempotencyRecords(db),
+    routing: new SqliteModelRoutingRecords(db),
     async close() {
       if (db.open) db.close();
     },

@@ -36,6 +36,18 @@ export const sqliteMigrations: readonly string[] = [
      PRIMARY KEY (scope, key)
    ) WITHOUT ROWID;
    CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);`,
+  // 2: how each model's unversioned traffic is routed (pins, labels, splits, shadow), and the log of its changes.
+  `CREATE TABLE model_routing (
+     model TEXT PRIMARY KEY,
+     body TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE model_events (
+     model TEXT NOT NULL,
+     id INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     PRIMARY KEY (model, id)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = sqliteMigrations.length;

@@ -1,5 +1,6 @@
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../protocol/binary-tensor.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { checkInputs, checkOutputNames } from '../../protocol/input-signature.js';
 import { stringifyJson } from '../../protocol/json-text.js';
 import { decodeInferRequest, encodeInferResponse } from '../../protocol/oip-request.js';
 import type { Tensor } from '../../protocol/tensor.js';
@@ -10,7 +11,6 @@ import { runFakeModel } from '../fake-model.js';
 import type { VersionRecord } from '../model-store.js';
 import { modelParam, versionParam } from '../params.js';
 import type { RouteDef } from '../router.js';
-import { checkInputs, checkOutputNames } from '../signature-check.js';
 
 /** Codec errors become a 400 with the codec's code, as the server's error handler maps them. */
 async function protocol<T>(run: () => T | Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 // The one request path every method goes through: URL and headers, idempotency key, per-attempt timeout,
 // retries with backoff, error mapping and response parsing.
-import { APIPromise, type ResponseInfo, responseInfo, type WithResponse } from './api-promise.js';
+import { APIPromise, type ResponseInfo, type WithResponse } from '../api-promise.js';
 import {
   APIConnectionError,
   APIError,
@@ -8,48 +8,15 @@ import {
   APIUserAbortError,
   InvalidResponseError,
   type MaasError,
-} from './errors.js';
+} from '../errors.js';
+import type { BackoffPolicy, Logger, RequestOptions } from '../options.js';
+import { VERSION } from '../version.js';
+import { AttemptAbort } from './attempt-abort.js';
 import { parseJson } from './json.js';
-import { abortableSleep, type BackoffPolicy, backoffDelay, isRetryableStatus, retryAfterDelay } from './retry.js';
+import { responseInfo } from './response-info.js';
+import { abortableSleep, backoffDelay, isRetryableStatus, retryAfterDelay } from './retry.js';
 import type { Transport, TransportResponse } from './transport.js';
 import { randomUuid } from './uuid.js';
-import { VERSION } from './version.js';
-
-/**
- * Console-compatible logger; every level is optional. The API key is never passed to it.
- *
- * @example
- * ```ts
- * const client = new MaasClient({ logger: console }); // debug: each request, info: each retry
- * ```
- */
-export interface Logger {
-  debug?(message: string, ...args: unknown[]): void;
-  info?(message: string, ...args: unknown[]): void;
-  warn?(message: string, ...args: unknown[]): void;
-  error?(message: string, ...args: unknown[]): void;
-}
-
-/**
- * Per-call options, accepted as the last argument of every method.
- *
- * @example
- * ```ts
- * await client.models.retrieve('mnist', { timeout: 5_000, maxRetries: 0, headers: { 'x-request-id': 'abc' } });
- * ```
- */
-export interface RequestOptions {
-  /** Aborts the call (and any retry); the call then rejects with `APIUserAbortError`. */
-  signal?: AbortSignal | undefined;
-  /** Milliseconds per attempt (default: the client's, 60 s). */
-  timeout?: number | undefined;
-  /** Retries after the first attempt (default: the client's, 2). */
-  maxRetries?: number | undefined;
-  /** Extra headers; `null` removes a default header. */
-  headers?: Record<string, string | null | undefined> | undefined;
-  /** For create calls: the Idempotency-Key to send (default: a fresh UUID per call, reused on every retry). */
-  idempotencyKey?: string | undefined;
-}
 
 export type QueryValue = string | number | boolean | null | undefined;
 
@@ -64,10 +31,12 @@ export interface RequestSpec {
   accept?: string | undefined;
   /** A create call: sends an Idempotency-Key. */
   idempotent?: boolean | undefined;
-  headers?: Record<string, string> | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
   options?: RequestOptions | undefined;
   /** Statuses returned as results rather than thrown (and never retried), e.g. health checks. */
   acceptStatus?: ((status: number) => boolean) | undefined;
+  /** For `raw()`: a 2xx body is read as bytes only when the response has this header (else as text). */
+  bytesWhenHeader?: string | undefined;
 }
 
 export interface CoreConfig {
@@ -80,10 +49,12 @@ export interface CoreConfig {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** A response read as bytes, with its metadata. */
+/** A response body (bytes, or text when `bytesWhenHeader` said so), with its metadata. */
 export interface RawResult {
-  bytes: Uint8Array;
+  body: Uint8Array | string;
   response: ResponseInfo;
+  /** One response header, read without building `response.headers`. */
+  header(name: string): string | null;
 }
 
 /** An open streaming response; `close()` aborts it and releases the caller's signal. */
@@ -120,10 +91,18 @@ interface Attempt {
 const TIMEOUT = Symbol('maas.timeout');
 const IS_NODE =
   typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+const CLIENT_HEADER = `maas-js/${VERSION}`;
+/** setTimeout's ceiling; longer timeouts would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function abortOnTimeout(abort: AttemptAbort): void {
+  abort.abort(TIMEOUT);
+}
 
 export class RequestCore {
   // Private so that logging or inspecting a client never shows the key.
   readonly #apiKey: string | undefined;
+  readonly #hasDefaultHeaders: boolean;
 
   constructor(
     readonly config: CoreConfig,
@@ -131,16 +110,12 @@ export class RequestCore {
     apiKey: string | undefined,
   ) {
     this.#apiKey = apiKey;
+    this.#hasDefaultHeaders = Object.keys(config.defaultHeaders).length > 0;
   }
 
   /** A JSON call (parsed losslessly when the body holds 64-bit integers). */
   json<T>(spec: RequestSpec): APIPromise<T> {
-    return new APIPromise(
-      this.#run(spec, 'text').then(({ attempt, info }) => ({
-        data: parseBody<T>(attempt, info),
-        response: info,
-      })),
-    );
+    return new APIPromise(this.#run(spec, 'text').then(parseBody<T>));
   }
 
   /** A call whose body is returned as text (e.g. the OpenAPI document). */
@@ -153,10 +128,15 @@ export class RequestCore {
     );
   }
 
-  /** A call whose body is returned as bytes with its headers (binary inference responses). */
-  async bytes(spec: RequestSpec): Promise<RawResult> {
+  /** A call whose body is returned as is, bytes or text (inference responses: binary or JSON). */
+  async raw(spec: RequestSpec): Promise<RawResult> {
     const { attempt, info } = await this.#run(spec, 'bytes');
-    return { bytes: attempt.received.mode === 'bytes' ? attempt.received.bytes : new Uint8Array(0), response: info };
+    const { received } = attempt;
+    return {
+      body: received.mode === 'bytes' ? received.bytes : received.mode === 'text' ? received.text : '',
+      response: info,
+      header: attempt.response.header,
+    };
   }
 
   /** Opens a streaming response; the per-attempt timeout covers only the wait for its headers. */
@@ -166,10 +146,10 @@ export class RequestCore {
   }
 
   async #run(spec: RequestSpec, mode: BodyMode): Promise<{ attempt: Attempt; info: ResponseInfo }> {
-    const options = spec.options ?? {};
-    const signal = options.signal;
-    const timeout = options.timeout ?? this.config.timeout;
-    const maxRetries = Math.max(0, options.maxRetries ?? this.config.maxRetries);
+    const options = spec.options;
+    const signal = options?.signal;
+    const timeout = options?.timeout ?? this.config.timeout;
+    const maxRetries = Math.max(0, options?.maxRetries ?? this.config.maxRetries);
     const url = this.#url(spec);
     // Built once per logical call, so the Idempotency-Key is identical on every retry.
     const headers = this.#headers(spec);
@@ -183,7 +163,7 @@ export class RequestCore {
         attempt = await this.#attempt(spec, url, headers, mode, timeout, signal);
       } catch (err) {
         if (signal?.aborted) throw new APIUserAbortError(undefined, { cause: signal.reason });
-        const failure = toConnectionError(err);
+        const failure = toConnectionError(err, this.transport);
         if (retry >= maxRetries) throw failure;
         await this.#wait(spec, url, retry, maxRetries, undefined, failure.message, signal);
         continue;
@@ -219,8 +199,8 @@ export class RequestCore {
     }
   }
 
-  // One attempt on either transport: an AbortController merges the caller's signal with our own timer, so `timeout`
-  // caps the whole attempt (headers and body), not only the silences between chunks that undici's own timers watch.
+  // One attempt on either transport. Its abort merges the caller's signal with our own timer, so `timeout` caps the
+  // whole attempt (headers and body), not only the silences between chunks that undici's own timers watch.
   async #attempt(
     spec: RequestSpec,
     url: string,
@@ -229,47 +209,50 @@ export class RequestCore {
     timeout: number,
     signal: AbortSignal | undefined,
   ): Promise<Attempt> {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = timeout > 0 ? setTimeout(() => controller.abort(TIMEOUT), Math.min(timeout, 2 ** 31 - 1)) : undefined;
+    const abort = new AttemptAbort();
+    const onAbort = signal ? () => abort.abort(signal.reason) : undefined;
+    if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
+    const timer = timeout > 0 ? setTimeout(abortOnTimeout, Math.min(timeout, MAX_TIMER_MS), abort) : undefined;
     // undici's own timers sit just behind ours so ours decides, yet long calls are never cut at undici's 300 s.
     const undiciTimeout = timeout > 0 ? timeout + 1_000 : 0;
     let keepOpen = false;
-    const release = () => signal?.removeEventListener('abort', onAbort);
+    const release = () => {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+    };
     try {
-      const response = await this.transport
-        .send({
+      let response: TransportResponse;
+      let received: Received;
+      try {
+        response = await this.transport.send({
           method: spec.method,
           url,
           headers,
           body: spec.body?.data,
-          signal: controller.signal,
+          abort,
           headersTimeout: undiciTimeout,
           bodyTimeout: mode === 'stream' ? 0 : undiciTimeout,
-        })
-        .catch((err: unknown) => {
-          throw controller.signal.reason === TIMEOUT ? new APITimeoutError(undefined, { cause: err }) : err;
         });
-      const ok = response.status >= 200 && response.status < 300;
-      let received: Received;
-      try {
+        const ok = response.status >= 200 && response.status < 300;
+        const wanted = spec.bytesWhenHeader;
         if (mode === 'stream' && ok) received = { mode: 'stream' };
-        else if (mode === 'bytes' && ok) received = { mode: 'bytes', bytes: await response.bytes() };
-        else received = { mode: 'text', text: await response.text() };
+        else if (mode === 'bytes' && ok && (wanted === undefined || response.header(wanted) !== null)) {
+          received = { mode: 'bytes', bytes: await response.bytes() };
+        } else received = { mode: 'text', text: await response.text() };
       } catch (err) {
-        throw controller.signal.reason === TIMEOUT ? new APITimeoutError(undefined, { cause: err }) : err;
+        throw abort.reason === TIMEOUT ? new APITimeoutError(undefined, { cause: err }) : err;
       }
       keepOpen = received.mode === 'stream';
       return {
         status: response.status,
         received,
         response,
-        close: () => {
-          release();
-          controller.abort();
-          response.discard();
-        },
+        close: keepOpen
+          ? () => {
+              release();
+              abort.abort(undefined);
+              response.discard();
+            }
+          : noop,
       };
     } finally {
       clearTimeout(timer);
@@ -278,54 +261,56 @@ export class RequestCore {
   }
 
   #url(spec: RequestSpec): string {
-    let url = this.config.baseUrl + spec.path;
-    if (spec.query) {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(spec.query)) {
-        if (value !== undefined && value !== null) params.append(key, String(value));
-      }
-      const qs = params.toString();
-      if (qs) url += `?${qs}`;
+    const url = this.config.baseUrl + spec.path;
+    if (!spec.query) return url;
+    const params = new URLSearchParams();
+    for (const key in spec.query) {
+      const value = spec.query[key];
+      if (value !== undefined && value !== null) params.append(key, String(value));
     }
-    return url;
+    const qs = params.toString();
+    return qs ? `${url}?${qs}` : url;
   }
 
   #headers(spec: RequestSpec): Record<string, string> {
     const headers: Record<string, string> = {
       accept: spec.accept ?? 'application/json',
-      'x-maas-client': `maas-js/${VERSION}`,
+      'x-maas-client': CLIENT_HEADER,
     };
     // Browsers forbid or ignore user-agent; elsewhere it helps server logs.
-    if (IS_NODE) headers['user-agent'] = `maas-js/${VERSION}`;
+    if (IS_NODE) headers['user-agent'] = CLIENT_HEADER;
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (spec.body) headers['content-type'] = spec.body.contentType;
-    assignHeaders(headers, this.config.defaultHeaders);
-    assignHeaders(headers, spec.headers);
+    if (this.#hasDefaultHeaders) assignHeaders(headers, this.config.defaultHeaders);
+    if (spec.headers) assignHeaders(headers, spec.headers);
     if (spec.idempotent && headers['idempotency-key'] === undefined) {
       headers['idempotency-key'] = spec.options?.idempotencyKey ?? randomUuid();
     }
-    assignHeaders(headers, spec.options?.headers);
+    if (spec.options?.headers) assignHeaders(headers, spec.options.headers);
     return headers;
   }
 }
 
-function assignHeaders(target: Record<string, string>, source: Record<string, string | null | undefined> | undefined) {
-  if (!source) return;
-  for (const [name, value] of Object.entries(source)) {
+function noop(): void {}
+
+function assignHeaders(target: Record<string, string>, source: Readonly<Record<string, string | null | undefined>>) {
+  for (const name in source) {
+    const value = source[name];
     const key = name.toLowerCase();
     if (value === null) delete target[key];
     else if (value !== undefined) target[key] = value;
   }
 }
 
-function toConnectionError(err: unknown): MaasError {
+function toConnectionError(err: unknown, transport: Transport): MaasError {
   if (err instanceof APIConnectionError) return err;
   const code = (err as { code?: unknown })?.code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new APITimeoutError(undefined, { cause: err });
   }
   const detail = err instanceof Error ? err.message : String(err);
-  return new APIConnectionError(`Connection error: ${detail}`, { cause: err });
+  const hint = transport.connectionHint?.();
+  return new APIConnectionError(`Connection error: ${detail}${hint ? ` (${hint})` : ''}`, { cause: err });
 }
 
 function toAPIError(attempt: Attempt): APIError {
@@ -341,12 +326,12 @@ function toAPIError(attempt: Attempt): APIError {
   return APIError.generate(attempt.status, body, undefined, attempt.response.headers);
 }
 
-function parseBody<T>(attempt: Attempt, info: ResponseInfo): T {
+function parseBody<T>({ attempt, info }: { attempt: Attempt; info: ResponseInfo }): WithResponse<T> {
   const text = attempt.received.mode === 'text' ? attempt.received.text : '';
   // Some OIP servers (Triton) answer repository calls with an empty 200.
-  if (text.length === 0) return undefined as T;
+  if (text.length === 0) return { data: undefined as T, response: info };
   try {
-    return parseJson(text) as T;
+    return { data: parseJson(text) as T, response: info };
   } catch (err) {
     const snippet = text.slice(0, 200);
     throw new InvalidResponseError(
@@ -366,5 +351,3 @@ export const DEFAULTS = {
   maxRetries: 2,
   sleep: abortableSleep,
 } as const;
-
-export type { WithResponse };

@@ -1,29 +1,11 @@
 // Retry policy: which failures are retried and how long to wait before the next attempt.
+import type { BackoffPolicy } from '../options.js';
 
 /** Statuses worth another attempt: timeouts, rate limits and transient server failures. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
-}
-
-/**
- * Retry backoff tuning (client option `backoff`).
- *
- * @example
- * ```ts
- * const client = new MaasClient({ backoff: { baseDelayMs: 100, maxDelayMs: 2_000 } });
- * ```
- */
-export interface BackoffPolicy {
-  /** First delay ceiling (ms); doubles per attempt. */
-  baseDelayMs: number;
-  /** Ceiling of any computed delay (ms). */
-  maxDelayMs: number;
-  /** Longest server-requested wait (Retry-After) honoured as is (ms). */
-  maxRetryAfterMs: number;
-  /** Uniform [0, 1) source, injectable for tests. */
-  random: () => number;
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = {

@@ -1,16 +1,9 @@
 // The only place that talks to an HTTP stack. In Node it uses undici (loaded lazily, so the fetch path — browsers,
 // Deno, Bun, msw — never pulls a Node built-in); with a `fetch` option it uses that fetch as is.
 import type { Agent, Dispatcher } from 'undici';
-
-/**
- * A fetch-compatible function (the global `fetch`, a polyfill, or a test double).
- *
- * @example
- * ```ts
- * const client = new MaasClient({ fetch: globalThis.fetch }); // e.g. under msw, in browsers, Deno or Bun
- * ```
- */
-export type FetchLike = (input: string, init: RequestInit & { dispatcher?: unknown }) => Promise<Response>;
+import type { FetchLike } from '../options.js';
+import type { AttemptAbort } from './attempt-abort.js';
+import { dispatchRequest } from './undici-exchange.js';
 
 /** One HTTP attempt, fully resolved by the client. */
 export interface TransportRequest {
@@ -19,7 +12,7 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
   /** Aborts the attempt (user abort, per-attempt timeout, stream close). */
-  signal: AbortSignal;
+  abort: AttemptAbort;
   /** Milliseconds undici may wait for response headers, and between body chunks. */
   headersTimeout: number;
   bodyTimeout: number;
@@ -46,6 +39,8 @@ export interface Transport {
   send(request: TransportRequest): Promise<TransportResponse>;
   /** Closes connections this transport owns (not an injected dispatcher). */
   close(): Promise<void>;
+  /** A sentence to add to a connection error, when the environment suggests why the request went nowhere. */
+  connectionHint?(): string | undefined;
 }
 
 export interface TransportOptions {
@@ -55,8 +50,8 @@ export interface TransportOptions {
 
 /**
  * Picks the transport: an injected `fetch` wins; otherwise undici in Node (with the injected dispatcher or an owned
- * keep-alive Agent); otherwise the global fetch, looked up at call time so msw's patched fetch is seen
- * (mswjs/msw#2180).
+ * keep-alive Agent, which hands a call to the global fetch while msw intercepts it); otherwise the global fetch,
+ * looked up at call time so msw's patched fetch is seen (mswjs/msw#2180).
  */
 export function createTransport(options: TransportOptions): Transport {
   if (options.fetch) {
@@ -66,6 +61,30 @@ export function createTransport(options: TransportOptions): Transport {
   }
   if (options.dispatcher || isNode()) return new UndiciTransport(options.dispatcher);
   return new FetchTransport(undefined, undefined);
+}
+
+// msw (and nock 14), through @mswjs/interceptors, keep their running fetch interceptor under this global symbol while
+// `server.listen()` is in effect; it is gone after `server.close()`.
+const FETCH_INTERCEPTOR = Symbol.for('fetch-interceptor');
+// Node's own fetch, as it was when this module loaded (before a test framework patched it, usually).
+const BOOT_FETCH = (globalThis as { fetch?: unknown }).fetch;
+let checkedFetch: unknown = BOOT_FETCH;
+let checkedFetchIsInterceptor = false;
+
+/** Whether msw (or another @mswjs/interceptors user) is intercepting the global fetch right now. */
+export function fetchIsIntercepted(): boolean {
+  const g = globalThis as unknown as Record<string | symbol, unknown>;
+  if (g[FETCH_INTERCEPTOR] !== undefined) return true;
+  const current = g.fetch;
+  if (current === BOOT_FETCH) return false;
+  // Older @mswjs/interceptors (msw < 2.8) register under an unregistered Symbol('fetch'); look once per new fetch.
+  if (current !== checkedFetch) {
+    checkedFetch = current;
+    checkedFetchIsInterceptor = Object.getOwnPropertySymbols(g).some(
+      (sym) => sym.description === 'fetch' && g[sym] !== undefined,
+    );
+  }
+  return checkedFetchIsInterceptor;
 }
 
 function isNode(): boolean {
@@ -87,7 +106,7 @@ class FetchTransport implements Transport {
       method: request.method,
       headers: request.headers,
       body: request.body as BodyInit | undefined,
-      signal: request.signal,
+      signal: request.abort.signal,
     };
     if (this.dispatcher) init.dispatcher = this.dispatcher;
     const response = await fetchImpl(request.url, init);
@@ -140,24 +159,21 @@ function loadUndici(): Promise<Undici> {
 class UndiciTransport implements Transport {
   readonly kind = 'undici';
   private owned: Agent | undefined;
+  private intercepted: FetchTransport | undefined;
   constructor(private readonly injected: Dispatcher | undefined) {}
 
   send(request: TransportRequest): Promise<TransportResponse> {
+    // msw sees only the global fetch, never undici's own request(): while it intercepts, the default transport goes
+    // through fetch so an app test needs no client option. An injected dispatcher is an explicit choice: kept.
+    if (!this.injected && fetchIsIntercepted()) {
+      this.intercepted ??= new FetchTransport(undefined, undefined);
+      return this.intercepted.send(request);
+    }
     const undici = undiciLoaded;
     if (!undici) return loadUndici().then(() => this.send(request));
-    const dispatcher = this.injected ?? this.agent(undici);
-    return undici
-      .request(request.url, {
-        dispatcher,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
-        body: request.body,
-        signal: request.signal,
-        // undici's own defaults (300 s) would cut long calls below or above the SDK timeout (openai-node#2153).
-        headersTimeout: request.headersTimeout,
-        bodyTimeout: request.bodyTimeout,
-      })
-      .then(toTransportResponse);
+    // undici's own defaults (300 s) for headersTimeout/bodyTimeout would cut long calls below or above the SDK timeout
+    // (openai-node#2153): the request carries them, set from the client's timeout.
+    return dispatchRequest(this.injected ?? this.agent(undici), request);
   }
 
   private agent(undici: Undici): Agent {
@@ -170,58 +186,14 @@ class UndiciTransport implements Transport {
     this.owned = undefined;
     await owned?.close();
   }
-}
 
-type RawHeaders = Record<string, string | string[] | undefined>;
-
-function toTransportResponse(response: Dispatcher.ResponseData): TransportResponse {
-  return new UndiciResponse(response.statusCode, response.headers as RawHeaders, response.body);
-}
-
-// A class rather than a literal of closures: one shape, methods shared, Headers built only on demand.
-class UndiciResponse implements TransportResponse {
-  #headers: Headers | undefined;
-  constructor(
-    readonly status: number,
-    private readonly raw: RawHeaders,
-    private readonly body: Dispatcher.ResponseData['body'],
-  ) {}
-
-  get headers(): Headers {
-    this.#headers ??= toHeaders(this.raw);
-    return this.#headers;
+  connectionHint(): string | undefined {
+    if (this.injected && fetchIsIntercepted()) {
+      return 'msw intercepts only the global fetch, and this client sends through the `dispatcher` it was given: drop `dispatcher`, or pass `fetch: globalThis.fetch`, in tests that use msw';
+    }
+    if (!this.injected && (globalThis as { fetch?: unknown }).fetch !== BOOT_FETCH) {
+      return 'the global fetch has been replaced (msw?), but this client sends with undici, which such mocks do not see: pass `fetch: globalThis.fetch` to MaasClient to send through it';
+    }
+    return undefined;
   }
-
-  // undici lower-cases header names. An arrow so it can be passed around detached.
-  header = (name: string): string | null => {
-    const value = this.raw[name.toLowerCase()];
-    if (value === undefined) return null;
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
-
-  bytes(): Promise<Uint8Array> {
-    return this.body.bytes();
-  }
-
-  text(): Promise<string> {
-    return this.body.text();
-  }
-
-  chunks(): AsyncIterable<Uint8Array> {
-    return this.body as AsyncIterable<Uint8Array>;
-  }
-
-  discard(): void {
-    this.body.destroy();
-  }
-}
-
-function toHeaders(raw: RawHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  return headers;
 }

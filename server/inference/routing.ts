@@ -1,0 +1,265 @@
+// Which version answers a request: the one it names (by number or label), else the model's routing — a weighted
+// traffic split (sticky per routing key), a pinned default, or the highest READY version. Routing changes are
+// persisted with a reason (the model's event log); a guarded split takes the weight off a canary that does worse
+// than the stable version.
+import { NotFoundError, UnprocessableError } from '../errors.js';
+import type { ModelEventRecord, ModelRouting } from '../store/records.js';
+import type { ModelRoutingRecords } from '../store/store.js';
+import type { ModelRegistry } from './registry.js';
+import { GuardWindow } from './routing-guard.js';
+
+export const emptyRouting = (): ModelRouting => ({
+  defaultVersion: null,
+  labels: {},
+  traffic: null,
+  rollback: null,
+  shadow: null,
+});
+
+/** A routing change, its shape already checked (src/protocol/model-update.ts); versions as numbers. */
+export interface RoutingChange {
+  defaultVersion?: number | null;
+  /** A label set to null is removed. */
+  labels?: Record<string, number | null>;
+  traffic?: Array<{ version: number; weight: number }> | null;
+  rollback?: ModelRouting['rollback'];
+  shadow?: ModelRouting['shadow'];
+  reason?: string;
+}
+
+export interface RouterOptions {
+  registry: ModelRegistry;
+  store: ModelRoutingRecords;
+  now?: () => Date;
+  random?: () => number;
+  /** A routing change was made (e.g. load a newly pinned version). */
+  onChange?: (model: string) => void;
+  log?: { warn(obj: unknown, msg?: string): void };
+}
+
+export class Router {
+  private readonly routes = new Map<string, ModelRouting>();
+  private readonly guards = new Map<string, GuardWindow>();
+  private readonly random: () => number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RouterOptions) {
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Loads every stored routing (startup). */
+  async load(): Promise<void> {
+    for (const record of await this.options.store.list()) {
+      this.routes.set(record.model, record.routing);
+      if (record.routing.traffic && record.routing.rollback) this.guards.set(record.model, new GuardWindow());
+    }
+  }
+
+  routing(model: string): ModelRouting {
+    return this.routes.get(model) ?? emptyRouting();
+  }
+
+  /** Versions routing refers to: they stay loaded whatever the version policy would unload. */
+  retained(model: string): number[] {
+    const r = this.routes.get(model);
+    if (!r) return [];
+    const out = new Set<number>(Object.values(r.labels));
+    if (r.defaultVersion !== null) out.add(r.defaultVersion);
+    for (const t of r.traffic ?? []) out.add(t.version);
+    if (r.shadow) out.add(r.shadow.version);
+    return [...out];
+  }
+
+  /** The version a label names; 404 version_not_found naming the labels there are. */
+  label(model: string, label: string): number {
+    const version = this.routes.get(model)?.labels[label];
+    if (version === undefined) {
+      const labels = Object.keys(this.routing(model).labels);
+      throw new NotFoundError(
+        'version_not_found',
+        `Model '${model}' has no version labelled '${label}'${labels.length ? `; its labels are ${labels.map((l) => `'${l}'`).join(', ')}` : ''}`,
+      );
+    }
+    return version;
+  }
+
+  /**
+   * The version an unversioned request goes to, or undefined for "the highest READY". A split picks among its READY
+   * versions by weight — the same routing key always lands on the same version while the weights stand.
+   */
+  choose(model: string, routingKey?: string): number | undefined {
+    const r = this.routes.get(model);
+    if (!r) return undefined;
+    if (r.traffic) {
+      const ready = r.traffic.filter(
+        (t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY',
+      );
+      const total = ready.reduce((n, t) => n + t.weight, 0);
+      if (total > 0) {
+        let point = (routingKey === undefined ? this.random() : hashUnit(routingKey)) * total;
+        for (const t of ready) {
+          point -= t.weight;
+          if (point < 0) return t.version;
+        }
+        return ready[ready.length - 1]!.version;
+      }
+    }
+    return r.defaultVersion ?? undefined;
+  }
+
+  /** Whether this unversioned request should also be mirrored to the shadow version (and which). */
+  shadowFor(model: string): number | undefined {
+    const shadow = this.routes.get(model)?.shadow;
+    if (!shadow || shadow.fraction <= 0) return undefined;
+    return this.random() < shadow.fraction ? shadow.version : undefined;
+  }
+
+  /**
+   * Records an outcome of a split's version for the rollback guard; when a canary crosses its guard relative to the
+   * stable version (the one with the largest weight), its weight goes to 0 and an event says why.
+   */
+  observe(model: string, version: number, ok: boolean, latencyMs: number): void {
+    const guard = this.guards.get(model);
+    const r = this.routes.get(model);
+    if (!guard || !r?.traffic || !r.rollback) return;
+    guard.record(version, ok, latencyMs);
+    const stable = stableOf(r.traffic);
+    for (const t of r.traffic) {
+      if (t.version === stable || t.weight === 0) continue;
+      const verdict = guard.verdict(t.version, stable, r.rollback);
+      if (verdict) void this.rollBack(model, t.version, verdict);
+    }
+  }
+
+  /** Applies a PATCH: checks it against the registry, stores it with events, and returns the new routing. */
+  async update(model: string, change: RoutingChange): Promise<{ routing: ModelRouting; events: ModelEventRecord[] }> {
+    const status = this.options.registry.requireModel(model);
+    const known = new Set(status.versions.map((v) => v.version));
+    const need = (version: number, field: string) => {
+      if (!known.has(version)) {
+        throw new UnprocessableError(
+          'version_not_found',
+          `${field}: model '${model}' has no version ${version}; its versions are ${[...known].join(', ') || 'none'}`,
+        );
+      }
+    };
+    const next: ModelRouting = structuredClone(this.routing(model));
+    const events: Array<{ kind: ModelEventRecord['kind']; reason: string }> = [];
+    const why = (what: string) => change.reason ?? what;
+    if (change.defaultVersion !== undefined) {
+      if (change.defaultVersion !== null) need(change.defaultVersion, 'default_version');
+      next.defaultVersion = change.defaultVersion;
+      events.push({
+        kind: 'default',
+        reason: why(
+          change.defaultVersion === null
+            ? 'default follows the version policy (highest READY)'
+            : `default pinned to version ${change.defaultVersion}`,
+        ),
+      });
+    }
+    if (change.labels !== undefined) {
+      for (const [label, version] of Object.entries(change.labels)) {
+        if (version === null) delete next.labels[label];
+        else {
+          need(version, `labels.${label}`);
+          next.labels[label] = version;
+        }
+      }
+      events.push({ kind: 'labels', reason: why(describeLabels(change.labels)) });
+    }
+    if (change.traffic !== undefined) {
+      change.traffic?.forEach((t, i) => {
+        need(t.version, `traffic[${i}].version`);
+      });
+      next.traffic = change.traffic;
+      events.push({
+        kind: 'traffic',
+        reason: why(
+          change.traffic === null
+            ? 'traffic split removed'
+            : `traffic split ${change.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`,
+        ),
+      });
+    }
+    if (change.rollback !== undefined) {
+      next.rollback = change.rollback;
+      if (change.traffic === undefined)
+        events.push({
+          kind: 'traffic',
+          reason: why(change.rollback ? 'rollback guard set' : 'rollback guard removed'),
+        });
+    }
+    if (change.shadow !== undefined) {
+      if (change.shadow) need(change.shadow.version, 'shadow.version');
+      next.shadow = change.shadow;
+      events.push({
+        kind: 'shadow',
+        reason: why(
+          change.shadow
+            ? `shadow: ${change.shadow.fraction * 100} % mirrored to version ${change.shadow.version}`
+            : 'shadow removed',
+        ),
+      });
+    }
+    const stored = await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, events);
+    this.routes.set(model, next);
+    if (next.traffic && next.rollback) {
+      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model))
+        this.guards.set(model, new GuardWindow());
+    } else {
+      this.guards.delete(model);
+    }
+    this.options.onChange?.(model);
+    return { routing: next, events: stored };
+  }
+
+  /** The model's routing changes, oldest first. */
+  events(model: string, after: number, limit: number): Promise<ModelEventRecord[]> {
+    this.options.registry.requireModel(model);
+    return this.options.store.events(model, after, limit);
+  }
+
+  private rolling = new Set<string>();
+
+  private async rollBack(model: string, version: number, why: string): Promise<void> {
+    const key = `${model}\u0000${version}`;
+    if (this.rolling.has(key)) return;
+    this.rolling.add(key);
+    try {
+      const r = this.routing(model);
+      const traffic = r.traffic?.map((t) => (t.version === version ? { ...t, weight: 0 } : t)) ?? null;
+      const next = { ...structuredClone(r), traffic };
+      await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, [
+        { kind: 'rollback', reason: `version ${version} rolled back (weight 0): ${why}` },
+      ]);
+      this.routes.set(model, next);
+      this.options.log?.warn({ model, version, why }, 'canary rolled back');
+    } finally {
+      this.rolling.delete(key);
+    }
+  }
+}
+
+function stableOf(traffic: ReadonlyArray<{ version: number; weight: number }>): number {
+  let best = traffic[0]!;
+  for (const t of traffic) if (t.weight > best.weight) best = t;
+  return best.version;
+}
+
+function describeLabels(labels: Record<string, number | null>): string {
+  return Object.entries(labels)
+    .map(([label, version]) => (version === null ? `label ${label} removed` : `label ${label} → version ${version}`))
+    .join(', ');
+}
+
+/** A routing key mapped to [0, 1): FNV-1a, so the same key gets the same version while the weights stand. */
+function hashUnit(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 2 ** 32;
+}
