@@ -144,7 +144,7 @@ export class ShadowMirror {
     primaryMs: number,
     tally: Tally,
   ) {
-    let lease;
+    let lease: ReturnType<ModelRegistry['acquire']>;
     try {
       lease = this.options.registry.acquire(model, prepared.version);
     } catch {

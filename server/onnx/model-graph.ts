@@ -76,6 +76,11 @@ export class ModelGraph {
     return t;
   }
 
+  /** The initializer called `name` whether or not a graph input of that name can override it. */
+  initializerNamed(name: string): ITensorProto | undefined {
+    return this.initializers.get(name);
+  }
+
   isGraphOutput(name: string): boolean {
     return this.graphOutputs.has(name);
   }

@@ -47,7 +47,11 @@ export function findWeights(graph: ModelGraph): { uses: WeightUse[]; skipped: Sk
     const name = inputs[input] ?? '';
     const tensor = graph.constant(name);
     if (!tensor) {
-      skip('its weight operand is not a constant initializer');
+      skip(
+        graph.isGraphInput(name) || !graph.initializerNamed(name)
+          ? 'its weight operand is not a constant initializer'
+          : `its weight ${name} is also a graph input, so it can be fed at run time (export without keep_initializers_as_inputs)`,
+      );
       continue;
     }
     const datatype = tensorDatatype(tensor);

@@ -190,6 +190,16 @@ describe('int8 dynamic', () => {
     ]);
   });
 
+  it('leaves a weight that is also a graph input alone (it can be fed at run time), saying why', () => {
+    const graph = ModelGraph.parse(mlpModel({ inputs: 4, hidden: [4], outputs: 2 }).bytes);
+    graph.graph.input!.push({ name: 'dense_0.weight' });
+    const result = quantize(graph.toBytes(), { precision: 'int8', mode: 'dynamic' });
+    expect(result.report.rewritten).toHaveLength(1);
+    expect(result.report.skipped.map((s) => s.reason)).toEqual([
+      'its weight dense_0.weight is also a graph input, so it can be fed at run time (export without keep_initializers_as_inputs)',
+    ]);
+  });
+
   it('refuses a model older than opset 11, naming the opset', () => {
     const { bytes } = mlpModel({ inputs: 4, hidden: [4], outputs: 2, model: { opset: 10 } });
     expect(() => quantize(bytes, { precision: 'int8', mode: 'dynamic' })).toThrow(
