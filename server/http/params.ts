@@ -71,3 +71,11 @@ export function stringQuery(query: unknown, name: string, maxLength: number): st
   }
   return value;
 }
+
+/** An integer query parameter in [min, max]. */
+export function boundedInteger(value: unknown, name: string, min: number, max: number): number {
+  const text = String(value);
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new InvalidParameterError(name, `an integer from ${min} to ${max}`, text);
+  return n;
+}

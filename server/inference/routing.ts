@@ -2,6 +2,8 @@
 // traffic split (sticky per routing key), a pinned default, or the highest READY version. Routing changes are
 // persisted with a reason (the model's event log); a guarded split takes the weight off a canary that does worse
 // than the stable version.
+
+import { hashUnit, pickByWeight } from '../../src/protocol/traffic.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import type { ModelEventRecord, ModelRouting } from '../store/records.js';
 import type { ModelRoutingRecords } from '../store/store.js';
@@ -92,18 +94,9 @@ export class Router {
     const r = this.routes.get(model);
     if (!r) return undefined;
     if (r.traffic) {
-      const ready = r.traffic.filter(
-        (t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY',
-      );
-      const total = ready.reduce((n, t) => n + t.weight, 0);
-      if (total > 0) {
-        let point = (routingKey === undefined ? this.random() : hashUnit(routingKey)) * total;
-        for (const t of ready) {
-          point -= t.weight;
-          if (point < 0) return t.version;
-        }
-        return ready[ready.length - 1]!.version;
-      }
+      const ready = r.traffic.filter((t) => this.options.registry.getVersion(model, t.version)?.state === 'READY');
+      const picked = pickByWeight(ready, routingKey === undefined ? this.random() : hashUnit(routingKey));
+      if (picked) return picked.version;
     }
     return r.defaultVersion ?? undefined;
   }
@@ -252,14 +245,4 @@ function describeLabels(labels: Record<string, number | null>): string {
   return Object.entries(labels)
     .map(([label, version]) => (version === null ? `label ${label} removed` : `label ${label} → version ${version}`))
     .join(', ');
-}
-
-/** A routing key mapped to [0, 1): FNV-1a, so the same key gets the same version while the weights stand. */
-function hashUnit(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
 }

@@ -1,12 +1,26 @@
 import { checkModelName, checkModelVersion } from '../protocol/model-names.js';
 import type { RequestContext } from './context.js';
-import { invalidParameter } from './errors.js';
+import { invalidParameter, notFound } from './errors.js';
 
 // Path and query parameters, checked with the server's messages (server/http/params.ts); model names and versions with
 // the rule the server uses (src/protocol/model-names.ts).
 
 export function modelParam(ctx: RequestContext): string {
   return checkModelName(ctx.param('model'));
+}
+
+/**
+ * An inference route's version segment: a version number, or a label (the server resolves labels set by
+ * PATCH /v1/models/{model}; the mock has none, so a label is a 404 as on a server without labels).
+ */
+export function versionOrLabelParam(ctx: RequestContext, model: string): string {
+  const raw = ctx.param('version');
+  if (/^\d/.test(raw) || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(raw)) {
+    if (!/^\d/.test(raw)) throw invalidParameter('version', 'a positive integer version or a version label', raw);
+    checkModelVersion(raw);
+    return raw;
+  }
+  throw notFound('version_not_found', `Model '${model}' has no version labelled '${raw}'`);
 }
 
 export function versionParam(ctx: RequestContext): string {

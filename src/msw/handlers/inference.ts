@@ -9,7 +9,7 @@ import { NOT_JSON, type RequestContext } from '../context.js';
 import { badRequest, MockError, modelNotReady, unsupportedMediaType } from '../errors.js';
 import { runFakeModel } from '../fake-model.js';
 import type { VersionRecord } from '../model-store.js';
-import { modelParam, versionParam } from '../params.js';
+import { modelParam, versionOrLabelParam } from '../params.js';
 import type { RouteDef } from '../router.js';
 
 /** Codec errors become a 400 with the codec's code, as the server's error handler maps them. */
@@ -58,7 +58,7 @@ function pick(outputs: Tensor[], names: string[] | undefined): Tensor[] {
 
 async function infer(ctx: RequestContext, withVersion: boolean): Promise<Response> {
   const name = modelParam(ctx);
-  const version = withVersion ? versionParam(ctx) : undefined;
+  const version = withVersion ? versionOrLabelParam(ctx, ctx.state.models.require(name).name) : undefined;
   const media = ctx.mediaType();
   if (ctx.body === NOT_JSON && media !== 'application/octet-stream') {
     throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json', 'application/octet-stream']);
@@ -80,7 +80,7 @@ async function infer(ctx: RequestContext, withVersion: boolean): Promise<Respons
 
 async function predict(ctx: RequestContext, withVersion: boolean): Promise<Response> {
   const name = modelParam(ctx);
-  const requested = withVersion ? versionParam(ctx) : undefined;
+  const requested = withVersion ? versionOrLabelParam(ctx, ctx.state.models.require(name).name) : undefined;
   if (ctx.body === NOT_JSON) throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json']);
   if (ctx.body === undefined) {
     throw badRequest('invalid_json', 'Request body is empty; expected {"instances": [...]} or {"inputs": ...}');

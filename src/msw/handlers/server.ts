@@ -1,7 +1,7 @@
 import { json, type RequestContext } from '../context.js';
 import { MockError } from '../errors.js';
 import { sortedVersions } from '../model-store.js';
-import { modelParam, versionParam } from '../params.js';
+import { modelParam, versionOrLabelParam } from '../params.js';
 import type { RouteDef } from '../router.js';
 import type { HealthResponse, ModelMetadataResponse, ModelReadyResponse, ServerMetadataResponse } from '../types.js';
 
@@ -9,7 +9,7 @@ const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'tf_serving_predic
 
 function metadata(ctx: RequestContext, withVersion: boolean): Response {
   const name = modelParam(ctx);
-  const version = withVersion ? versionParam(ctx) : undefined;
+  const version = withVersion ? versionOrLabelParam(ctx, ctx.state.models.require(name).name) : undefined;
   const serving = ctx.state.models.serving(name, version);
   const body: ModelMetadataResponse = {
     name,
@@ -25,7 +25,10 @@ function metadata(ctx: RequestContext, withVersion: boolean): Response {
 
 function ready(ctx: RequestContext, withVersion: boolean): Response {
   const name = modelParam(ctx);
-  const serving = ctx.state.models.serving(name, withVersion ? versionParam(ctx) : undefined);
+  const serving = ctx.state.models.serving(
+    name,
+    withVersion ? versionOrLabelParam(ctx, ctx.state.models.require(name).name) : undefined,
+  );
   const body: ModelReadyResponse = { name, version: serving.version, ready: true };
   return json(body);
 }
