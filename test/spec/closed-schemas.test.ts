@@ -35,7 +35,14 @@ function openObjects(schema: Schema, where: string, seen = new Set<string>(), in
     if (schema.unevaluatedProperties !== false) open.push(`${where} (allOf without unevaluatedProperties: false)`);
     for (const [i, part] of (schema.allOf as Schema[]).entries())
       open.push(...openObjects(part, `${where}.allOf[${i}]`, seen, true));
-  } else if (isObject && !inAllOf && schema.additionalProperties !== false && schema.unevaluatedProperties !== false) {
+  } else if (
+    isObject &&
+    !inAllOf &&
+    schema.additionalProperties !== false &&
+    schema.unevaluatedProperties !== false &&
+    // A map (`labels`: name → version) is closed by its value schema: every key is data, every value checked.
+    !(typeof schema.additionalProperties === 'object' && schema.properties === undefined)
+  ) {
     open.push(where);
   }
   for (const [key, sub] of Object.entries((schema.properties ?? {}) as Record<string, Schema>))
@@ -68,6 +75,13 @@ const model = {
   description: '',
   platform: 'onnxruntime_onnx',
   default_version: '1',
+  pinned_version: null,
+  labels: { stable: '1' },
+  traffic: null,
+  rollback: null,
+  shadow: null,
+  ready: true,
+  model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
   versions: [version],
 };
 const dataset = {
