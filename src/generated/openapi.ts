@@ -522,6 +522,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{model}/versions/{version}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a model version on a dataset
+         * @description Runs the version over a dataset in a worker thread and scores it: accuracy and loss (classification) or RMSE,
+         *     MAE and loss (regression) against `target`, argmax agreement and output differences against `compare_to`
+         *     (another version of the same model, run on the same rows), latency p50/p99 at batch 1 and 64 measured on a
+         *     session with one intra-op thread, and the file's size and gzip size. Inputs are built from the dataset's
+         *     columns as training reads them: the model's feature columns by name (its metadata, `features`, or every
+         *     column but the target), rows with a missing feature left out, labels matched to the model's label order. A
+         *     dataset that does not fit the model's inputs is a 422 naming both.
+         */
+        post: operations["evaluateModelVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/datasets": {
         parameters: {
             query?: never;
@@ -660,6 +686,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/optimization-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List optimisation jobs
+         * @description Newest first, optionally filtered by status.
+         */
+        get: operations["listOptimizationJobs"];
+        put?: never;
+        /**
+         * Create an optimisation job
+         * @description Queues a job that makes a smaller or faster version of a served version (`model`, `version`: by default the
+         *     version unversioned requests go to): `quantize` (fp16, int8 dynamic, int8 weight-only), `prune` (magnitude,
+         *     optionally fine-tuned) or `distill` (a new student trained on the parent's outputs). It runs on the training
+         *     jobs' machinery (one queue, worker threads, events over SSE with resume, cancel, restart safety). The job
+         *     evaluates the parent and the candidate on the `evaluation` data, checks the candidate against `gate` (each
+         *     method's defaults, overridable) and publishes a candidate that passes as the next version of `output_model`
+         *     (default `model`), with the report. A candidate is not promoted unless `promote` is true: it stays loaded and
+         *     takes no unversioned traffic (an unpinned model is pinned to its current default first) until
+         *     `updateModel` pins it. A candidate that fails its gate ends the job `failed` (code `gate_failed`) with the
+         *     report, and nothing is published. A bad body is a 400 `invalid_input` listing every field in `details`; a
+         *     spec that does not fit the model or the data is a 422 (`optimize_spec_invalid`, `optimize_data_invalid`,
+         *     `model_unsupported`, `fine_tune_unsupported`) naming the field.
+         */
+        post: operations["createOptimizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/optimization-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an optimisation job */
+        get: operations["retrieveOptimizationJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/optimization-jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an optimisation job
+         * @description A queued job is cancelled at once; a running one stops at its next stage or training batch and ends
+         *     `cancelled` (the response then still shows `running`). A job that already ended is a 409 `invalid_job_state`.
+         */
+        post: operations["cancelOptimizationJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/optimization-jobs/{job_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Optimisation job events
+         * @description As the training jobs' events: a JSON cursor page, or with `Accept: text/event-stream` a live, resumable
+         *     Server-Sent Events stream that ends after the terminal status event. A job reports `stage` events
+         *     (`evaluating_parent`, `optimizing`, `evaluating_candidate`, `publishing`), `metrics` per epoch while it
+         *     fine-tunes or distils, `message` events (the gate's verdict among them) and `status` changes.
+         */
+        get: operations["listOptimizationJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -702,7 +824,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_input" | "invalid_parameter" | "input_shape_mismatch" | "datatype_mismatch" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "not_found" | "method_not_allowed" | "model_not_found" | "version_not_found" | "model_not_ready" | "model_invalid" | "dataset_not_found" | "dataset_invalid" | "job_not_found" | "invalid_job_state" | "training_spec_invalid" | "idempotency_conflict" | "rate_limited" | "overloaded" | "unavailable" | "internal";
+        ErrorCode: "invalid_json" | "invalid_input" | "invalid_parameter" | "input_shape_mismatch" | "datatype_mismatch" | "unsupported_media_type" | "payload_too_large" | "unauthorized" | "not_found" | "method_not_allowed" | "model_not_found" | "version_not_found" | "model_not_ready" | "model_invalid" | "dataset_not_found" | "dataset_invalid" | "job_not_found" | "invalid_job_state" | "training_spec_invalid" | "optimize_spec_invalid" | "optimize_data_invalid" | "model_unsupported" | "fine_tune_unsupported" | "idempotency_conflict" | "rate_limited" | "overloaded" | "unavailable" | "internal";
         /**
          * @description Tensor datatype (OIP v2 names). BYTES are strings (UTF-8) in JSON.
          * @enum {string}
@@ -839,9 +961,25 @@ export interface components {
              * @description How the version came to be.
              * @enum {string}
              */
-            source: "repository" | "upload" | "training";
+            source: "repository" | "upload" | "training" | "optimization";
             /** @description The job that trained it, for source training. */
             training_job?: string | null;
+            /** @description The job that made it, for source optimization. */
+            optimization_job?: string;
+            /** @description For source optimization: the model it was made from. */
+            parent_model?: string;
+            /** @description For source optimization: the version it was made from. */
+            parent_version?: string;
+            /**
+             * @description Present (true) while the version is a candidate: published without being promoted, it stays loaded
+             *     whatever the version policy says and takes no unversioned traffic until `updateModel` pins it (which ends
+             *     its candidacy).
+             */
+            candidate?: boolean;
+            /** @description ONNX Runtime session config entries the version is served with (e.g. `session.disable_quant_qdq` for int8 weight-only); present when there are any. */
+            session_config?: {
+                [key: string]: string;
+            };
         };
         Model: {
             /** @constant */
@@ -1180,6 +1318,13 @@ export interface components {
             early_stopping?: components["schemas"]["EarlyStopping"] | null;
             /** @description Default — a random seed, reported in hyperparameters. */
             seed?: number;
+            /**
+             * @description Deploy as the new default (true: a pinned model's pin moves to the new version). false publishes a
+             *     candidate instead: loaded, taking no unversioned traffic (an unpinned model is pinned to its current
+             *     default first) until `updateModel` promotes it.
+             * @default true
+             */
+            promote?: boolean;
         };
         /** @description The create body with every default resolved. */
         TrainingHyperparameters: {
@@ -1235,6 +1380,8 @@ export interface components {
             /** Format: date-time */
             finished_at: string | null;
             hyperparameters: components["schemas"]["TrainingHyperparameters"];
+            /** @description Whether the trained version is deployed as the new default (else as a candidate). */
+            promote: boolean;
             metrics: components["schemas"]["EpochMetrics"] | null;
             error: components["schemas"]["TrainingJobError"] | null;
             result: components["schemas"]["TrainingJobResult"] | null;
@@ -1258,6 +1405,346 @@ export interface components {
         /** @description A page of events. Unlike other lists, `next_cursor` is the last event id of the page (or of the request's `after`) even on the last page, so a poller can always resume from it. */
         TrainingJobEventList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["TrainingJobEvent"][];
+        };
+        EvaluateRequest: {
+            /** @description The data to evaluate on (a dataset id). */
+            dataset: string;
+            /** @description The column holding the truth (class labels, or the regression target). */
+            target: string;
+            /** @description The model's feature columns in input order (default — the model's metadata, else every column but the target). */
+            features?: string[];
+            /** @description Another version of the same model, run on the same rows (argmax agreement, output differences). */
+            compare_to?: string;
+        };
+        LatencyFigures: {
+            batch: number;
+            /** @description Timed session runs (after 10 untimed ones). */
+            runs: number;
+            p50_ms: number;
+            p99_ms: number;
+            mean_ms: number;
+        };
+        /** @description One version's figures on one dataset (closed). */
+        EvaluationFigures: components["schemas"]["EvaluationFiguresBase"];
+        /** @description One version's figures on one dataset. A figure that does not apply (RMSE of a classifier, agreement without a reference) is null. */
+        EvaluationFiguresBase: {
+            /** @enum {string} */
+            task: "classification" | "regression";
+            /** @description The output scored (`probabilities`, else `value`, else the first FP32 output). */
+            output: string;
+            target: string | null;
+            /** @description The feature columns the inputs were built from, in input order. */
+            features: string[];
+            /** @description Rows run (those with every feature present). */
+            rows: number;
+            /** @description Rows with a usable target (accuracy, loss, RMSE and MAE are over these). */
+            labelled_rows: number;
+            accuracy: number | null;
+            /** @description Classification: mean −log p[label] (probabilities floored at 1e-12); regression: MSE. */
+            loss: number | null;
+            rmse: number | null;
+            mae: number | null;
+            /** @description Share of rows whose most probable class is the reference version's (classification). */
+            agreement: number | null;
+            /** @description Largest |this − reference| over every output value. */
+            max_abs_diff: number | null;
+            mean_abs_diff: number | null;
+            latency: components["schemas"]["LatencyFigures"][];
+            size_bytes: number;
+            /** @description gzip (level 6) of the model file. */
+            gzip_bytes: number;
+        };
+        ModelEvaluation: {
+            /** @constant */
+            object: "model.evaluation";
+            model: string;
+            version: string;
+            dataset: string;
+            /** @description The version agreement and differences are measured against. */
+            compare_to: string | null;
+        } & components["schemas"]["EvaluationFiguresBase"];
+        /** QuantizeMethod */
+        QuantizeMethod: {
+            /** @constant */
+            type: "quantize";
+            /** @enum {string} */
+            precision: "fp16" | "int8";
+            /**
+             * @description int8 — integer arithmetic (`dynamic`, required for int8 unless weight_only) or int8 storage with FP32 arithmetic (`weight_only`); fp16 is weight_only.
+             * @enum {string}
+             */
+            mode?: "dynamic" | "weight_only";
+            /**
+             * @description int8: one scale per output channel.
+             * @default false
+             */
+            per_channel?: boolean;
+            /** @description int8 dynamic: 7-bit weights (default: true with per_channel). */
+            reduce_range?: boolean;
+        };
+        /** @description Retrain the surviving weights of a dense network with the pruned ones held at zero. */
+        FineTune: {
+            /** @description Training data (a dataset id). */
+            dataset: string;
+            /** @description Default — the evaluation target. */
+            target?: string;
+            features?: string[];
+            epochs: number;
+            optimizer?: components["schemas"]["Optimizer"];
+            /** @default 32 */
+            batch_size?: number;
+            /** @default 0 */
+            seed?: number;
+        };
+        ResolvedFineTune: {
+            dataset: string;
+            target: string;
+            features: string[] | null;
+            epochs: number;
+            optimizer: components["schemas"]["Optimizer"];
+            batch_size: number;
+            seed: number;
+        };
+        /** PruneMethod */
+        PruneMethod: {
+            /** @constant */
+            type: "prune";
+            /** @description Fraction of the MatMul/Gemm/Conv weights set to zero. */
+            sparsity: number;
+            /**
+             * @default global
+             * @enum {string}
+             */
+            scope?: "global" | "layer";
+            fine_tune?: components["schemas"]["FineTune"] | null;
+        };
+        /** DistillMethod */
+        DistillMethod: {
+            /** @constant */
+            type: "distill";
+            /** @description The transfer set (a dataset id); unlabelled rows learn from the teacher alone. */
+            dataset: string;
+            /** @description The hard-label column (default — the evaluation target; null for none). */
+            target?: string | null;
+            features?: string[];
+            student: {
+                architecture: components["schemas"]["Architecture"];
+            };
+            temperature: number;
+            /** @description Weight of the hard-label loss on labelled rows. */
+            alpha: number;
+            epochs: number;
+            optimizer?: components["schemas"]["Optimizer"];
+            /** @default 32 */
+            batch_size?: number;
+            /** @default 0 */
+            seed?: number;
+        };
+        /** @description What to make (docs/optimization.md explains each, with measured figures). */
+        OptimizationMethod: components["schemas"]["QuantizeMethod"] | components["schemas"]["PruneMethod"] | components["schemas"]["DistillMethod"];
+        /** @description The method with every default filled in. */
+        ResolvedOptimizationMethod: {
+            /** @constant */
+            type: "quantize";
+            /** @enum {string} */
+            precision: "fp16" | "int8";
+            /** @enum {string} */
+            mode: "dynamic" | "weight_only";
+            per_channel: boolean;
+            reduce_range: boolean;
+        } | {
+            /** @constant */
+            type: "prune";
+            sparsity: number;
+            /** @enum {string} */
+            scope: "global" | "layer";
+            fine_tune: components["schemas"]["ResolvedFineTune"] | null;
+        } | {
+            /** @constant */
+            type: "distill";
+            dataset: string;
+            target: string | null;
+            features: string[] | null;
+            student: {
+                architecture: components["schemas"]["Architecture"];
+            };
+            temperature: number;
+            alpha: number;
+            epochs: number;
+            optimizer: components["schemas"]["Optimizer"];
+            batch_size: number;
+            seed: number;
+        };
+        EvaluationSpec: {
+            /** @description The data parent and candidate are evaluated on (a dataset id). */
+            dataset: string;
+            target: string;
+            features?: string[];
+        };
+        ResolvedEvaluationSpec: {
+            dataset: string;
+            target: string;
+            /** @description null — the model's metadata, else every column but the target. */
+            features: string[] | null;
+        };
+        /**
+         * @description Limits on the candidate against the parent, on the evaluation data. The method's defaults (docs/optimization.md)
+         *     are overridden field by field. A limit whose figure cannot be computed (no labelled rows, say) fails.
+         */
+        GateThresholds: {
+            /** @description Minimum share of rows picking the parent's class (classification). */
+            min_agreement?: number;
+            /** @description Maximum accuracy drop in percentage points (classification). */
+            max_accuracy_drop_pt?: number;
+            /** @description Maximum |candidate − parent| over every output value (checked for classification; for regression only when given). */
+            max_abs_diff?: number;
+            /** @description Maximum RMSE increase as a fraction of the parent's (regression). */
+            max_rmse_increase?: number;
+        };
+        OptimizationJobCreateRequest: {
+            /** @description The model to optimise (for distill, the teacher). */
+            model: components["schemas"]["ModelName"];
+            /** @description The version to optimise; default — the one unversioned requests go to (the pinned default, else the highest READY). */
+            version?: string;
+            method: components["schemas"]["OptimizationMethod"];
+            evaluation: components["schemas"]["EvaluationSpec"];
+            gate?: components["schemas"]["GateThresholds"];
+            /**
+             * @description Make a candidate that passes its gate the new default.
+             * @default false
+             */
+            promote?: boolean;
+            /** @description The model the candidate is published under, as its next version (default — `model`). */
+            output_model?: components["schemas"]["ModelName"];
+        };
+        GateCheck: {
+            /** @enum {string} */
+            name: "min_agreement" | "max_accuracy_drop_pt" | "max_abs_diff" | "max_rmse_increase";
+            limit: number;
+            /** @description The measured figure; null when it could not be computed. */
+            value: number | null;
+            passed: boolean;
+        };
+        GateVerdict: {
+            /**
+             * @description Whose defaults applied.
+             * @enum {string}
+             */
+            method: "quantize_int8" | "quantize_fp16" | "prune" | "distill";
+            passed: boolean;
+            checks: components["schemas"]["GateCheck"][];
+            /** @description One sentence per check, failures first. */
+            reasons: string[];
+        };
+        BeforeAfter: {
+            before: number;
+            after: number;
+        };
+        OptimizationReport: {
+            /** @enum {string} */
+            method: "quantize" | "prune" | "distill";
+            parent: components["schemas"]["EvaluationFigures"];
+            /** @description The candidate's figures, its agreement and differences measured against the parent. */
+            candidate: components["schemas"]["EvaluationFigures"];
+            parameters: components["schemas"]["BeforeAfter"];
+            sparsity: components["schemas"]["BeforeAfter"];
+            size_bytes: components["schemas"]["BeforeAfter"];
+            gzip_bytes: components["schemas"]["BeforeAfter"];
+            size_ratio: number;
+            gzip_ratio: number;
+            /** @description The standard-domain opset the candidate imports. */
+            opset: number;
+            ir_version: number;
+            /** @description Nodes rewritten (quantize) or weights changed (prune). */
+            rewritten: string[];
+            skipped: {
+                node: string;
+                op: string;
+                reason: string;
+            }[];
+            notes: string[];
+            /** @description ONNX Runtime session config entries the candidate needs (and is served with). */
+            session_config: {
+                [key: string]: string;
+            };
+            /** @description prune — each weight's size and sparsity. */
+            weights?: {
+                name: string;
+                parameters: number;
+                sparsity: number;
+            }[];
+            fine_tune?: {
+                epochs: number;
+                rows: number;
+                features: string[];
+                target: string;
+                history: components["schemas"]["EpochMetrics"][];
+                messages: string[];
+            };
+            distillation?: {
+                temperature: number;
+                alpha: number;
+                rows: number;
+                labelled_rows: number;
+                /** @enum {string} */
+                teacher_output: "probabilities" | "logits";
+                history: components["schemas"]["EpochMetrics"][];
+                messages: string[];
+            };
+            gate: components["schemas"]["GateVerdict"];
+        };
+        /** @enum {string} */
+        OptimizationJobStage: "evaluating_parent" | "optimizing" | "evaluating_candidate" | "publishing";
+        OptimizationJob: {
+            id: string;
+            /** @constant */
+            object: "optimization_job";
+            status: components["schemas"]["TrainingJobStatus"];
+            /** @description The parent model. */
+            model: string;
+            /** @description The parent version (resolved when the job was created). */
+            version: string;
+            method: components["schemas"]["ResolvedOptimizationMethod"];
+            evaluation: components["schemas"]["ResolvedEvaluationSpec"];
+            gate: components["schemas"]["GateThresholds"];
+            promote: boolean;
+            output_model: string;
+            /** @description Jobs (training and optimisation) ahead of this one; null unless queued. */
+            queue_position: number | null;
+            /** @description What a running job is doing. */
+            stage: components["schemas"]["OptimizationJobStage"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description Codes — gate_failed (the report says why), optimize_spec_invalid, optimize_data_invalid, model_unsupported, fine_tune_unsupported, optimization_failed, deploy_failed, interrupted. */
+            error: components["schemas"]["TrainingJobError"] | null;
+            /** @description The version published (a candidate unless promote). */
+            result: components["schemas"]["TrainingJobResult"] | null;
+            /** @description Once the candidate was evaluated (a failed gate included). */
+            report: components["schemas"]["OptimizationReport"] | null;
+        };
+        OptimizationJobList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["OptimizationJob"][];
+        };
+        OptimizationJobEvent: {
+            id: number;
+            /** @constant */
+            object: "optimization_job.event";
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            type: "status" | "stage" | "metrics" | "message";
+            status?: components["schemas"]["TrainingJobStatus"];
+            stage?: components["schemas"]["OptimizationJobStage"];
+            message?: string;
+            metrics?: components["schemas"]["EpochMetrics"];
+        };
+        /** @description A page of events; `next_cursor` is the last event id even on the last page, as for training jobs. */
+        OptimizationJobEventList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["OptimizationJobEvent"][];
         };
     };
     responses: {
@@ -2755,6 +3242,91 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    evaluateModelVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dataset": "ds_01JDQ3Z8W5M4",
+                 *       "target": "species",
+                 *       "compare_to": "1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EvaluateRequest"];
+            };
+        };
+        responses: {
+            /** @description The version's figures on the dataset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model.evaluation",
+                     *       "model": "iris_classifier",
+                     *       "version": "2",
+                     *       "dataset": "ds_01JDQ3Z8W5M4",
+                     *       "compare_to": "1",
+                     *       "task": "classification",
+                     *       "output": "probabilities",
+                     *       "target": "species",
+                     *       "features": [
+                     *         "sepal_length",
+                     *         "sepal_width",
+                     *         "petal_length",
+                     *         "petal_width"
+                     *       ],
+                     *       "rows": 150,
+                     *       "labelled_rows": 150,
+                     *       "accuracy": 0.9733,
+                     *       "loss": 0.0712,
+                     *       "rmse": null,
+                     *       "mae": null,
+                     *       "agreement": 1,
+                     *       "max_abs_diff": 0.0031,
+                     *       "mean_abs_diff": 0.0004,
+                     *       "latency": [
+                     *         {
+                     *           "batch": 1,
+                     *           "runs": 200,
+                     *           "p50_ms": 0.021,
+                     *           "p99_ms": 0.05,
+                     *           "mean_ms": 0.024
+                     *         },
+                     *         {
+                     *           "batch": 64,
+                     *           "runs": 50,
+                     *           "p50_ms": 0.034,
+                     *           "p99_ms": 0.07,
+                     *           "mean_ms": 0.037
+                     *         }
+                     *       ],
+                     *       "size_bytes": 712,
+                     *       "gzip_bytes": 498
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelEvaluation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
     listDatasets: {
         parameters: {
             query?: {
@@ -3153,6 +3725,208 @@ export interface operations {
                      * @example id: 1
                      *     event: status
                      *     data: {"id":1,"object":"training_job.event","created_at":"2026-11-29T10:00:00.000Z","type":"status","status":"queued"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listOptimizationJobs: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                after?: components["parameters"]["After"];
+                /** @description Only jobs in this status. */
+                status?: components["schemas"]["TrainingJobStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OptimizationJobList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createOptimizationJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The same key and body within 24 h return the first result instead of creating a second resource; the same
+                 *     key with another body is a 409 `idempotency_conflict`.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "model": "iris_classifier",
+                 *       "method": {
+                 *         "type": "quantize",
+                 *         "precision": "int8",
+                 *         "mode": "dynamic"
+                 *       },
+                 *       "evaluation": {
+                 *         "dataset": "ds_01JDQ3Z8W5M4",
+                 *         "target": "species"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["OptimizationJobCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The queued job. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    retrieveOptimizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job; once it ended, with its report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelOptimizationJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job after the request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listOptimizationJobEvents: {
+        parameters: {
+            query?: {
+                /** @description Only events with an id greater than this. */
+                after?: number;
+                /** @description Page size for the JSON form. */
+                limit?: number;
+            };
+            header?: {
+                /** @description SSE resume point (same meaning as `after`). */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description Training job id. */
+                job_id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "object": "optimization_job.event",
+                     *           "created_at": "2026-11-29T10:00:00.000Z",
+                     *           "type": "status",
+                     *           "status": "queued"
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "object": "optimization_job.event",
+                     *           "created_at": "2026-11-29T10:00:01.000Z",
+                     *           "type": "stage",
+                     *           "stage": "evaluating_parent"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": "3"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OptimizationJobEventList"];
+                    /**
+                     * @example id: 1
+                     *     event: status
+                     *     data: {"id":1,"object":"optimization_job.event","created_at":"2026-11-29T10:00:00.000Z","type":"status","status":"queued"}
                      */
                     "text/event-stream": string;
                 };

@@ -41,10 +41,16 @@ const EXPECTED_OPERATIONS: Record<string, string> = {
   updateModel: 'PATCH /v1/models/{model}',
   listModelEvents: 'GET /v1/models/{model}/events',
   getModelShadow: 'GET /v1/models/{model}/shadow',
+  evaluateModelVersion: 'POST /v1/models/{model}/versions/{version}/evaluate',
+  createOptimizationJob: 'POST /v1/optimization-jobs',
+  listOptimizationJobs: 'GET /v1/optimization-jobs',
+  retrieveOptimizationJob: 'GET /v1/optimization-jobs/{job_id}',
+  cancelOptimizationJob: 'POST /v1/optimization-jobs/{job_id}/cancel',
+  listOptimizationJobEvents: 'GET /v1/optimization-jobs/{job_id}/events',
   getOpenApiSpec: 'GET /openapi.yaml',
 };
 
-const CREATE_OPERATIONS = ['uploadModelVersion', 'createDataset', 'createTrainingJob'];
+const CREATE_OPERATIONS = ['uploadModelVersion', 'createDataset', 'createTrainingJob', 'createOptimizationJob'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 interface Operation {
