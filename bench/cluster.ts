@@ -189,7 +189,7 @@ async function eventPath(store: Store, concurrency: number): Promise<number> {
         await store.jobs.update(
           id,
           (job) => {
-            job.metrics = metrics;
+            if ('metrics' in job) job.metrics = metrics;
             return { events: [{ type: 'metrics', metrics }], checkpoint: { epoch, state } };
           },
           at,

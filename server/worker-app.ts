@@ -46,7 +46,11 @@ export async function startWorker(partial: Partial<Settings>, options: WorkerOpt
       events: new JobEvents(store.jobs, undefined, store.shared),
       datasets: new DatasetService(store.datasets, join(settings.dataDir, 'datasets')),
       runner: options.runner ?? createWorkerRunner(),
-      deployer: repositoryDeployer(new ModelRepository(settings.modelRepository), sharedRepository(store.shared)),
+      deployer: repositoryDeployer(
+        new ModelRepository(settings.modelRepository),
+        sharedRepository(store.shared),
+        store.routing,
+      ),
       jobsDir: join(settings.dataDir, 'jobs'),
       maxConcurrentJobs: settings.maxConcurrentJobs,
       log,

@@ -12,7 +12,8 @@ export function tensorMetadata(spec: TensorSpec): Schemas['TensorMetadata'] {
   return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
 }
 
-export function modelVersionBody(status: VersionStatus): Schemas['ModelVersion'] {
+/** `candidates`: the model's versions published without being promoted (its routing's). */
+export function modelVersionBody(status: VersionStatus, candidates: readonly number[] = []): Schemas['ModelVersion'] {
   const body: Schemas['ModelVersion'] = {
     object: 'model.version',
     model: status.name,
@@ -26,6 +27,13 @@ export function modelVersionBody(status: VersionStatus): Schemas['ModelVersion']
     source: status.source,
   };
   if (status.source === 'training') body.training_job = status.trainingJob;
+  if (status.optimizationJob) body.optimization_job = status.optimizationJob;
+  if (status.parent) {
+    body.parent_model = status.parent.model;
+    body.parent_version = status.parent.version;
+  }
+  if (Object.keys(status.sessionConfig).length > 0) body.session_config = { ...status.sessionConfig };
+  if (candidates.includes(status.version)) body.candidate = true;
   return body;
 }
 
@@ -47,7 +55,7 @@ export function modelBody(status: ModelStatus, routing: ModelRouting = emptyRout
     shadow: routing.shadow ? { version: String(routing.shadow.version), fraction: routing.shadow.fraction } : null,
     ready: servingState === 'READY',
     model_version_status: [...status.versions].reverse().map(tfServingStatus),
-    versions: status.versions.map(modelVersionBody),
+    versions: status.versions.map((v) => modelVersionBody(v, routing.candidates ?? [])),
   };
 }
 

@@ -22,6 +22,9 @@ export interface VersionStatus {
   createdAt: string;
   source: VersionSource;
   trainingJob: string | null;
+  optimizationJob: string | null;
+  parent: { model: string; version: string } | null;
+  sessionConfig: Record<string, string>;
   /** Known once the version has been loaded; empty before. */
   inputs: readonly TensorSpec[];
   outputs: readonly TensorSpec[];
@@ -220,6 +223,9 @@ export function versionStatus(name: string, entry: VersionEntry): VersionStatus 
     createdAt: entry.disk.createdAt,
     source: entry.disk.source,
     trainingJob: entry.disk.trainingJob,
+    optimizationJob: entry.disk.optimizationJob,
+    parent: entry.disk.parent,
+    sessionConfig: entry.disk.sessionConfig,
     inputs: entry.inputs,
     outputs: entry.outputs,
   };

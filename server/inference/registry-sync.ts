@@ -245,7 +245,7 @@ export class RepositorySync {
     entry.state = 'LOADING';
     entry.reason = '';
     try {
-      const opened = await this.openModel(entry.disk.file, this.sessionOptions, {
+      const opened = await this.openModel(entry.disk.file, withConfig(this.sessionOptions, entry.disk.sessionConfig), {
         name: model.name,
         config: model.config,
       });
@@ -288,4 +288,10 @@ function context(model: ModelEntry, entry: VersionEntry) {
 async function fileSignature(version: DiskVersion): Promise<string> {
   const info = await stat(version.file).catch(() => undefined);
   return info ? `${info.size}:${info.mtimeMs}` : 'missing';
+}
+
+/** The server's session options plus a version's own config entries (a quantised version's needs). */
+export function withConfig(options: SessionOptions, entries: Record<string, string> | undefined): SessionOptions {
+  if (!entries || Object.keys(entries).length === 0) return options;
+  return { ...options, configEntries: { ...options.configEntries, ...entries } };
 }

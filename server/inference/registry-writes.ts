@@ -4,8 +4,8 @@ import { checkModelName } from './names.js';
 import { ModelLoadError, type OnnxModel, type SessionOptions } from './onnx-model.js';
 import { type RegistryEntries, type VersionEntry, type VersionStatus, versionStatus } from './registry-entries.js';
 import type { ModelOpener } from './registry-hooks.js';
-import type { RepositorySync } from './registry-sync.js';
-import type { ModelRepository, VersionSource } from './repository.js';
+import { type RepositorySync, withConfig } from './registry-sync.js';
+import type { ModelRepository, VersionMeta } from './repository.js';
 
 /**
  * Several processes (replicas, training workers) writing one repository on a shared filesystem: version writes of
@@ -17,9 +17,7 @@ export interface SharedRepository {
   changed(name: string): Promise<void>;
 }
 
-export interface AddVersionOptions {
-  source: VersionSource;
-  trainingJob?: string | null;
+export interface AddVersionOptions extends VersionMeta {
   /** Also sets the model's description (config.json). */
   description?: string;
 }
@@ -65,7 +63,7 @@ export class VersionWrites {
     const { config } = await this.repository.readConfig(name);
     let opened: OnnxModel;
     try {
-      opened = await this.openModel(bytes, this.sessionOptions, { name, config });
+      opened = await this.openModel(bytes, withConfig(this.sessionOptions, options.sessionConfig), { name, config });
     } catch (err) {
       if (err instanceof ModelLoadError) {
         throw new UnprocessableError('model_invalid', `The body is not a model ONNX Runtime can load: ${err.message}`);

@@ -26,6 +26,20 @@ export interface DiskVersion {
   createdAt: string;
   source: VersionSource;
   trainingJob: string | null;
+  /** For source optimization: the job that made it and the version it was made from. */
+  optimizationJob: string | null;
+  parent: { model: string; version: string } | null;
+  /** ONNX Runtime session config entries the version is served with (a quantised version's needs). */
+  sessionConfig: Record<string, string>;
+}
+
+/** What a write records about a version besides its bytes. */
+export interface VersionMeta {
+  source: VersionSource;
+  trainingJob?: string | null;
+  optimizationJob?: string | null;
+  parent?: { model: string; version: string } | null;
+  sessionConfig?: Record<string, string>;
 }
 
 export interface DiskModel {
@@ -43,7 +57,13 @@ interface VersionMetaFile {
   source: VersionSource;
   training_job: string | null;
   created_at: string;
+  optimization_job?: string;
+  parent_model?: string;
+  parent_version?: string;
+  session_config?: Record<string, string>;
 }
+
+const SOURCES: readonly VersionSource[] = ['upload', 'training', 'optimization'];
 
 export const modelFileName = 'model.onnx';
 const configFileName = 'config.json';
@@ -105,7 +125,8 @@ export class ModelRepository {
     const file = join(dir, modelFileName);
     const info = await stat(file).catch(() => undefined);
     const meta = await readJson<Partial<VersionMetaFile>>(join(dir, metaFileName)).catch(() => undefined);
-    const source = meta?.source === 'upload' || meta?.source === 'training' ? meta.source : 'repository';
+    const source = meta?.source && SOURCES.includes(meta.source) ? meta.source : 'repository';
+    const config = isObject(meta?.session_config) ? meta.session_config : {};
     return {
       version,
       dir,
@@ -114,6 +135,12 @@ export class ModelRepository {
       createdAt: typeof meta?.created_at === 'string' ? meta.created_at : (info?.mtime ?? new Date(0)).toISOString(),
       source,
       trainingJob: typeof meta?.training_job === 'string' ? meta.training_job : null,
+      optimizationJob: typeof meta?.optimization_job === 'string' ? meta.optimization_job : null,
+      parent:
+        typeof meta?.parent_model === 'string' && typeof meta.parent_version === 'string'
+          ? { model: meta.parent_model, version: meta.parent_version }
+          : null,
+      sessionConfig: Object.fromEntries(Object.entries(config).filter(([, v]) => typeof v === 'string')),
     };
   }
 
@@ -149,12 +176,7 @@ export class ModelRepository {
    * Writes a version atomically: everything goes into a hidden temp folder beside it (not a valid version name, so
    * scans skip it), which is then renamed into place. Fails if the version already exists.
    */
-  async writeVersion(
-    name: string,
-    version: number,
-    bytes: Uint8Array,
-    meta: { source: VersionSource; trainingJob?: string | null },
-  ): Promise<DiskVersion> {
+  async writeVersion(name: string, version: number, bytes: Uint8Array, meta: VersionMeta): Promise<DiskVersion> {
     const modelDir = this.modelDir(name);
     await mkdir(modelDir, { recursive: true });
     const temp = join(modelDir, `.tmp-${version}-${randomBytes(6).toString('hex')}`);
@@ -162,6 +184,11 @@ export class ModelRepository {
       source: meta.source,
       training_job: meta.trainingJob ?? null,
       created_at: new Date().toISOString(),
+      ...(meta.optimizationJob ? { optimization_job: meta.optimizationJob } : {}),
+      ...(meta.parent ? { parent_model: meta.parent.model, parent_version: meta.parent.version } : {}),
+      ...(meta.sessionConfig && Object.keys(meta.sessionConfig).length > 0
+        ? { session_config: meta.sessionConfig }
+        : {}),
     };
     try {
       await mkdir(temp);

@@ -70,7 +70,38 @@ export class Router {
     if (r.defaultVersion !== null) out.add(r.defaultVersion);
     for (const t of r.traffic ?? []) out.add(t.version);
     if (r.shadow) out.add(r.shadow.version);
+    for (const v of r.candidates ?? []) out.add(v);
     return [...out];
+  }
+
+  /**
+   * Before a candidate is added: an unpinned model is pinned to `current` (the version serving now), so the new
+   * highest version does not take unversioned traffic, even for a moment.
+   */
+  async holdDefault(model: string, current: number | null, why: string): Promise<void> {
+    if (current === null || this.routing(model).defaultVersion !== null) return;
+    await this.update(model, { defaultVersion: current }, [
+      { kind: 'default', reason: `pinned to version ${current} while ${why} publishes a candidate` },
+    ]);
+  }
+
+  /** Records `version` as a candidate: kept loaded whatever the version policy says, until pinned. */
+  async addCandidate(model: string, version: number, why: string): Promise<void> {
+    const next = withCandidate(this.routing(model), version);
+    await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, [
+      candidateEvent(version, why),
+    ]);
+    this.routes.set(model, next);
+    await this.options.onChange?.(model);
+  }
+
+  /** Makes `version` the default (a promoted deploy): a pinned model's pin moves to it. */
+  async promote(model: string, version: number, why: string): Promise<void> {
+    const r = this.routes.get(model);
+    if (!r || r.defaultVersion === null) return;
+    await this.update(model, { defaultVersion: version }, [
+      { kind: 'default', reason: `version ${version} deployed as the default (${why})` },
+    ]);
   }
 
   /** The version a label names; 404 version_not_found naming the labels there are. */
@@ -148,6 +179,10 @@ export class Router {
     if (change.defaultVersion !== undefined) {
       if (change.defaultVersion !== null) need(change.defaultVersion, 'default_version');
       next.defaultVersion = change.defaultVersion;
+      // Pinning a candidate promotes it: its candidacy ends.
+      if (next.candidates && change.defaultVersion !== null) {
+        next.candidates = next.candidates.filter((v) => v !== change.defaultVersion);
+      }
     }
     for (const [label, version] of Object.entries(change.labels ?? {})) {
       if (version === null) delete next.labels[label];
@@ -206,6 +241,18 @@ export class Router {
     }
   }
 }
+
+/** The routing with `version` among its candidates. */
+export function withCandidate(routing: ModelRouting, version: number): ModelRouting {
+  const next: ModelRouting = structuredClone(routing);
+  next.candidates = [...new Set([...(next.candidates ?? []), version])].sort((a, b) => a - b);
+  return next;
+}
+
+export const candidateEvent = (version: number, why: string) => ({
+  kind: 'default' as const,
+  reason: `version ${version} published as a candidate by ${why}`,
+});
 
 function stableOf(traffic: ReadonlyArray<{ version: number; weight: number }>): number {
   let best = traffic[0]!;

@@ -1,7 +1,7 @@
-import type { EventDraft, TrainingJobEvent } from '../store/records.js';
+import type { EventDraft, JobEvent } from '../store/records.js';
 import type { JobNotice, JobRecords, SharedStore } from '../store/store.js';
 
-export type EventListener = (event: TrainingJobEvent) => void;
+export type EventListener = (event: JobEvent) => void;
 
 /**
  * A job's event log: persisted first (ids increase per job), then handed to live subscribers of this process.
@@ -31,7 +31,7 @@ export class JobEvents {
   }
 
   /** Persists and publishes events. */
-  async append(jobId: string, ...drafts: EventDraft[]): Promise<TrainingJobEvent[]> {
+  async append(jobId: string, ...drafts: EventDraft[]): Promise<JobEvent[]> {
     const events = await this.jobs.appendEvents(jobId, drafts, this.timestamp());
     this.publish(jobId, events);
     return events;
@@ -43,12 +43,12 @@ export class JobEvents {
   }
 
   /** Hands committed events to this process's subscribers (with a shared store, the store's notice does that). */
-  publish(jobId: string, events: readonly TrainingJobEvent[]): void {
+  publish(jobId: string, events: readonly JobEvent[]): void {
     if (this.shared) return;
     this.deliver(jobId, events);
   }
 
-  list(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
+  list(jobId: string, after: number, limit: number): Promise<JobEvent[]> {
     return this.jobs.listEvents(jobId, after, limit);
   }
 
@@ -75,7 +75,7 @@ export class JobEvents {
     return n;
   }
 
-  private deliver(jobId: string, events: readonly TrainingJobEvent[]): void {
+  private deliver(jobId: string, events: readonly JobEvent[]): void {
     const set = this.listeners.get(jobId);
     if (!set) return;
     for (const event of events) for (const listener of [...set]) listener(event);

@@ -1,4 +1,5 @@
 import type { DatasetFormat } from '../../src/protocol/datasets/table.js';
+import type { OptimizeRunInput } from './optimize-run.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 /** What the worker is started with (its workerData). Structured-cloneable. */
@@ -12,33 +13,32 @@ export interface SummarizeInput {
 }
 
 /** Train one job. */
-export interface WorkerInput {
-  kind?: 'train';
+export interface TrainInput {
+  kind: 'train';
   jobId: string;
   hyperparameters: Hyperparameters;
   data: { train: DataFile; validation: DataFile | null };
   /** The last completed epoch's trainer state (v8-serialized), when resuming. */
   checkpoint: Uint8Array | null;
-  /** Int32Array view index 0: set to 1 to stop at the next batch boundary. */
-  cancelFlag: SharedArrayBuffer;
 }
 
-/** Worker → main thread, in order: any number of `message`/`epoch`, then exactly one of the last three. */
-export type WorkerMessage =
+/** One run of a job, of either kind. */
+export type WorkerRunInput = TrainInput | OptimizeRunInput;
+
+/** A run's input with its cancel flag: Int32Array view index 0, set to 1 to stop at the next batch boundary. */
+export type WorkerInput = WorkerRunInput & { cancelFlag: SharedArrayBuffer };
+
+/** Worker → main thread, in order: any number of `message`/`stage`/`epoch`, then exactly one of the last three. */
+export type WorkerMessage<R = unknown> =
   | { type: 'message'; message: string }
+  | { type: 'stage'; stage: string }
   | {
       type: 'epoch';
       metrics: EpochMetrics;
-      /** Trainer state after this epoch (v8-serialized), persisted as the job's checkpoint. */
-      checkpoint: Uint8Array;
+      /** Trainer state after this epoch (v8-serialized), persisted as the job's checkpoint; null: not resumable. */
+      checkpoint: Uint8Array | null;
     }
-  | {
-      type: 'done';
-      /** The exported ONNX model. */
-      onnx: Uint8Array;
-      /** Human description for the model version: task, features in input order, labels. */
-      description: string;
-    }
+  | { type: 'done'; result: R }
   | { type: 'cancelled' }
   | { type: 'failed'; error: JobError };
 

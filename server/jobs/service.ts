@@ -1,25 +1,25 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployedMessage, queuedJob } from '../../src/protocol/training-job.js';
-import { type DatasetService, datasetExtensions } from '../datasets/service.js';
+import type { DatasetService } from '../datasets/service.js';
 import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import type {
-  Checkpoint,
-  DataFile,
-  DatasetRecord,
-  EventDraft,
-  JobRecord,
-  Page,
-  TrainingJobEvent,
+import {
+  type Checkpoint,
+  type EventDraft,
+  type JobEvent,
+  type JobKindName,
+  type JobRecord,
+  jobKind,
+  type Page,
 } from '../store/records.js';
 import type { JobChange, JobNotice, JobRecords, SharedStore } from '../store/store.js';
 import { claim, claimable, holds, reap, release, renew, unclaimed } from './claims.js';
 import type { Deployer } from './deployer.js';
 import type { JobEvents } from './events.js';
+import type { JobKind, Outcome } from './kind.js';
 import type { JobQueue } from './queue.js';
 import type { RunHandle, Runner } from './runner.js';
-import { checkCreateBody, resolveHyperparameters } from './spec.js';
+import { trainingKind } from './training-kind.js';
 import { type EpochMetrics, isTerminal, type JobError, type TrainingJob, type TrainingJobStatus } from './types.js';
 
 const statuses: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -36,6 +36,8 @@ export interface JobServiceOptions {
   now?: () => Date;
   randomSeed?: () => number;
   log?: { error(obj: unknown, msg?: string): void; warn?(obj: unknown, msg?: string): void };
+  /** Kinds besides training (optimisation), on the same queue and machinery. */
+  kinds?: JobKind[];
   /** Several processes share the store: jobs are claimed with a lease, and every write of a run is fenced by it. */
   shared?: SharedJobs;
 }
@@ -51,7 +53,7 @@ export interface SharedJobs {
 }
 
 /**
- * Training jobs: validates and queues them, runs up to maxConcurrentJobs at once through the runner, records every
+ * Jobs of every kind (training, optimisation: kind.ts says what a kind adds) — one queue, one store table. Training: validates and queues them, runs up to maxConcurrentJobs at once through the runner, records every
  * status change, epoch and message as an event, and deploys the result. Everything a job goes through is persisted
  * before it is published, so a restart (even after SIGKILL) finds every job where it was: running jobs resume from
  * their last checkpoint (see `start`). What one job reports is recorded in the order it was reported.
@@ -77,8 +79,16 @@ export class JobService {
   private pumpScheduled = false;
   private pumping: Promise<void> | undefined;
   private closed = false;
+  private readonly kinds = new Map<JobKindName, JobKind>();
 
   constructor(private readonly options: JobServiceOptions) {
+    const training = trainingKind({
+      datasets: options.datasets,
+      runner: options.runner,
+      deployer: options.deployer,
+      ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
+    });
+    for (const kind of [training, ...(options.kinds ?? [])]) this.kinds.set(kind.name, kind);
     this.store = options.jobs;
     this.events = options.events;
     this.now = options.now ?? (() => new Date());
@@ -98,7 +108,9 @@ export class JobService {
         await this.cancelled(job.id);
         continue;
       }
-      const missing = [job.data.train, job.data.validation].find((f) => f && !existsSync(f.path));
+      const missing = this.kindOf(job)
+        .files(job)
+        .find((f) => !existsSync(f));
       if (missing) {
         await this.fail(job.id, {
           code: 'interrupted',
@@ -115,31 +127,24 @@ export class JobService {
     this.schedulePump();
   }
 
-  /** Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job. */
-  async create(body: unknown): Promise<TrainingJob> {
-    const request = checkCreateBody(body);
-    const datasets = this.options.datasets;
-    const train = await datasets.record(request.dataset);
-    const validation = request.validation_dataset ? await datasets.record(request.validation_dataset) : null;
-    const { hyperparameters, notes } = resolveHyperparameters(request, train, validation, this.options.randomSeed);
+  /**
+   * Validates the body (400 invalid_input; 404 dataset or model not found; 422 a spec that does not fit the data or
+   * the model) and queues the job: a training job, or one of the `kind` given.
+   */
+  async create<T = TrainingJob>(body: unknown, kindName: JobKindName = 'training'): Promise<T> {
+    const kind = this.kinds.get(kindName);
+    if (!kind) throw new Error(`no ${kindName} jobs in this server`);
     const createdAt = this.now();
     const id = newId('job', createdAt.getTime());
     const dir = join(this.options.jobsDir, id);
-    const data = {
-      train: snapshot(train, dir, 'train'),
-      validation: validation ? snapshot(validation, dir, 'validation') : null,
-    };
-    const job: JobRecord = {
-      ...queuedJob(id, request, hyperparameters, createdAt.toISOString()),
-      data,
-      cancelRequested: false,
-      ...(this.shared ? { claim: unclaimed() } : {}),
-    };
-    // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
-    const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
-    for (const message of notes) drafts.push({ type: 'message', message });
-    let events: TrainingJobEvent[];
+    let events: JobEvent[];
+    let job: JobRecord;
     try {
+      const prepared = await kind.prepare(body, { id, createdAt: createdAt.toISOString(), dir });
+      job = { ...prepared.record, ...(this.shared ? { claim: unclaimed() } : {}) };
+      // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
+      const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
+      for (const message of prepared.notes) drafts.push({ type: 'message', message });
       events = await this.store.insert(job, drafts, this.events.timestamp());
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
@@ -147,17 +152,24 @@ export class JobService {
     }
     this.events.publish(id, events);
     // With a shared store another process may have claimed it already: read it back, so status and position agree.
-    const wire = this.shared ? await this.retrieve(id) : await this.toWire(job);
+    const wire = this.shared ? await this.retrieve(id, kindName) : await this.toWire(job);
     this.schedulePump();
-    return wire;
+    return wire as T;
   }
 
-  async retrieve(id: string): Promise<TrainingJob> {
-    return this.toWire(await this.require(id));
+  /** The job as the API shows it; 404 unless it is a job of `kind` (default training). */
+  async retrieve<T = TrainingJob>(id: string, kind: JobKindName = 'training'): Promise<T> {
+    return (await this.toWire(await this.require(id, kind))) as T;
   }
 
-  /** Newest first, optionally one status; `after` must be a job id an earlier page ended with. */
-  async list(query: { limit: number; after?: string; status?: string }): Promise<Page<TrainingJob>> {
+  /** Newest first, of one kind, optionally one status; `after` must be a job id an earlier page ended with. */
+  async list<T = TrainingJob>(query: {
+    limit: number;
+    after?: string;
+    status?: string;
+    kind?: JobKindName;
+  }): Promise<Page<T>> {
+    const kind = query.kind ?? 'training';
     const status = query.status;
     if (status !== undefined && !statuses.includes(status as TrainingJobStatus)) {
       throw new InvalidParameterError('status', `one of ${statuses.join(', ')}`, status);
@@ -169,21 +181,22 @@ export class JobService {
       limit: query.limit,
       ...(query.after !== undefined ? { after: query.after } : {}),
       ...(status !== undefined ? { status: status as TrainingJobStatus } : {}),
+      kind,
     });
     const queue = await this.queueOrder();
-    return { items: page.items.map((job) => wireJob(job, queue)), hasMore: page.hasMore };
+    return { items: page.items.map((job) => this.wire(job, queue) as T), hasMore: page.hasMore };
   }
 
   /**
    * A queued job is cancelled at once; a running one is asked to stop at its next batch boundary and keeps
    * showing `running` until it has. A job that ended is a 409 invalid_job_state.
    */
-  async cancel(id: string): Promise<TrainingJob> {
-    const job = await this.require(id);
+  async cancel<T = TrainingJob>(id: string, kind: JobKindName = 'training'): Promise<T> {
+    const job = await this.require(id, kind);
     if (isTerminal(job.status)) throw notCancellable(job);
     if (job.status === 'queued' && (await this.cancelled(id, 'queued'))) {
       this.schedulePump();
-      return this.retrieve(id);
+      return this.retrieve<T>(id, kind);
     }
     const asked = await this.transition(id, (j) => {
       if (j.status !== 'running' || j.cancelRequested) return undefined;
@@ -193,12 +206,12 @@ export class JobService {
     if (asked) this.running.get(id)?.requestCancel();
     const now = await this.require(id);
     if (isTerminal(now.status) && now.status !== 'cancelled') throw notCancellable(now);
-    return this.toWire(now);
+    return (await this.toWire(now)) as T;
   }
 
   /** Events with id > after, at most `limit`, and whether more follow. */
-  async listEvents(id: string, after: number, limit: number): Promise<Page<TrainingJobEvent>> {
-    await this.require(id);
+  async listEvents(id: string, after: number, limit: number, kind: JobKindName = 'training'): Promise<Page<JobEvent>> {
+    await this.require(id, kind);
     const rows = await this.events.list(id, after, limit + 1);
     return { items: rows.slice(0, limit), hasMore: rows.length > limit };
   }
@@ -236,15 +249,31 @@ export class JobService {
     return this.running.size;
   }
 
-  /** The stored job, or 404 job_not_found. */
-  async require(id: string): Promise<JobRecord> {
+  /** The stored job, or 404 job_not_found (also when it is a job of another kind than `kind`, when given). */
+  async require(id: string, kind?: JobKindName): Promise<JobRecord> {
     const job = await this.store.get(id);
-    if (!job) throw new NotFoundError('job_not_found', `Training job '${id}' not found`);
+    if (!job || (kind !== undefined && jobKind(job) !== kind)) {
+      throw new NotFoundError(
+        'job_not_found',
+        `${this.kinds.get(kind ?? 'training')?.noun ?? 'Job'} '${id}' not found`,
+      );
+    }
     return job;
   }
 
-  private async toWire(job: JobRecord): Promise<TrainingJob> {
-    return wireJob(job, job.status === 'queued' ? await this.queueOrder() : []);
+  private kindOf(job: JobRecord): JobKind {
+    const kind = this.kinds.get(jobKind(job));
+    if (!kind) throw new Error(`job ${job.id} is a ${jobKind(job)} job, which this process does not run`);
+    return kind;
+  }
+
+  private wire(job: JobRecord, queue: readonly string[]): unknown {
+    const position = job.status === 'queued' ? queue.indexOf(job.id) : -1;
+    return this.kindOf(job).wire(job, position >= 0 ? position : null);
+  }
+
+  private async toWire(job: JobRecord): Promise<unknown> {
+    return this.wire(job, job.status === 'queued' ? await this.queueOrder() : []);
   }
 
   private async queueOrder(): Promise<string[]> {
@@ -262,7 +291,7 @@ export class JobService {
         return;
       }
       this.pumping = this.pump()
-        .catch((err: unknown) => this.options.log?.error({ err }, 'starting queued training jobs failed'))
+        .catch((err: unknown) => this.options.log?.error({ err }, 'starting queued jobs failed'))
         .finally(() => {
           this.pumping = undefined;
         });
@@ -382,11 +411,13 @@ export class JobService {
       this.attempts.delete(id);
       return;
     }
-    const missing = [job.data.train, job.data.validation].find((f) => f && !existsSync(f.path));
+    const missing = this.kindOf(job)
+      .files(job)
+      .find((f) => !existsSync(f));
     if (missing) {
       await this.fail(id, {
         code: 'interrupted',
-        message: `The job's copy of its data is gone (${missing.path}); is --data-dir shared by every process? Create the job again`,
+        message: `The job's copy of its data is gone (${missing}); is --data-dir shared by every process? Create the job again`,
       });
       this.attempts.delete(id);
       return;
@@ -402,44 +433,45 @@ export class JobService {
 
   private launch(job: JobRecord, checkpoint: Checkpoint | null): void {
     const id = job.id;
-    const handle = this.options.runner(
-      { jobId: id, hyperparameters: job.hyperparameters, data: job.data, checkpoint },
-      {
-        epoch: (metrics, cp) =>
-          this.serial(id, 'recording training progress failed', () => this.onEpoch(id, metrics, cp)),
-        message: (text) =>
-          this.serial(id, 'recording training progress failed', async () => {
-            if (this.shared) await this.fenced(id, () => ({ events: [{ type: 'message', message: text }] }));
-            else await this.events.append(id, { type: 'message', message: text });
+    const progress = 'recording job progress failed';
+    const handle = this.kindOf(job).start(job, checkpoint, {
+      epoch: (metrics, cp) => this.serial(id, progress, () => this.onEpoch(id, metrics, cp)),
+      stage: (stage) =>
+        this.serial(id, progress, () =>
+          this.fenced(id, (j) => {
+            (j as { stage?: string }).stage = stage;
+            return { events: [{ type: 'stage', stage: stage as EventDraft['stage'] }] };
           }),
-        finished: (result) => this.serial(id, 'deploying a trained model failed', () => this.onFinished(id, result)),
-        cancelled: () => this.serial(id, 'recording a cancel failed', () => this.ended(id, () => this.cancelled(id))),
-        failed: (error) =>
-          this.serial(id, 'recording a failure failed', () => this.ended(id, () => this.fail(id, error))),
-      },
-    );
+        ),
+      message: (text) =>
+        this.serial(id, progress, async () => {
+          if (this.shared) await this.fenced(id, () => ({ events: [{ type: 'message', message: text }] }));
+          else await this.events.append(id, { type: 'message', message: text });
+        }),
+      finished: (result) => this.serial(id, 'publishing a job result failed', () => this.onFinished(id, result)),
+      cancelled: () => this.serial(id, 'recording a cancel failed', () => this.ended(id, () => this.cancelled(id))),
+      failed: (error) =>
+        this.serial(id, 'recording a failure failed', () => this.ended(id, () => this.fail(id, error))),
+    });
     this.running.set(id, handle);
     if (job.cancelRequested) handle.requestCancel();
   }
 
-  private async onEpoch(id: string, metrics: EpochMetrics, checkpoint: Checkpoint): Promise<void> {
+  private async onEpoch(id: string, metrics: EpochMetrics, checkpoint: Checkpoint | null): Promise<void> {
     await this.fenced(id, (job) => {
-      job.metrics = metrics;
-      return { events: [{ type: 'metrics', metrics }], checkpoint };
+      if ('metrics' in job) job.metrics = metrics;
+      return { events: [{ type: 'metrics', metrics }], ...(checkpoint ? { checkpoint } : {}) };
     });
   }
 
-  private async onFinished(id: string, result: { onnx: Uint8Array; description: string }): Promise<void> {
+  private async onFinished(id: string, result: unknown): Promise<void> {
     const job = await this.require(id);
     const attempt = this.attempts.get(id);
     if (this.shared && (attempt === undefined || !holds(job, this.shared.worker, attempt))) return this.lost(id);
     if (job.cancelRequested) return this.ended(id, () => this.cancelled(id));
-    const deployer = this.options.deployer;
-    let version: string;
+    let outcome: Outcome;
     try {
-      version =
-        (await deployer.findDeployed?.(job.model, id)) ??
-        (await deployer.deploy(job.model, result.onnx, { jobId: id, description: result.description })).version;
+      outcome = await this.kindOf(job).finish(job, result);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       return this.ended(id, () =>
@@ -448,16 +480,14 @@ export class JobService {
     }
     await this.ended(id, () =>
       this.fenced(id, (j) => {
-        j.status = 'succeeded';
+        if (isTerminal(j.status)) return undefined;
+        j.status = outcome.status;
         j.finished_at = this.now().toISOString();
-        j.result = { model: j.model, version };
-        return {
-          events: [
-            { type: 'message', message: deployedMessage(j.model, version) },
-            { type: 'status', status: 'succeeded' },
-          ],
-          checkpoint: null,
-        };
+        Object.assign(j, outcome.set);
+        if (outcome.error) j.error = outcome.error;
+        const status: EventDraft = { type: 'status', status: outcome.status };
+        if (outcome.error) status.message = outcome.error.message;
+        return { events: [...outcome.events, status], checkpoint: null };
       }),
     );
   }
@@ -554,42 +584,9 @@ export class JobService {
   }
 }
 
-function wireJob(job: JobRecord, queue: readonly string[]): TrainingJob {
-  const position = job.status === 'queued' ? queue.indexOf(job.id) : -1;
-  return {
-    id: job.id,
-    object: 'training_job',
-    status: job.status,
-    model: job.model,
-    dataset: job.dataset,
-    validation_dataset: job.validation_dataset,
-    queue_position: position >= 0 ? position : null,
-    created_at: job.created_at,
-    started_at: job.started_at,
-    finished_at: job.finished_at,
-    hyperparameters: job.hyperparameters,
-    metrics: job.metrics,
-    error: job.error,
-    result: job.result,
-  };
-}
-
 function notCancellable(job: JobRecord): ConflictError {
   return new ConflictError(
     'invalid_job_state',
     `Job ${job.id} is ${job.status}; only queued or running jobs can be cancelled`,
   );
-}
-
-/** The job's own copy of a dataset's file: a hard link when possible (no bytes copied), else a copy. */
-function snapshot(record: DatasetRecord, dir: string, name: string): DataFile {
-  mkdirSync(dir, { recursive: true });
-  const format = record.dataset.format;
-  const path = join(dir, `${name}.${datasetExtensions[format]}`);
-  try {
-    linkSync(record.path, path);
-  } catch {
-    copyFileSync(record.path, path);
-  }
-  return { path, format };
 }

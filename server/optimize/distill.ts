@@ -9,9 +9,9 @@ import { exportSpec } from '../training/export.js';
 import { exportOnnx } from '../training/export-onnx.js';
 import { softmaxRows } from '../training/losses.js';
 import { Trainer } from '../training/trainer.js';
-import type { ArchitectureSpec, EpochMetrics, OptimizerSpec } from '../training/types.js';
+import type { ArchitectureSpec, EpochMetrics, OptimizerSpec, TrainHooks } from '../training/types.js';
 import { modelDataset } from './dataset-inputs.js';
-import { invalidOption, OptimizeError } from './errors.js';
+import { invalidOption, OptimizeCancelled, OptimizeError } from './errors.js';
 import { openSession, pickOutput, runOutputs, type SessionChoice } from './evaluate.js';
 import { looksLikeProbabilities } from './metrics.js';
 import { readLayout } from './model-layout.js';
@@ -36,6 +36,8 @@ export interface DistillSpec {
   optimizer?: OptimizerSpec;
   batch_size?: number;
   seed?: number;
+  /** Progress and cancellation of the student's training (an optimisation job's events). */
+  hooks?: Pick<TrainHooks, 'onEpoch' | 'shouldStop'>;
   /** The teacher's output to learn from; default `probabilities`, else `value`, else its first FP32 output. */
   output?: string;
 }
@@ -113,7 +115,8 @@ export async function distill(
       },
       { preset: { classLabels }, distillation: { temperature: spec.temperature, alpha: spec.alpha } },
     );
-    const result = trainer.run({ onMessage: (m) => messages.push(m) });
+    const result = trainer.run({ ...spec.hooks, onMessage: (m) => messages.push(m) });
+    if (result.status === 'cancelled') throw new OptimizeCancelled();
     const bytes = exportOnnx(exportSpec(result.model!), { metadata: { distilled: 'true' } });
     const labelled = trainer.data.train.labels!.filter((l) => l >= 0).length;
     const report = rewriteReport('distill', teacher, bytes, {

@@ -24,6 +24,14 @@ export class OptimizeError extends Error {
   }
 }
 
+/** The run was asked to stop (its hooks' shouldStop) before it finished: no result. */
+export class OptimizeCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'OptimizeCancelled';
+  }
+}
+
 /** Throws optimize_spec_invalid for `field`: "<field>: expected <expected>, got <what came>". */
 export function invalidOption(field: string, expected: string, got: unknown): never {
   throw new OptimizeError('optimize_spec_invalid', `${field}: expected ${expected}, got ${describe(got)}`, field);

@@ -54,6 +54,9 @@ export interface LatencyOptions {
 export interface VersionEvaluation {
   task: 'classification' | 'regression';
   output: string;
+  /** The feature columns the inputs were built from, in input order, and the target scored against. */
+  features: string[];
+  target: string | null;
   metrics: OutputMetrics;
   latency: LatencyFigures[];
   size_bytes: number;
@@ -103,6 +106,8 @@ export async function evaluateVersion(
     return {
       task,
       output: outputs.output,
+      features: data.features,
+      target: data.target,
       metrics,
       latency,
       size_bytes: bytes.length,

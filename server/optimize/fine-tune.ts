@@ -9,7 +9,7 @@ import { exportSpec } from '../training/export.js';
 import { Trainer } from '../training/trainer.js';
 import type { ArchitectureSpec, TrainingSpec } from '../training/types.js';
 import { modelDataset } from './dataset-inputs.js';
-import { invalidOption, OptimizeError } from './errors.js';
+import { invalidOption, OptimizeCancelled, OptimizeError } from './errors.js';
 import { type DenseImport, importDense, writeDenseWeights } from './import-dense.js';
 import { readLayout } from './model-layout.js';
 import type { FineTuneSpec } from './prune.js';
@@ -55,7 +55,8 @@ export function fineTune(
         },
       },
     );
-    const result = trainer.run({ onMessage: (m) => messages.push(m) });
+    const result = trainer.run({ ...spec.hooks, onMessage: (m) => messages.push(m) });
+    if (result.status === 'cancelled') throw new OptimizeCancelled();
     writeDenseWeights(graph, imported, exportSpec(result.model!).layers);
     return {
       epochs: result.epochs,

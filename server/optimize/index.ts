@@ -5,7 +5,7 @@
  */
 export { type DatasetSelection, type ModelDataset, modelDataset } from './dataset-inputs.js';
 export { type DistillationReport, type DistillResult, type DistillSpec, distill } from './distill.js';
-export { OptimizeError, type OptimizeErrorCode } from './errors.js';
+export { OptimizeCancelled, OptimizeError, type OptimizeErrorCode } from './errors.js';
 export {
   type DatasetOutputs,
   type EvaluateOptions,
@@ -18,6 +18,7 @@ export {
   type SessionChoice,
   type VersionEvaluation,
 } from './evaluate.js';
+export { type EvaluationFigures, evaluationFigures } from './figures.js';
 export { DEFAULT_GATES, type GateMethod, type GateThresholds, type GateVerdict, gateVerdict } from './gates.js';
 export {
   type DenseImport,

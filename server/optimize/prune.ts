@@ -1,6 +1,6 @@
 import type { Table } from '../../src/protocol/datasets/table.js';
 import { floatValues } from '../onnx/tensor-values.js';
-import type { OptimizerSpec } from '../training/types.js';
+import type { OptimizerSpec, TrainHooks } from '../training/types.js';
 import { invalidOption } from './errors.js';
 import { fineTune } from './fine-tune.js';
 import { importDense } from './import-dense.js';
@@ -31,6 +31,8 @@ export interface FineTuneSpec {
   optimizer?: OptimizerSpec;
   batch_size?: number;
   seed?: number;
+  /** Progress and cancellation of the retraining (an optimisation job's events; a cancel ends it `cancelled`). */
+  hooks?: Pick<TrainHooks, 'onEpoch' | 'shouldStop'>;
 }
 
 const DENSIFIED =

@@ -5,8 +5,15 @@ import type { ColumnStats, DatasetFormat } from '../../src/protocol/datasets/tab
 type Schemas = components['schemas'];
 export type Dataset = Schemas['Dataset'];
 export type TrainingJob = Schemas['TrainingJob'];
+export type OptimizationJob = Schemas['OptimizationJob'];
+/** Training and optimisation jobs go through the same statuses. */
 export type TrainingJobStatus = Schemas['TrainingJobStatus'];
+export type JobStatus = TrainingJobStatus;
 export type TrainingJobEvent = Schemas['TrainingJobEvent'];
+export type OptimizationJobEvent = Schemas['OptimizationJobEvent'];
+
+/** What a job does; one queue, one store table and one service run both (the kind says which a record is). */
+export type JobKindName = 'training' | 'optimization';
 
 /** A data file a job reads: its own snapshot of a dataset, so deleting the dataset does not pull rows from under it. */
 export interface DataFile {
@@ -21,13 +28,46 @@ export interface DatasetRecord {
   stats: ColumnStats[];
 }
 
-/** A job as stored: the wire job minus what is computed on read (object, queue_position). */
-export interface JobRecord extends Omit<TrainingJob, 'object' | 'queue_position'> {
-  data: { train: DataFile; validation: DataFile | null };
+/** What every stored job has besides its wire fields. */
+interface JobRecordBase {
   cancelRequested: boolean;
   /** Who runs the job when several processes share the store (absent with one process). */
   claim?: JobClaim;
 }
+
+/** A training job as stored: the wire job minus what is computed on read (object, queue_position). */
+export interface TrainingJobRecord extends Omit<TrainingJob, 'object' | 'queue_position'>, JobRecordBase {
+  /** Absent in records written before jobs had kinds: those are training jobs. */
+  kind?: 'training';
+  data: { train: DataFile; validation: DataFile | null };
+}
+
+/** An optimisation job as stored: the wire job minus object and queue_position, plus its own copies of its inputs. */
+export interface OptimizationJobRecord extends Omit<OptimizationJob, 'object' | 'queue_position'>, JobRecordBase {
+  kind: 'optimization';
+  data: OptimizationData;
+}
+
+/** An optimisation job's snapshots: the parent model, the evaluation data, and the data fine-tuning or distillation trains on. */
+export interface OptimizationData {
+  parent: ModelFile;
+  evaluation: DataFile;
+  training: DataFile | null;
+}
+
+/** A model file a job reads, with the session config entries its version is served with. */
+export interface ModelFile {
+  path: string;
+  sessionConfig: Record<string, string>;
+}
+
+export type JobRecord = TrainingJobRecord | OptimizationJobRecord;
+
+export const jobKind = (job: { kind?: JobKindName }): JobKindName => job.kind ?? 'training';
+
+/** The wire `object` of a job's events. */
+export const eventObject = (kind: JobKindName): JobEvent['object'] =>
+  kind === 'optimization' ? 'optimization_job.event' : 'training_job.event';
 
 /**
  * A running job's holder, with a shared store: a process claims the job with a compare-and-set, renews its lease
@@ -42,8 +82,21 @@ export interface JobClaim {
   leaseUntil: number;
 }
 
-/** An event before the store numbers it. */
-export type EventDraft = Omit<TrainingJobEvent, 'id' | 'object' | 'created_at'>;
+/** An event before the store numbers it (either kind's: `stage` is an optimisation job's). */
+export interface EventDraft {
+  type: OptimizationJobEvent['type'];
+  status?: TrainingJobStatus;
+  message?: string;
+  metrics?: Schemas['EpochMetrics'];
+  stage?: Schemas['OptimizationJobStage'];
+}
+
+/** A stored event, numbered, as the wire has it (`object` by the job's kind). */
+export type JobEvent = EventDraft & {
+  id: number;
+  object: 'training_job.event' | 'optimization_job.event';
+  created_at: string;
+};
 
 export interface Checkpoint {
   /** Epochs completed when the state was taken. */
@@ -84,6 +137,11 @@ export interface ModelRouting {
   rollback: { maxErrorRate: number | null; maxP99Ratio: number | null; minRequests: number } | null;
   /** A fraction of unversioned requests mirrored to this version off the response path. */
   shadow: { version: number; fraction: number } | null;
+  /**
+   * Versions published without being promoted (optimisation candidates, training with `promote: false`): loaded
+   * whatever the version policy says, taking no unversioned traffic until pinned. Absent in older records.
+   */
+  candidates?: number[];
 }
 
 export interface ModelRoutingRecord {

@@ -6,12 +6,13 @@ import type {
   DatasetRecord,
   EventDraft,
   IdempotencyRecord,
+  JobEvent,
+  JobKindName,
   JobRecord,
   ModelEventRecord,
   ModelRoutingRecord,
   Page,
   PageQuery,
-  TrainingJobEvent,
   TrainingJobStatus,
 } from './records.js';
 
@@ -37,11 +38,11 @@ export interface JobChange {
 
 export interface JobRecords {
   /** Stores a new job and its first events in one transaction; returns the numbered events. */
-  insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]>;
+  insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<JobEvent[]>;
   get(id: string): Promise<JobRecord | undefined>;
-  /** Newest first. An unknown `after` gives an empty page (check `isCursor` first). */
-  list(query: PageQuery & { status?: TrainingJobStatus }): Promise<Page<JobRecord>>;
-  /** Oldest first: the queue order. */
+  /** Newest first, of one kind (default every kind). An unknown `after` gives an empty page (check `isCursor` first). */
+  list(query: PageQuery & { status?: TrainingJobStatus; kind?: JobKindName }): Promise<Page<JobRecord>>;
+  /** Oldest first, every kind: the queue order (training and optimisation jobs share one queue). */
   withStatus(status: TrainingJobStatus): Promise<JobRecord[]>;
   isCursor(id: string): Promise<boolean>;
   /**
@@ -54,11 +55,11 @@ export interface JobRecords {
     id: string,
     change: (job: JobRecord) => JobChange | undefined,
     createdAt: string,
-  ): Promise<{ job: JobRecord; events: TrainingJobEvent[] } | undefined>;
-  /** Numbers the events (after the job's last) and stores them. */
-  appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]>;
+  ): Promise<{ job: JobRecord; events: JobEvent[] } | undefined>;
+  /** Numbers the events (after the job's last) and stores them, with the `object` of the job's kind. */
+  appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<JobEvent[]>;
   /** Events with id > after, ascending, at most limit. */
-  listEvents(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]>;
+  listEvents(jobId: string, after: number, limit: number): Promise<JobEvent[]>;
   loadCheckpoint(jobId: string): Promise<Checkpoint | undefined>;
 }
 

@@ -23,6 +23,7 @@ export function queuedJob(
     started_at: null,
     finished_at: null,
     hyperparameters,
+    promote: request.promote ?? true,
     metrics: null,
     error: null,
     result: null,
@@ -30,8 +31,9 @@ export function queuedJob(
 }
 
 /** The message event a succeeded job gets when its model is deployed. */
-export function deployedMessage(model: string, version: string): string {
-  return `Deployed as model ${model} version ${version}`;
+export function deployedMessage(model: string, version: string, promoted = true): string {
+  const as = `Deployed as model ${model} version ${version}`;
+  return promoted ? as : `${as}, a candidate: it takes no unversioned traffic until promoted`;
 }
 
 /** Whether an event message is the deploy message of a job of `model` (the CLI prints its own result line). */

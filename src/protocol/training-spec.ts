@@ -2,10 +2,10 @@
 // (422 training_spec_invalid). Shared by the server and the msw mock so both accept, reject and resolve alike.
 // Every problem of a body is reported at once, each in `details` as { field, message }.
 import type { components } from '../generated/openapi.js';
-import { describeReceived as describe } from './contract-error.js';
 import { type ColumnStats, DISTINCT_CAP, type NotNumericCells } from './datasets/table.js';
 import { FieldIssues } from './field-issues.js';
 import { isValidModelName, MODEL_NAME_PATTERN } from './model-names.js';
+import { type Body, object, ShapeChecker } from './shape-checker.js';
 
 type Schemas = components['schemas'];
 type Architecture = Schemas['Architecture'];
@@ -59,8 +59,6 @@ export const MAX_DEFAULT_CATEGORIES = 50;
  */
 export const MODEL_OUTPUT_NAMES: readonly string[] = ['probabilities', 'label', 'value'];
 
-type Body = Record<string, unknown>;
-
 const FIELDS = [
   'model',
   'dataset',
@@ -76,6 +74,7 @@ const FIELDS = [
   'validation_split',
   'early_stopping',
   'seed',
+  'promote',
 ];
 
 type Issues = FieldIssues;
@@ -99,15 +98,7 @@ function checkFields(issues: Issues, b: Body): void {
   if (b.validation_dataset !== null) c.string('validation_dataset', false);
   c.oneOf('task', ['classification', 'regression'], false);
   c.string('target', true);
-  if (b.features !== undefined) {
-    const f = b.features;
-    if (!Array.isArray(f) || f.length === 0) c.invalid('features', 'a non-empty array of column names', f);
-    else {
-      f.forEach((name, i) => {
-        if (typeof name !== 'string' || name === '') c.invalid(`features[${i}]`, 'a column name', name);
-      });
-    }
-  }
+  c.names('features');
   if (b.architecture !== undefined) checkArchitecture(issues, b.architecture);
   if (b.optimizer !== undefined) checkOptimizer(issues, b.optimizer);
   c.oneOf('loss', ['cross_entropy', 'mse'], false);
@@ -124,12 +115,14 @@ function checkFields(issues: Issues, b: Body): void {
     }
   }
   c.integer('seed', 0, 4294967295, false);
+  c.boolean('promote');
 }
 
-function checkArchitecture(issues: Issues, value: unknown): void {
-  const a = object(issues, value, 'architecture');
+/** An Architecture at `field` (400 issues naming its fields). */
+export function checkArchitecture(issues: Issues, value: unknown, field = 'architecture'): void {
+  const a = object(issues, value, field);
   if (!a) return;
-  const c = new ShapeChecker(issues, a, 'architecture.');
+  const c = new ShapeChecker(issues, a, `${field}.`);
   if (!c.oneOf('type', ['linear', 'logistic', 'mlp'], true)) return;
   if (a.type !== 'mlp') {
     c.closed(['type']);
@@ -150,10 +143,11 @@ function checkArchitecture(issues: Issues, value: unknown): void {
   c.oneOf('activation', ['relu', 'tanh', 'sigmoid'], false);
 }
 
-function checkOptimizer(issues: Issues, value: unknown): void {
-  const o = object(issues, value, 'optimizer');
+/** An Optimizer at `field` (400 issues naming its fields). */
+export function checkOptimizer(issues: Issues, value: unknown, field = 'optimizer'): void {
+  const o = object(issues, value, field);
   if (!o) return;
-  const c = new ShapeChecker(issues, o, 'optimizer.');
+  const c = new ShapeChecker(issues, o, `${field}.`);
   if (!c.oneOf('type', ['gd', 'sgd', 'adam'], true)) return;
   const lr = () => c.number('learning_rate', { min: 0, minExclusive: true, max: 10 });
   if (o.type === 'gd') {
@@ -163,7 +157,7 @@ function checkOptimizer(issues: Issues, value: unknown): void {
     c.closed(['type', 'learning_rate', 'momentum', 'nesterov']);
     lr();
     c.number('momentum', { min: 0, max: 1, maxExclusive: true });
-    if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') c.invalid('nesterov', 'a boolean', o.nesterov);
+    c.boolean('nesterov');
   } else {
     c.closed(['type', 'learning_rate', 'beta1', 'beta2', 'epsilon', 'weight_decay']);
     lr();
@@ -433,78 +427,5 @@ export function resolveOptimizer(o: Optimizer | undefined): Optimizer {
         epsilon: given.epsilon ?? d.epsilon,
         weight_decay: given.weight_decay ?? d.weight_decay,
       };
-  }
-}
-
-// ---- shape checks -------------------------------------------------------------------------------------------------
-
-function object(issues: Issues, value: unknown, field: string): Body | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    issues.add(field, `expected an object, got ${describe(value)}`);
-    return undefined;
-  }
-  return value as Body;
-}
-
-interface Range {
-  min: number;
-  max?: number;
-  minExclusive?: boolean;
-  maxExclusive?: boolean;
-}
-
-/** Field checks on one object of the body; each records its problem and says whether the field passed. */
-class ShapeChecker {
-  constructor(
-    private readonly issues: Issues,
-    private readonly b: Body,
-    private readonly prefix: string,
-  ) {}
-
-  invalid(key: string, expected: string, got: unknown): false {
-    this.issues.add(`${this.prefix}${key}`, `expected ${expected}, got ${describe(got)}`);
-    return false;
-  }
-
-  closed(allowed: string[]): void {
-    for (const key of Object.keys(this.b)) {
-      if (!allowed.includes(key)) {
-        this.issues.add(`${this.prefix}${key}`, `unknown field; expected one of ${allowed.join(', ')}`);
-      }
-    }
-  }
-
-  string(key: string, required: boolean): boolean {
-    const v = this.b[key];
-    if (v === undefined && !required) return true;
-    return (typeof v === 'string' && v !== '') || this.invalid(key, 'a non-empty string', v);
-  }
-
-  oneOf(key: string, values: string[], required: boolean): boolean {
-    const v = this.b[key];
-    if (v === undefined && !required) return true;
-    return values.includes(v as string) || this.invalid(key, `one of ${values.join(', ')}`, v);
-  }
-
-  integer(key: string, min: number, max: number, required: boolean): boolean {
-    const v = this.b[key];
-    if (v === undefined && !required) return true;
-    const ok = Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-    return ok || this.invalid(key, `an integer from ${min} to ${max}`, v);
-  }
-
-  number(key: string, r: Range): boolean {
-    const v = this.b[key];
-    if (v === undefined) return true;
-    const max = r.max ?? Number.POSITIVE_INFINITY;
-    const ok =
-      typeof v === 'number' &&
-      Number.isFinite(v) &&
-      (r.minExclusive ? v > r.min : v >= r.min) &&
-      (r.maxExclusive ? v < max : v <= max);
-    if (ok) return true;
-    const lo = r.minExclusive ? `> ${r.min}` : `>= ${r.min}`;
-    const hi = r.max === undefined ? '' : r.maxExclusive ? ` and < ${r.max}` : ` and <= ${r.max}`;
-    return this.invalid(key, `a number ${lo}${hi}`, v);
   }
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEvents } from '../../server/jobs/events.js';
 import { openPostgresStore, POSTGRES_SCHEMA_VERSION, redactUrl } from '../../server/store/postgres/index.js';
+import type { JobRecord } from '../../server/store/records.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { jobRecord, storeSuite } from './store-suite.js';
 
@@ -47,7 +48,9 @@ describe.skipIf(!postgres)('PostgreSQL store', () => {
           'schema_version',
         ]);
         await client.query('UPDATE maas.schema_version SET version = $1', [POSTGRES_SCHEMA_VERSION + 1]);
-        await expect(openPostgresStore(url)).rejects.toThrow(/schema version 3 is newer than this maas understands/);
+        await expect(openPostgresStore(url)).rejects.toThrow(
+          new RegExp(`schema version ${POSTGRES_SCHEMA_VERSION + 1} is newer than this maas understands`),
+        );
         await client.query('UPDATE maas.schema_version SET version = $1', [POSTGRES_SCHEMA_VERSION]);
       } finally {
         await client.end();
@@ -73,7 +76,7 @@ describe.skipIf(!postgres)('PostgreSQL store', () => {
       const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
       try {
         for (let i = 0; i < 20; i++) await a.jobs.insert(jobRecord(`job_race${i}`), [], at);
-        const claim = (who: string) => (job: ReturnType<typeof jobRecord>) => {
+        const claim = (who: string) => (job: JobRecord) => {
           if (job.status !== 'queued') return undefined;
           job.status = 'running';
           job.claim = { attempt: 1, worker: who, leaseUntil: 0 };

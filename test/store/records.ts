@@ -1,5 +1,5 @@
 // Records for store tests and benchmarks (no test runner imports: bench/ uses them too).
-import type { DatasetRecord, JobRecord } from '../../server/store/records.js';
+import type { DatasetRecord, JobRecord, TrainingJobRecord } from '../../server/store/records.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -20,7 +20,7 @@ export function datasetRecord(id: string): DatasetRecord {
   } as unknown as DatasetRecord;
 }
 
-export function jobRecord(id: string, status: JobRecord['status'] = 'queued'): JobRecord {
+export function jobRecord(id: string, status: JobRecord['status'] = 'queued'): TrainingJobRecord {
   return {
     id,
     status,
@@ -30,7 +30,8 @@ export function jobRecord(id: string, status: JobRecord['status'] = 'queued'): J
     created_at: at,
     started_at: null,
     finished_at: null,
-    hyperparameters: {} as JobRecord['hyperparameters'],
+    hyperparameters: {} as TrainingJobRecord['hyperparameters'],
+    promote: true,
     metrics: null,
     error: null,
     result: null,

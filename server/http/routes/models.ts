@@ -82,7 +82,7 @@ export const modelsRoutes: ServerFeature = {
     app.get('/v1/models/:model/versions/:version', async (request): Promise<ModelVersion> => {
       const name = modelParam(request.params);
       const version = versionParam(request.params)!;
-      return modelVersionBody(registry.requireVersion(name, version));
+      return modelVersionBody(registry.requireVersion(name, version), router.routing(name).candidates);
     });
 
     app.delete('/v1/models/:model/versions/:version', async (request): Promise<ModelVersionDeleted> => {

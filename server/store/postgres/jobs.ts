@@ -1,11 +1,14 @@
-import type {
-  Checkpoint,
-  EventDraft,
-  JobRecord,
-  Page,
-  PageQuery,
-  TrainingJobEvent,
-  TrainingJobStatus,
+import {
+  type Checkpoint,
+  type EventDraft,
+  eventObject,
+  type JobEvent,
+  type JobKindName,
+  type JobRecord,
+  jobKind,
+  type Page,
+  type PageQuery,
+  type TrainingJobStatus,
 } from '../records.js';
 import type { JobChange, JobNotice, JobRecords } from '../store.js';
 import { pageOf } from './datasets.js';
@@ -33,14 +36,15 @@ export class PostgresJobRecords implements JobRecords {
     this.hooks.push(hook);
   }
 
-  insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]> {
+  insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<JobEvent[]> {
     return transaction(this.pool, async (tx) => {
-      await tx.query('INSERT INTO maas.jobs (id, status, body) VALUES ($1, $2, $3)', [
+      await tx.query('INSERT INTO maas.jobs (id, status, kind, body) VALUES ($1, $2, $3, $4)', [
         job.id,
         job.status,
+        jobKind(job),
         JSON.stringify(job),
       ]);
-      const recorded = await this.append(tx, job.id, events, createdAt);
+      const recorded = await this.append(tx, job.id, jobKind(job), events, createdAt);
       for (const hook of this.hooks) await hook(tx, job, undefined);
       await notify(tx, job, recorded);
       return recorded;
@@ -52,13 +56,14 @@ export class PostgresJobRecords implements JobRecords {
     return rows[0]?.body;
   }
 
-  async list(query: PageQuery & { status?: TrainingJobStatus }): Promise<Page<JobRecord>> {
+  async list(query: PageQuery & { status?: TrainingJobStatus; kind?: JobKindName }): Promise<Page<JobRecord>> {
     const { rows } = await this.pool.query<{ body: JobRecord }>(
       `SELECT body FROM maas.jobs
         WHERE ($1::text IS NULL OR seq < (SELECT seq FROM maas.jobs WHERE id = $1))
           AND ($2::text IS NULL OR status = $2)
-        ORDER BY seq DESC LIMIT $3`,
-      [query.after ?? null, query.status ?? null, query.limit + 1],
+          AND ($3::text IS NULL OR kind = $3)
+        ORDER BY seq DESC LIMIT $4`,
+      [query.after ?? null, query.status ?? null, query.kind ?? null, query.limit + 1],
     );
     return pageOf(
       rows.map((r) => r.body),
@@ -83,7 +88,7 @@ export class PostgresJobRecords implements JobRecords {
     id: string,
     change: (job: JobRecord) => JobChange | undefined,
     createdAt: string,
-  ): Promise<{ job: JobRecord; events: TrainingJobEvent[] } | undefined> {
+  ): Promise<{ job: JobRecord; events: JobEvent[] } | undefined> {
     return transaction(this.pool, async (tx) => {
       const { rows } = await tx.query<{ body: JobRecord }>('SELECT body FROM maas.jobs WHERE id = $1 FOR UPDATE', [id]);
       const previous = rows[0]?.body;
@@ -104,26 +109,26 @@ export class PostgresJobRecords implements JobRecords {
           [id, outcome.checkpoint.epoch, Buffer.from(outcome.checkpoint.state)],
         );
       }
-      const events = await this.append(tx, id, outcome.events, createdAt);
+      const events = await this.append(tx, id, jobKind(job), outcome.events, createdAt);
       for (const hook of this.hooks) await hook(tx, job, previous);
       await notify(tx, job, events);
       return { job, events };
     });
   }
 
-  appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]> {
+  appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<JobEvent[]> {
     return transaction(this.pool, async (tx) => {
       const { rows } = await tx.query<{ body: JobRecord }>('SELECT body FROM maas.jobs WHERE id = $1 FOR UPDATE', [
         jobId,
       ]);
-      const events = await this.append(tx, jobId, drafts, createdAt);
+      const events = await this.append(tx, jobId, rows[0] ? jobKind(rows[0].body) : 'training', drafts, createdAt);
       if (rows[0]) await notify(tx, rows[0].body, events);
       return events;
     });
   }
 
-  async listEvents(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
-    const { rows } = await this.pool.query<{ body: TrainingJobEvent }>(
+  async listEvents(jobId: string, after: number, limit: number): Promise<JobEvent[]> {
+    const { rows } = await this.pool.query<{ body: JobEvent }>(
       'SELECT body FROM maas.events WHERE job_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3',
       [jobId, after, limit],
     );
@@ -143,16 +148,17 @@ export class PostgresJobRecords implements JobRecords {
   private async append(
     tx: PoolClient,
     jobId: string,
+    kind: JobKindName,
     drafts: EventDraft[],
     createdAt: string,
-  ): Promise<TrainingJobEvent[]> {
+  ): Promise<JobEvent[]> {
     if (drafts.length === 0) return [];
     const { rows } = await tx.query<{ id: number | null }>('SELECT MAX(id) AS id FROM maas.events WHERE job_id = $1', [
       jobId,
     ]);
     let last = rows[0]?.id ?? 0;
     const events = drafts.map(
-      (draft): TrainingJobEvent => ({ id: ++last, object: 'training_job.event', created_at: createdAt, ...draft }),
+      (draft): JobEvent => ({ id: ++last, object: eventObject(kind), created_at: createdAt, ...draft }),
     );
     // One statement for all of them: an epoch's metrics and a status change cost one round trip.
     await tx.query(
@@ -174,7 +180,7 @@ interface NoticePayload {
   l?: number;
 }
 
-async function notify(tx: PoolClient, job: JobRecord, events: TrainingJobEvent[]): Promise<void> {
+async function notify(tx: PoolClient, job: JobRecord, events: JobEvent[]): Promise<void> {
   const payload: NoticePayload = { j: job.id, s: job.status, c: job.cancelRequested, w: job.claim?.worker ?? null };
   if (events.length > 0) {
     payload.f = events[0]!.id;

@@ -52,6 +52,9 @@ export const postgresMigrations: readonly string[] = [
      body json NOT NULL,
      PRIMARY KEY (model, id)
    );`,
+  // 3: jobs have a kind (training, optimization): one table and one queue, listed per kind.
+  `ALTER TABLE maas.jobs ADD COLUMN kind text NOT NULL DEFAULT 'training';
+   CREATE INDEX jobs_by_kind ON maas.jobs (kind, seq);`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;

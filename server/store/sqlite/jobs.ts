@@ -1,12 +1,15 @@
 import type Database from 'better-sqlite3';
-import type {
-  Checkpoint,
-  EventDraft,
-  JobRecord,
-  Page,
-  PageQuery,
-  TrainingJobEvent,
-  TrainingJobStatus,
+import {
+  type Checkpoint,
+  type EventDraft,
+  eventObject,
+  type JobEvent,
+  type JobKindName,
+  type JobRecord,
+  jobKind,
+  type Page,
+  type PageQuery,
+  type TrainingJobStatus,
 } from '../records.js';
 import type { JobChange, JobRecords } from '../store.js';
 import { cursorSeq, pageOf } from './paging.js';
@@ -21,11 +24,15 @@ export class SqliteJobRecords implements JobRecords {
   constructor(private readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      insert: p('INSERT INTO jobs (id, status, body) VALUES (?, ?, ?)'),
+      insert: p('INSERT INTO jobs (id, status, kind, body) VALUES (?, ?, ?, ?)'),
       get: p('SELECT body FROM jobs WHERE id = ?'),
+      kind: p('SELECT kind FROM jobs WHERE id = ?'),
       seq: p('SELECT seq FROM jobs WHERE id = ?'),
-      list: p('SELECT body FROM jobs WHERE seq < ? ORDER BY seq DESC LIMIT ?'),
-      listByStatus: p('SELECT body FROM jobs WHERE seq < ? AND status = ? ORDER BY seq DESC LIMIT ?'),
+      // A null status or kind matches every one.
+      list: p(
+        `SELECT body FROM jobs WHERE seq < @before AND (@status IS NULL OR status = @status)
+           AND (@kind IS NULL OR kind = @kind) ORDER BY seq DESC LIMIT @limit`,
+      ),
       withStatus: p('SELECT body FROM jobs WHERE status = ? ORDER BY seq ASC'),
       update: p('UPDATE jobs SET status = ?, body = ? WHERE id = ?'),
       lastEventId: p('SELECT MAX(id) AS id FROM events WHERE job_id = ?'),
@@ -37,10 +44,10 @@ export class SqliteJobRecords implements JobRecords {
     };
   }
 
-  async insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]> {
+  async insert(job: JobRecord, events: EventDraft[], createdAt: string): Promise<JobEvent[]> {
     return this.db.transaction(() => {
-      this.s.insert.run(job.id, job.status, JSON.stringify(job));
-      return this.append(job.id, events, createdAt);
+      this.s.insert.run(job.id, job.status, jobKind(job), JSON.stringify(job));
+      return this.append(job.id, jobKind(job), events, createdAt);
     })();
   }
 
@@ -48,13 +55,13 @@ export class SqliteJobRecords implements JobRecords {
     return this.read(id);
   }
 
-  async list(query: PageQuery & { status?: TrainingJobStatus }): Promise<Page<JobRecord>> {
-    const before = cursorSeq(this.s.seq, query.after);
-    const rows = (
-      query.status
-        ? this.s.listByStatus.all(before, query.status, query.limit + 1)
-        : this.s.list.all(before, query.limit + 1)
-    ) as Body[];
+  async list(query: PageQuery & { status?: TrainingJobStatus; kind?: JobKindName }): Promise<Page<JobRecord>> {
+    const rows = this.s.list.all({
+      before: cursorSeq(this.s.seq, query.after),
+      status: query.status ?? null,
+      kind: query.kind ?? null,
+      limit: query.limit + 1,
+    }) as Body[];
     return pageOf(parse<JobRecord>(rows), query.limit);
   }
 
@@ -70,7 +77,7 @@ export class SqliteJobRecords implements JobRecords {
     id: string,
     change: (job: JobRecord) => JobChange | undefined,
     createdAt: string,
-  ): Promise<{ job: JobRecord; events: TrainingJobEvent[] } | undefined> {
+  ): Promise<{ job: JobRecord; events: JobEvent[] } | undefined> {
     return this.db.transaction(() => {
       const job = this.read(id);
       if (!job) return undefined;
@@ -80,16 +87,19 @@ export class SqliteJobRecords implements JobRecords {
       if (outcome.checkpoint === null) this.s.deleteCheckpoint.run(id);
       else if (outcome.checkpoint)
         this.s.saveCheckpoint.run(id, outcome.checkpoint.epoch, Buffer.from(outcome.checkpoint.state));
-      return { job, events: this.append(id, outcome.events, createdAt) };
+      return { job, events: this.append(id, jobKind(job), outcome.events, createdAt) };
     })();
   }
 
-  async appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<TrainingJobEvent[]> {
-    return this.db.transaction(() => this.append(jobId, drafts, createdAt))();
+  async appendEvents(jobId: string, drafts: EventDraft[], createdAt: string): Promise<JobEvent[]> {
+    return this.db.transaction(() => {
+      const row = this.s.kind.get(jobId) as { kind: JobKindName } | undefined;
+      return this.append(jobId, row?.kind ?? 'training', drafts, createdAt);
+    })();
   }
 
-  async listEvents(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
-    return parse<TrainingJobEvent>(this.s.listEvents.all(jobId, after, limit) as Body[]);
+  async listEvents(jobId: string, after: number, limit: number): Promise<JobEvent[]> {
+    return parse<JobEvent>(this.s.listEvents.all(jobId, after, limit) as Body[]);
   }
 
   async loadCheckpoint(jobId: string): Promise<Checkpoint | undefined> {
@@ -103,10 +113,10 @@ export class SqliteJobRecords implements JobRecords {
   }
 
   /** Inside a transaction. */
-  private append(jobId: string, drafts: EventDraft[], createdAt: string): TrainingJobEvent[] {
+  private append(jobId: string, kind: JobKindName, drafts: EventDraft[], createdAt: string): JobEvent[] {
     let last = (this.s.lastEventId.get(jobId) as { id: number | null }).id ?? 0;
     return drafts.map((draft) => {
-      const event: TrainingJobEvent = { id: ++last, object: 'training_job.event', created_at: createdAt, ...draft };
+      const event: JobEvent = { id: ++last, object: eventObject(kind), created_at: createdAt, ...draft };
       this.s.insertEvent.run(jobId, event.id, JSON.stringify(event));
       return event;
     });

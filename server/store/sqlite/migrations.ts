@@ -48,6 +48,9 @@ export const sqliteMigrations: readonly string[] = [
      body TEXT NOT NULL,
      PRIMARY KEY (model, id)
    ) WITHOUT ROWID;`,
+  // 3: jobs have a kind (training, optimization): one table and one queue, listed per kind.
+  `ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'training';
+   CREATE INDEX jobs_by_kind ON jobs (kind, seq);`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = sqliteMigrations.length;
