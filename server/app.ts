@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DatasetService } from './datasets/service.js';
+import { Evaluations } from './evaluations.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { requestIdFor } from './http/request-id.js';
 import { datasetRoutes } from './http/routes/datasets.js';
+import { evaluateRoutes } from './http/routes/evaluate.js';
 import { inferRoutes } from './http/routes/infer.js';
 import { modelsRoutes } from './http/routes/models.js';
+import { optimizationJobRoutes } from './http/routes/optimization-jobs.js';
 import { predictRoutes } from './http/routes/predict.js';
 import { repositoryRoutes } from './http/routes/repository.js';
 import { serverRoutes } from './http/routes/server.js';
@@ -24,6 +27,7 @@ import { Router } from './inference/routing.js';
 import { ShadowMirror } from './inference/shadow.js';
 import { registryDeployer } from './jobs/deployer.js';
 import { JobEvents } from './jobs/events.js';
+import { type OptimizationRunner, optimizationKind } from './jobs/optimization-kind.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
 import { sharedJobs } from './jobs/shared-jobs.js';
@@ -47,6 +51,8 @@ export const features: ServerFeature[] = [
   specRoutes,
   datasetRoutes,
   trainingJobRoutes,
+  evaluateRoutes,
+  optimizationJobRoutes,
 ];
 
 export interface MaasServer {
@@ -90,6 +96,8 @@ export interface CreateServerOptions {
   store?: Store;
   /** How training jobs run (default: one worker thread per job). */
   runner?: Runner;
+  /** How optimisation jobs run (default: one worker thread per job). */
+  optimizationRunner?: OptimizationRunner;
   /** Milliseconds between SSE heartbeats (default 15 s). */
   sseHeartbeatMs?: number;
   /** Dataset uploads of this many bytes or more are parsed in a worker thread (default 1 MiB). */
@@ -177,12 +185,22 @@ export async function createServer(
   });
   const events = new JobEvents(store.jobs, undefined, store.shared);
   const shared = await sharedJobs(settings, store, (err) => log.error({ err }, 'training queue'));
+  const evaluations = new Evaluations(registry, datasets, router);
+  const deployer = registryDeployer(registry, router);
   const jobs = new JobService({
     jobs: store.jobs,
     events,
     datasets,
     runner: options.runner ?? createWorkerRunner(),
-    deployer: registryDeployer(registry),
+    deployer,
+    kinds: [
+      optimizationKind({
+        datasets,
+        deployer,
+        versionFile: (model, version) => evaluations.versionFile(model, version),
+        ...(options.optimizationRunner ? { runner: options.optimizationRunner } : {}),
+      }),
+    ],
     jobsDir: join(settings.dataDir, 'jobs'),
     maxConcurrentJobs: settings.maxConcurrentJobs,
     log,
@@ -198,6 +216,7 @@ export async function createServer(
     datasets,
     jobs,
     events,
+    evaluations,
     idempotency: new Idempotency(store.idempotency),
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     lifecycle,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DatasetService } from './datasets/service.js';
+import type { Evaluations } from './evaluations.js';
 import type { Idempotency } from './idempotency.js';
 import type { DataPlane } from './inference/data-plane.js';
 import type { ModelRegistry } from './inference/registry.js';
@@ -36,8 +37,11 @@ export interface ServerServices {
   router: Router;
   shadow: ShadowMirror;
   datasets: DatasetService;
+  /** Training and optimisation jobs. */
   jobs: JobService;
   events: JobEvents;
+  /** Versions scored on datasets. */
+  evaluations: Evaluations;
   /** Runs create calls once per Idempotency-Key, over the store's records. */
   idempotency: Idempotency;
   /** Milliseconds between `: heartbeat` comments on an idle event stream. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatasetService } from './datasets/service.js';
 import { ModelRepository } from './inference/repository.js';
 import { JobEvents } from './jobs/events.js';
+import { optimizationKind } from './jobs/optimization-kind.js';
 import { repositoryDeployer } from './jobs/repository-deployer.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
@@ -41,16 +42,28 @@ export async function startWorker(partial: Partial<Settings>, options: WorkerOpt
   try {
     const shared = await sharedJobs(settings, store, (err) => log.error({ err }, 'training queue'));
     if (!shared || !store.shared) throw new Error('the store is not shared');
+    const deployer = repositoryDeployer(
+      new ModelRepository(settings.modelRepository),
+      sharedRepository(store.shared),
+      store.routing,
+    );
+    const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'));
     const jobs = new JobService({
       jobs: store.jobs,
       events: new JobEvents(store.jobs, undefined, store.shared),
-      datasets: new DatasetService(store.datasets, join(settings.dataDir, 'datasets')),
+      datasets,
       runner: options.runner ?? createWorkerRunner(),
-      deployer: repositoryDeployer(
-        new ModelRepository(settings.modelRepository),
-        sharedRepository(store.shared),
-        store.routing,
-      ),
+      deployer,
+      kinds: [
+        optimizationKind({
+          datasets,
+          deployer,
+          // Jobs are created by the serving processes; a worker only runs them.
+          versionFile: () => {
+            throw new Error('maas worker runs optimisation jobs; it does not create them');
+          },
+        }),
+      ],
       jobsDir: join(settings.dataDir, 'jobs'),
       maxConcurrentJobs: settings.maxConcurrentJobs,
       log,

@@ -4,8 +4,6 @@
 // that fails its gate comes back without its bytes.
 import { readFileSync } from 'node:fs';
 import type { components } from '../../src/generated/openapi.js';
-import { parseDataset } from '../../src/protocol/datasets/parse.js';
-import type { Table } from '../../src/protocol/datasets/table.js';
 import type { GateMethod, GateThresholds } from '../../src/protocol/optimization-gates.js';
 import type { ResolvedEvaluation, ResolvedMethod } from '../../src/protocol/optimization-spec.js';
 import {
@@ -20,6 +18,7 @@ import {
   type RewriteResult,
 } from '../optimize/index.js';
 import type { EpochMetrics } from '../training/types.js';
+import { readTable } from './train-job.js';
 import type { DataFile, JobError } from './types.js';
 
 type Schemas = components['schemas'];
@@ -161,10 +160,4 @@ function rewrite(
         { sessionConfig: input.parent.sessionConfig },
       );
   }
-}
-
-function readTable(file: DataFile): Table {
-  const parsed = parseDataset(readFileSync(file.path), file.format);
-  if (!parsed.ok) throw new Error(`the job's data no longer parses: ${parsed.summary}`);
-  return parsed.table;
 }

@@ -77,7 +77,8 @@ function interrupted(why: string): TrainJobOutcome {
   };
 }
 
-function readTable(file: DataFile): Table {
+/** A job's copy of a dataset, parsed (an error when it no longer parses). */
+export function readTable(file: DataFile): Table {
   const parsed = parseDataset(readFileSync(file.path), file.format);
   if (!parsed.ok) throw new Error(`the job's data no longer parses: ${parsed.summary}`);
   return parsed.table;

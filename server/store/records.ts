@@ -1,6 +1,7 @@
 // What the store keeps: the wire resources plus what the server needs beside them. No behaviour here.
 import type { components } from '../../src/generated/openapi.js';
 import type { ColumnStats, DatasetFormat } from '../../src/protocol/datasets/table.js';
+import type { GateMethod, GateThresholds } from '../../src/protocol/optimization-gates.js';
 
 type Schemas = components['schemas'];
 export type Dataset = Schemas['Dataset'];
@@ -46,6 +47,9 @@ export interface TrainingJobRecord extends Omit<TrainingJob, 'object' | 'queue_p
 export interface OptimizationJobRecord extends Omit<OptimizationJob, 'object' | 'queue_position'>, JobRecordBase {
   kind: 'optimization';
   data: OptimizationData;
+  /** Whose default limits the gate started from, and what the body's `gate` overrode. */
+  gateMethod: GateMethod;
+  gateOverrides: GateThresholds;
 }
 
 /** An optimisation job's snapshots: the parent model, the evaluation data, and the data fine-tuning or distillation trains on. */
