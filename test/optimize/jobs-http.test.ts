@@ -182,6 +182,50 @@ describe('evaluation and optimisation jobs over HTTP', () => {
     expect((await call('GET', '/v1/models/iris')).body.versions.length).toBe(before);
   });
 
+  it('prunes with fine-tuning and distils into a smaller student, reporting epochs as they train', async () => {
+    const pruned = await call('POST', '/v1/optimization-jobs', {
+      model: 'iris',
+      version: '1',
+      method: { type: 'prune', sparsity: 0.5, fine_tune: { dataset, target: 'species', epochs: 5 } },
+      evaluation: { dataset, target: 'species' },
+      output_model: 'iris_pruned',
+    });
+    expect(pruned.status).toBe(201);
+    const p = await finished(pruned.body.id);
+    expect(p.error).toBeNull();
+    expect(p).toMatchObject({ status: 'succeeded', result: { model: 'iris_pruned', version: '1' } });
+    expect(p.report.fine_tune.epochs).toBe(5);
+    expect(p.report.notes.join(' ')).toMatch(/densifies on load/);
+    const pEvents = (await call('GET', `/v1/optimization-jobs/${p.id}/events`)).body.data as Array<Record<string, any>>;
+    expect(pEvents.filter((e) => e.type === 'metrics').map((e) => e.metrics.epoch)).toEqual([1, 2, 3, 4, 5]);
+    // A new model: its first version serves (nothing to hold traffic for), and it is still a candidate.
+    const prunedModel = (await call('GET', '/v1/models/iris_pruned')).body;
+    expect(prunedModel.versions[0]).toMatchObject({ parent_model: 'iris', parent_version: '1', candidate: true });
+
+    const distilled = await call('POST', '/v1/optimization-jobs', {
+      model: 'iris',
+      version: '1',
+      method: {
+        type: 'distill',
+        dataset,
+        student: { architecture: { type: 'mlp', hidden_layers: [8] } },
+        temperature: 2,
+        alpha: 0.5,
+        epochs: 40,
+        optimizer: { type: 'adam', learning_rate: 0.01 },
+      },
+      evaluation: { dataset, target: 'species' },
+      gate: { max_accuracy_drop_pt: 10 },
+      output_model: 'iris_student',
+    });
+    expect(distilled.status).toBe(201);
+    const d = await finished(distilled.body.id);
+    expect(d.error).toBeNull();
+    expect(d.report.distillation).toMatchObject({ temperature: 2, alpha: 0.5, rows: 150, labelled_rows: 150 });
+    expect(d.report.parameters.after).toBeLessThan(d.report.parameters.before);
+    expect(d.report.candidate.accuracy).toBeGreaterThan(0.8);
+  });
+
   it('rejects bad specs with 4xx naming the field', async () => {
     const base = { model: 'iris', evaluation: { dataset, target: 'species' } };
     const unknown = await call('POST', '/v1/optimization-jobs', { ...base, method: { type: 'compress' } });
