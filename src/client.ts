@@ -6,6 +6,7 @@ import { createTransport, type Transport } from './internal/transport.js';
 import type { ClientOptions, RequestOptions } from './options.js';
 import { DatasetsResource } from './resources/datasets.js';
 import { ModelsResource } from './resources/models.js';
+import { OptimizationJobsResource } from './resources/optimization-jobs.js';
 import { RepositoryResource } from './resources/repository.js';
 import { ServerResource } from './resources/server.js';
 import { TrainingJobsResource } from './resources/training-jobs.js';
@@ -14,7 +15,7 @@ const SHARED_TRANSPORT = Symbol('maas.sharedTransport');
 type InternalOptions = ClientOptions & { [SHARED_TRANSPORT]?: Transport };
 
 /**
- * The MaaS client: models and inference, datasets, training jobs, and server health, over one keep-alive
+ * The MaaS client: models and inference, datasets, training and optimisation jobs, and server health, over one keep-alive
  * connection pool with retries, timeouts and typed errors.
  *
  * @example
@@ -44,6 +45,8 @@ export class MaasClient {
   readonly datasets: DatasetsResource;
   /** Training jobs and their event streams. */
   readonly trainingJobs: TrainingJobsResource;
+  /** Optimisation jobs (quantise, prune, distil) and their event streams. */
+  readonly optimizationJobs: OptimizationJobsResource;
 
   readonly #options: ClientOptions;
   readonly #core: RequestCore;
@@ -79,6 +82,7 @@ export class MaasClient {
     this.repository = new RepositoryResource(this.#core);
     this.datasets = new DatasetsResource(this.#core);
     this.trainingJobs = new TrainingJobsResource(this.#core);
+    this.optimizationJobs = new OptimizationJobsResource(this.#core);
   }
 
   /**

@@ -54,7 +54,9 @@ export type {
   ColumnarPredictParams,
 } from './resources/models.js';
 export type { DatasetsResource, DatasetBody, DatasetCreateParams } from './resources/datasets.js';
-export type { TrainingJobsResource, WaitOptions } from './resources/training-jobs.js';
+export type { JobsResource, WaitOptions } from './resources/jobs.js';
+export type { OptimizationJobsResource } from './resources/optimization-jobs.js';
+export type { TrainingJobsResource } from './resources/training-jobs.js';
 export type { RepositoryResource } from './resources/repository.js';
 export type { ServerResource } from './resources/server.js';
 
@@ -64,7 +66,13 @@ export type { Datatype, Tensor, TensorData as TensorValues } from './protocol/te
 
 // Lists (cursor pages) and training-job event streams.
 export { Page, PagePromise } from './pagination.js';
-export { isTerminalStatus, type StreamOptions, TrainingJobEventStream } from './sse.js';
+export {
+  isTerminalStatus,
+  JobEventStream,
+  OptimizationJobEventStream,
+  type StreamOptions,
+  TrainingJobEventStream,
+} from './sse.js';
 
 // The contract's wire types by name (Model, Dataset, TrainingJob, …), generated from openapi.yaml.
 export type * from './types.js';

@@ -1,4 +1,4 @@
-// Server-Sent Events for training job events: parses with eventsource-parser, remembers the last event id, and
+// Server-Sent Events for job events (training and optimisation): parses with eventsource-parser, remembers the last event id, and
 // reconnects by itself (Last-Event-ID) so the caller sees every event once, in order, until the terminal status.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError, APIError, APIUserAbortError, InvalidResponseError, MaasError } from './errors.js';
@@ -6,7 +6,7 @@ import { parseJson } from './internal/json.js';
 import { type OpenStream, path, type RequestCore } from './internal/request-core.js';
 import { backoffDelay, isRetryableStatus } from './internal/retry.js';
 import type { RequestOptions } from './options.js';
-import type { TrainingJobEvent, TrainingJobStatus } from './types.js';
+import type { OptimizationJobEvent, TrainingJobEvent, TrainingJobStatus } from './types.js';
 
 /**
  * Options of `trainingJobs.stream()`.
@@ -42,9 +42,16 @@ export function isTerminalStatus(status: TrainingJobStatus | undefined): boolean
 /** Reads the job's current status, to tell a finished job from a dropped connection. */
 export type StatusProbe = (signal: AbortSignal | undefined) => Promise<TrainingJobStatus>;
 
+/** What every job event has that the stream reads. */
+interface StreamedEvent {
+  id: number;
+  type: string;
+  status?: TrainingJobStatus | undefined;
+}
+
 /**
- * A live, resumable stream of a training job's events. Iterate it once with `for await`; breaking out closes the
- * connection. It ends after the job's terminal status event.
+ * A live, resumable stream of a job's events (`TrainingJobEventStream`, `OptimizationJobEventStream`). Iterate it
+ * once with `for await`; breaking out closes the connection. It ends after the job's terminal status event.
  *
  * @example
  * ```ts
@@ -55,7 +62,7 @@ export type StatusProbe = (signal: AbortSignal | undefined) => Promise<TrainingJ
  * console.log('last event', stream.lastEventId);
  * ```
  */
-export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
+export class JobEventStream<E extends StreamedEvent> implements AsyncIterable<E> {
   #lastEventId: number | undefined;
   #started = false;
 
@@ -64,6 +71,8 @@ export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
     private readonly jobId: string,
     private readonly options: StreamOptions,
     private readonly probeStatus: StatusProbe,
+    /** The jobs' collection path: `/v1/<collection>/{id}/events`. */
+    private readonly collection: 'training-jobs' | 'optimization-jobs' = 'training-jobs',
   ) {
     this.#lastEventId = options.after;
   }
@@ -73,13 +82,13 @@ export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
     return this.#lastEventId;
   }
 
-  [Symbol.asyncIterator](): AsyncGenerator<TrainingJobEvent, void, undefined> {
-    if (this.#started) throw new MaasError('A TrainingJobEventStream can be iterated only once');
+  [Symbol.asyncIterator](): AsyncGenerator<E, void, undefined> {
+    if (this.#started) throw new MaasError(`A ${this.constructor.name} can be iterated only once`);
     this.#started = true;
     return this.#events();
   }
 
-  async *#events(): AsyncGenerator<TrainingJobEvent, void, undefined> {
+  async *#events(): AsyncGenerator<E, void, undefined> {
     const { signal } = this.options;
     const maxReconnects = this.options.maxReconnects ?? 5;
     const idleTimeout = this.options.idleTimeout ?? this.core.config.timeout;
@@ -106,7 +115,7 @@ export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
           resetIdle();
           parser.feed(decoder.decode(chunk, { stream: true }));
           for (let message = pending.shift(); message; message = pending.shift()) {
-            const event = parseEvent(message);
+            const event = parseEvent(message) as E;
             // After a reconnect the server replays from Last-Event-ID; anything at or before it is a duplicate.
             if (this.#lastEventId !== undefined && event.id <= this.#lastEventId) continue;
             this.#lastEventId = event.id;
@@ -144,7 +153,10 @@ export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
     const last = this.#lastEventId;
     return this.core.stream({
       method: 'GET',
-      path: path`/v1/training-jobs/${this.jobId}/events`,
+      path:
+        this.collection === 'training-jobs'
+          ? path`/v1/training-jobs/${this.jobId}/events`
+          : path`/v1/optimization-jobs/${this.jobId}/events`,
       query: { after: last },
       accept: 'text/event-stream',
       headers: last === undefined ? undefined : { 'last-event-id': String(last) },
@@ -162,10 +174,37 @@ export class TrainingJobEventStream implements AsyncIterable<TrainingJobEvent> {
   }
 }
 
-function parseEvent(message: EventSourceMessage): TrainingJobEvent {
-  let event: TrainingJobEvent;
+/**
+ * A live, resumable stream of a training job's events (see `JobEventStream`).
+ *
+ * @example
+ * ```ts
+ * for await (const event of client.trainingJobs.stream('job_1')) console.log(event.type);
+ * ```
+ */
+export class TrainingJobEventStream extends JobEventStream<TrainingJobEvent> {}
+
+/**
+ * A live, resumable stream of an optimisation job's events: `stage`, `metrics` (fine-tuning, distillation),
+ * `message` (the gate's verdict among them) and `status` (see `JobEventStream`).
+ *
+ * @example
+ * ```ts
+ * for await (const event of client.optimizationJobs.stream('job_1')) {
+ *   if (event.type === 'stage') console.log('now', event.stage);
+ * }
+ * ```
+ */
+export class OptimizationJobEventStream extends JobEventStream<OptimizationJobEvent> {
+  constructor(core: RequestCore, jobId: string, options: StreamOptions, probeStatus: StatusProbe) {
+    super(core, jobId, options, probeStatus, 'optimization-jobs');
+  }
+}
+
+function parseEvent(message: EventSourceMessage): StreamedEvent {
+  let event: StreamedEvent;
   try {
-    event = parseJson(message.data) as TrainingJobEvent;
+    event = parseJson(message.data) as StreamedEvent;
   } catch (err) {
     throw new InvalidResponseError(
       `Event stream sent data that is not JSON: ${JSON.stringify(message.data.slice(0, 200))}`,

@@ -97,10 +97,34 @@ export type TrainingJobEventType = Schemas['TrainingJobEventType'];
 export type TrainingJobEvent = Schemas['TrainingJobEvent'];
 export type TrainingJobEventList = Schemas['TrainingJobEventList'];
 
+// Evaluation and optimisation
+export type EvaluateRequest = Schemas['EvaluateRequest'];
+export type ModelEvaluation = Schemas['ModelEvaluation'];
+export type EvaluationFigures = Schemas['EvaluationFigures'];
+export type LatencyFigures = Schemas['LatencyFigures'];
+export type OptimizationMethod = Schemas['OptimizationMethod'];
+export type QuantizeMethod = Schemas['QuantizeMethod'];
+export type PruneMethod = Schemas['PruneMethod'];
+export type DistillMethod = Schemas['DistillMethod'];
+export type FineTune = Schemas['FineTune'];
+export type EvaluationSpec = Schemas['EvaluationSpec'];
+export type GateThresholds = Schemas['GateThresholds'];
+export type GateVerdict = Schemas['GateVerdict'];
+export type GateCheck = Schemas['GateCheck'];
+export type OptimizationReport = Schemas['OptimizationReport'];
+export type OptimizationJobCreateRequest = Schemas['OptimizationJobCreateRequest'];
+export type OptimizationJobStage = Schemas['OptimizationJobStage'];
+export type OptimizationJob = Schemas['OptimizationJob'];
+export type OptimizationJobList = Schemas['OptimizationJobList'];
+export type OptimizationJobEvent = Schemas['OptimizationJobEvent'];
+export type OptimizationJobEventList = Schemas['OptimizationJobEventList'];
+
 // Query parameters of the list operations
 export type ModelListParams = QueryOf<'listModels'>;
 export type DatasetListParams = QueryOf<'listDatasets'>;
 export type TrainingJobListParams = QueryOf<'listTrainingJobs'>;
 export type TrainingJobEventListParams = QueryOf<'listTrainingJobEvents'>;
+export type OptimizationJobListParams = QueryOf<'listOptimizationJobs'>;
+export type OptimizationJobEventListParams = QueryOf<'listOptimizationJobEvents'>;
 export type ModelEventListParams = QueryOf<'listModelEvents'>;
 export type RepositoryIndexParams = RepositoryIndexRequest;
