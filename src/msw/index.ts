@@ -17,6 +17,7 @@ import { MockError } from './errors.js';
 import { datasetsRoutes } from './handlers/datasets.js';
 import { inferenceRoutes } from './handlers/inference.js';
 import { modelsRoutes } from './handlers/models.js';
+import { optimizationJobsRoutes } from './handlers/optimization-jobs.js';
 import { repositoryRoutes } from './handlers/repository.js';
 import { serverRoutes } from './handlers/server.js';
 import { specRoutes } from './handlers/spec.js';
@@ -68,6 +69,7 @@ export const MOCK_ROUTES: readonly RouteDef[] = [
   ...modelsRoutes,
   ...datasetsRoutes,
   ...trainingJobsRoutes,
+  ...optimizationJobsRoutes,
   ...specRoutes,
 ];
 

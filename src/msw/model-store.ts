@@ -7,6 +7,7 @@ import {
   emptyRouting,
   labelledVersion,
   type RoutingRecord,
+  recordEvent,
   retainedVersions,
   routedVersion,
 } from './routing.js';
@@ -23,6 +24,10 @@ export interface VersionRecord {
   outputs: TensorMetadata[];
   source: ModelVersion['source'];
   training_job: string | null;
+  /** For source optimization: the job and the version it was made from, and the session config it needs. */
+  optimization_job?: string;
+  parent?: { model: string; version: string };
+  session_config?: Record<string, string>;
   loadError?: string;
   labels?: Array<string | number>;
   infer?: MockInferFunction;
@@ -177,6 +182,42 @@ export class ModelStore {
     applyPolicy(model);
   }
 
+  /**
+   * Adds a job's version as the server's deployers do: promoted, it becomes the default (a pinned model's pin moves to
+   * it); else it is a candidate — an unpinned model is pinned to the version serving now first — kept loaded and out
+   * of unversioned traffic until pinned.
+   */
+  publish(name: string, record: VersionRecord, options: { promote: boolean; by: string; description?: string }): void {
+    const existing = this.models.get(name);
+    if (!options.promote && existing && existing.routing.pinned === null) {
+      const current = defaultVersion(existing);
+      if (current) {
+        existing.routing.pinned = current.version;
+        recordEvent(
+          name,
+          existing.routing,
+          'default',
+          `pinned to version ${current.version} while ${options.by} publishes a candidate`,
+        );
+      }
+    }
+    this.addVersion(name, record, options.description);
+    const model = this.require(name);
+    if (!options.promote) {
+      model.routing.candidates.push(record.version);
+      recordEvent(
+        name,
+        model.routing,
+        'default',
+        `version ${record.version} published as a candidate by ${options.by}`,
+      );
+    } else if (model.routing.pinned !== null) {
+      model.routing.pinned = record.version;
+      recordEvent(name, model.routing, 'default', `version ${record.version} deployed as the default (${options.by})`);
+    }
+    applyPolicy(model);
+  }
+
   /** Removes the version; the model stays (with no versions, as its folder would). */
   deleteVersion(name: string, version: string): void {
     this.requireVersion(name, version);
@@ -273,7 +314,7 @@ export function sortedVersions(model: ModelRecord): VersionRecord[] {
   return [...model.versions.values()].sort(byVersion);
 }
 
-export function toModelVersion(model: string, v: VersionRecord): ModelVersion {
+export function toModelVersion(model: string, v: VersionRecord, candidates: readonly string[] = []): ModelVersion {
   const body: ModelVersion = {
     object: 'model.version',
     model,
@@ -287,6 +328,13 @@ export function toModelVersion(model: string, v: VersionRecord): ModelVersion {
     source: v.source,
   };
   if (v.source === 'training') body.training_job = v.training_job;
+  if (v.optimization_job) body.optimization_job = v.optimization_job;
+  if (v.parent) {
+    body.parent_model = v.parent.model;
+    body.parent_version = v.parent.version;
+  }
+  if (v.session_config && Object.keys(v.session_config).length > 0) body.session_config = { ...v.session_config };
+  if (candidates.includes(v.version)) body.candidate = true;
   return body;
 }
 
@@ -320,7 +368,7 @@ export function toModel(model: ModelRecord): Model {
           status: { error_code: failed ? 'UNKNOWN' : 'OK', error_message: failed ? v.reason : '' },
         };
       }),
-    versions: sortedVersions(model).map((v) => toModelVersion(model.name, v)),
+    versions: sortedVersions(model).map((v) => toModelVersion(model.name, v, r.candidates)),
   };
 }
 

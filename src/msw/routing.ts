@@ -17,10 +17,21 @@ export interface RoutingRecord {
   events: ModelEvent[];
   /** Per shadow version. */
   shadows: Map<string, ShadowTally>;
+  /** Versions published without being promoted: kept loaded, no unversioned traffic until pinned. */
+  candidates: string[];
 }
 
 export function emptyRouting(): RoutingRecord {
-  return { pinned: null, labels: {}, traffic: null, rollback: null, shadow: null, events: [], shadows: new Map() };
+  return {
+    pinned: null,
+    labels: {},
+    traffic: null,
+    rollback: null,
+    shadow: null,
+    events: [],
+    shadows: new Map(),
+    candidates: [],
+  };
 }
 
 /** The version a label names; 404 as the server words it. */
@@ -56,6 +67,7 @@ export function retainedVersions(routing: RoutingRecord): Set<string> {
   if (routing.pinned !== null) out.add(routing.pinned);
   for (const t of routing.traffic ?? []) out.add(t.version);
   if (routing.shadow) out.add(routing.shadow.version);
+  for (const v of routing.candidates) out.add(v);
   return out;
 }
 
@@ -83,6 +95,8 @@ export function applyUpdate(
   if (update.shadow) need(update.shadow.version, 'shadow.version');
 
   if (update.default_version !== undefined) routing.pinned = update.default_version;
+  // Pinning a candidate promotes it: its candidacy ends.
+  if (update.default_version) routing.candidates = routing.candidates.filter((v) => v !== update.default_version);
   for (const [label, v] of Object.entries(update.labels ?? {})) {
     if (v === null) delete routing.labels[label];
     else routing.labels[label] = v;
@@ -95,21 +109,23 @@ export function applyUpdate(
     routing.shadow = update.shadow && { ...update.shadow };
     routing.shadows.clear();
   }
-  const at = isoTime(Date.now());
-  for (const { kind, reason } of describeUpdate(update)) {
-    routing.events.push({
-      id: routing.events.length + 1,
-      object: 'model.event',
-      model,
-      created_at: at,
-      kind,
-      reason,
-      default_version: routing.pinned,
-      labels: { ...routing.labels },
-      traffic: routing.traffic ? routing.traffic.map((t) => ({ ...t })) : null,
-      shadow: routing.shadow && { ...routing.shadow },
-    });
-  }
+  for (const { kind, reason } of describeUpdate(update)) recordEvent(model, routing, kind, reason);
+}
+
+/** Appends one change to the model's event log, with the routing after it. */
+export function recordEvent(model: string, routing: RoutingRecord, kind: ModelEvent['kind'], reason: string): void {
+  routing.events.push({
+    id: routing.events.length + 1,
+    object: 'model.event',
+    model,
+    created_at: isoTime(Date.now()),
+    kind,
+    reason,
+    default_version: routing.pinned,
+    labels: { ...routing.labels },
+    traffic: routing.traffic ? routing.traffic.map((t) => ({ ...t })) : null,
+    shadow: routing.shadow && { ...routing.shadow },
+  });
 }
 
 /** The tally of the model's current shadow version (created on first use). */

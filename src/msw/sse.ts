@@ -1,10 +1,10 @@
-import { isTerminal, type JobRecord } from './job-engine.js';
+import { type AnyJobRecord, isTerminal } from './job-engine.js';
 import type { MaasMockState } from './state.js';
-import type { TrainingJobEvent } from './types.js';
+import type { OptimizationJobEvent, TrainingJobEvent } from './types.js';
 
 const encoder = new TextEncoder();
 
-export function formatEvent(event: TrainingJobEvent): string {
+export function formatEvent(event: TrainingJobEvent | OptimizationJobEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
@@ -19,7 +19,7 @@ function unref(timer: ReturnType<typeof setTimeout>): void {
  */
 export function eventStream(
   state: MaasMockState,
-  record: JobRecord,
+  record: AnyJobRecord,
   after: number,
   heartbeatMs: number,
   signal?: AbortSignal,

@@ -3,11 +3,12 @@ import { type ColumnStats, describeColumns, type Table } from '../protocol/datas
 import { datasetNotFound } from './errors.js';
 import { IdempotencyStore } from './idempotency.js';
 import { isoTime, makeId } from './ids.js';
-import { type Deployment, JobEngine, type JobRecord } from './job-engine.js';
+import { type Deployment, JobEngine, type JobRecord, type OptimizationRecord } from './job-engine.js';
 import { ModelStore } from './model-store.js';
+import { newOptimizationRecord } from './optimization.js';
 import { DEFAULT_MODELS, type MockModelSeed } from './seed-models.js';
 import { newJobRecord, trainedVersion } from './training.js';
-import type { Dataset, TrainingJob, TrainingJobCreateRequest } from './types.js';
+import type { Dataset, OptimizationJob, TrainingJob, TrainingJobCreateRequest } from './types.js';
 
 export interface MockDatasetSeed {
   format: 'csv' | 'jsonl';
@@ -37,7 +38,7 @@ export interface DatasetRecord {
 }
 
 /**
- * The mock's in-memory world: models, datasets, training jobs and idempotency keys. Handlers read and change it;
+ * The mock's in-memory world: models, datasets, training and optimisation jobs and idempotency keys. Handlers read and change it;
  * tests drive it (`advance`, `reset`, `addModel`, `addDataset`, `failJob`, `setReady`).
  */
 export class MaasMockState {
@@ -107,7 +108,7 @@ export class MaasMockState {
   failJob(
     id: string,
     error = { code: 'training_failed', message: 'Training failed (simulated by maas/msw)' },
-  ): TrainingJob {
+  ): TrainingJob | OptimizationJob {
     this.sync();
     return structuredClone(this.jobs.fail(id, error, Date.now()));
   }
@@ -189,11 +190,23 @@ export class MaasMockState {
     return record;
   }
 
+  /** Queues an optimisation job from its create body (400, 404 and 422 as the server answers them). */
+  createOptimizationJob(body: unknown): OptimizationRecord {
+    this.sync();
+    const record = newOptimizationRecord(this, body);
+    this.jobs.add(record, Date.now());
+    return record;
+  }
+
   private deploy(record: JobRecord, atMs: number): Deployment {
     const { model } = record.job;
     const version = this.models.nextVersion(model);
     const trained = trainedVersion(record, version, atMs);
-    this.models.addVersion(model, trained.version, trained.description);
+    this.models.publish(model, trained.version, {
+      promote: record.job.promote !== false,
+      by: `training job ${record.job.id}`,
+      description: trained.description,
+    });
     return { model, version };
   }
 }

@@ -92,6 +92,16 @@ describe('maas/msw covers the contract', () => {
     await ok('retrieveTrainingJob', 'GET', `/v1/training-jobs/${job.body.id}`);
     await ok('listTrainingJobEvents', 'GET', `/v1/training-jobs/${job.body.id}/events`);
     await ok('cancelTrainingJob', 'POST', `/v1/training-jobs/${job.body.id}/cancel`);
+    await call('POST', '/v1/training-jobs', { json: spec });
+    state.advance();
+    const evaluation = { dataset: ds.body.id, target: 'label' };
+    await ok('evaluateModelVersion', 'POST', '/v1/models/clf/versions/1/evaluate', { json: evaluation });
+    const opt = { model: 'clf', method: { type: 'quantize', precision: 'fp16' }, evaluation };
+    const optJob = await ok('createOptimizationJob', 'POST', '/v1/optimization-jobs', { json: opt }, 201);
+    await ok('listOptimizationJobs', 'GET', '/v1/optimization-jobs');
+    await ok('retrieveOptimizationJob', 'GET', `/v1/optimization-jobs/${optJob.body.id}`);
+    await ok('listOptimizationJobEvents', 'GET', `/v1/optimization-jobs/${optJob.body.id}/events`);
+    await ok('cancelOptimizationJob', 'POST', `/v1/optimization-jobs/${optJob.body.id}/cancel`);
     await ok('deleteDataset', 'DELETE', `/v1/datasets/${ds.body.id}`);
     const yaml = await ok('getOpenApiSpec', 'GET', '/openapi.yaml');
     expect(yaml.headers.get('content-type')).toContain('application/yaml');

@@ -124,7 +124,13 @@ export const modelsRoutes: RouteDef[] = [
     path: '/v1/models/:model/versions/:version',
     handle: (ctx) => {
       const name = modelParam(ctx);
-      return json(toModelVersion(name, ctx.state.models.requireVersion(name, versionParam(ctx))));
+      return json(
+        toModelVersion(
+          name,
+          ctx.state.models.requireVersion(name, versionParam(ctx)),
+          ctx.state.models.require(name).routing.candidates,
+        ),
+      );
     },
   },
   {
