@@ -244,7 +244,7 @@ export function newOptimizationRecord(state: MaasMockState, body: unknown): Opti
         sparsity: { before: 0, after: effect.sparsity },
         size_bytes: { before: parent!.size_bytes, after: candidate.size_bytes },
         gzip_bytes: { before: parent!.gzip_bytes, after: candidate.gzip_bytes },
-        size_ratio: effect.size,
+        size_ratio: parent!.size_bytes > 0 ? candidate.size_bytes / parent!.size_bytes : 1,
         gzip_ratio: parent!.gzip_bytes > 0 ? candidate.gzip_bytes / parent!.gzip_bytes : 1,
         opset: 13,
         ir_version: 8,

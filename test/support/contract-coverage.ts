@@ -32,4 +32,12 @@ export const CONTRACT_AREAS = {
     'cancelTrainingJob',
     'listTrainingJobEvents',
   ],
+  optimization: [
+    'evaluateModelVersion',
+    'createOptimizationJob',
+    'listOptimizationJobs',
+    'retrieveOptimizationJob',
+    'cancelOptimizationJob',
+    'listOptimizationJobEvents',
+  ],
 } as const satisfies Record<string, readonly string[]>;

@@ -4,6 +4,7 @@
 // observation (method, URL, status, headers, body chunks as the client reads them) to `ResponseRecorder`.
 import { Agent, DecoratorHandler, type Dispatcher } from 'undici';
 import {
+  eventSchemaOf,
   parseSse,
   tryFindOperation,
   validateJobEventStream,
@@ -106,7 +107,11 @@ export class Observation {
       this.#sseChecked = complete + 2;
       for (const block of fresh.split(/\r?\n\r?\n/)) {
         const [event] = parseSse(block); // undefined for a heartbeat comment
-        if (event) this.recorder.report(`${this.#where} (SSE id ${event.id})`, validateJobEventStream(block));
+        if (event)
+          this.recorder.report(
+            `${this.#where} (SSE id ${event.id})`,
+            validateJobEventStream(block, eventSchemaOf(this.#where)),
+          );
       }
     }
   }

@@ -124,8 +124,14 @@ async function waitForJobs(client: MaasClient): Promise<void> {
     const active: string[] = [];
     for await (const job of client.trainingJobs.list({ limit: 100 }))
       if (!TERMINAL.has(job.status)) active.push(job.id);
-    if (active.length === 0) return;
-    await Promise.all(active.map((id) => client.trainingJobs.wait(id, { timeout: 60_000 })));
+    const optimizing: string[] = [];
+    for await (const job of client.optimizationJobs.list({ limit: 100 }))
+      if (!TERMINAL.has(job.status)) optimizing.push(job.id);
+    if (active.length === 0 && optimizing.length === 0) return;
+    await Promise.all([
+      ...active.map((id) => client.trainingJobs.wait(id, { timeout: 60_000 })),
+      ...optimizing.map((id) => client.optimizationJobs.wait(id, { timeout: 60_000 })),
+    ]);
   }
   throw new Error('advanceJobs: jobs still active');
 }

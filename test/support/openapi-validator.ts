@@ -241,8 +241,12 @@ export function parseSse(text: string): SseEvent[] {
   return events;
 }
 
-/** Errors of an SSE job event stream: each `data:` a TrainingJobEvent whose id and type match `id:` and `event:`. */
-export function validateJobEventStream(text: string): string[] {
+/** Which event schema a job event stream's operation sends. */
+export const eventSchemaOf = (operationOrPath: string): 'TrainingJobEvent' | 'OptimizationJobEvent' =>
+  /optimization-jobs|OptimizationJob/.test(operationOrPath) ? 'OptimizationJobEvent' : 'TrainingJobEvent';
+
+/** Errors of an SSE job event stream: each `data:` a `schema` event whose id and type match `id:` and `event:`. */
+export function validateJobEventStream(text: string, schema = 'TrainingJobEvent'): string[] {
   const errors: string[] = [];
   for (const [i, e] of parseSse(text).entries()) {
     let payload: { id?: unknown; type?: unknown };
@@ -252,7 +256,7 @@ export function validateJobEventStream(text: string): string[] {
       errors.push(`event ${i}: data is not JSON`);
       continue;
     }
-    errors.push(...validateSchema('TrainingJobEvent', payload).map((m) => `event ${i}: ${m}`));
+    errors.push(...validateSchema(schema, payload).map((m) => `event ${i}: ${m}`));
     if (String(payload.id) !== e.id) errors.push(`event ${i}: id: ${e.id} but data.id ${String(payload.id)}`);
     if (payload.type !== e.event) errors.push(`event ${i}: event: ${e.event} but data.type ${String(payload.type)}`);
   }
@@ -285,6 +289,7 @@ export async function validateFetchResponse(
       // reported by validateResponse
     }
   }
-  if (media === 'text/event-stream' && typeof body === 'string') errors.push(...validateJobEventStream(body));
+  if (media === 'text/event-stream' && typeof body === 'string')
+    errors.push(...validateJobEventStream(body, eventSchemaOf(operation)));
   return { body, errors };
 }
