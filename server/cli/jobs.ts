@@ -4,6 +4,7 @@ import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './c
 import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
 import { followJob } from './follow.js';
 import { interruptible } from './interrupt.js';
+import { textTable } from './text-table.js';
 
 const STATUSES: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const MAX_LIMIT = 100;
@@ -151,15 +152,7 @@ function table(jobs: TrainingJob[]): string {
       j.created_at,
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return `${rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+  return textTable(rows);
 }
 
 function details(job: TrainingJob): string {
