@@ -3,12 +3,21 @@ import type { JobRecords } from '../store/store.js';
 
 export type EventListener = (event: TrainingJobEvent) => void;
 
+/** Who asked for a job: the trace of the request that created it (for the logs; not part of the events). */
+export interface JobOrigin {
+  traceId?: string | undefined;
+}
+
+/** Sees every event of every job as it is published (metrics, logs); `origin` only when the job is created. */
+export type EventObserver = (jobId: string, events: readonly TrainingJobEvent[], origin?: JobOrigin) => void;
+
 /**
  * A job's event log: persisted first (ids increase per job), then handed to live subscribers of this process.
  * Readers that need both the backlog and live events subscribe first and drop ids they have already seen.
  */
 export class JobEvents {
   private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly observers: EventObserver[] = [];
 
   constructor(
     private readonly jobs: JobRecords,
@@ -27,7 +36,8 @@ export class JobEvents {
     return this.now().toISOString();
   }
 
-  publish(jobId: string, events: readonly TrainingJobEvent[]): void {
+  publish(jobId: string, events: readonly TrainingJobEvent[], origin?: JobOrigin): void {
+    for (const observe of this.observers) observe(jobId, events, origin);
     const set = this.listeners.get(jobId);
     if (!set) return;
     for (const event of events) for (const listener of [...set]) listener(event);
@@ -35,6 +45,11 @@ export class JobEvents {
 
   list(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
     return this.jobs.listEvents(jobId, after, limit);
+  }
+
+  /** Adds an observer of every job's events (it must not throw). */
+  observe(observer: EventObserver): void {
+    this.observers.push(observer);
   }
 
   /** Live events of one job from now on; returns the unsubscribe function (idempotent). */

@@ -15,7 +15,7 @@ import type {
 } from '../store/records.js';
 import type { JobChange, JobRecords } from '../store/store.js';
 import type { Deployer } from './deployer.js';
-import type { JobEvents } from './events.js';
+import type { JobEvents, JobOrigin } from './events.js';
 import type { RunHandle, Runner } from './runner.js';
 import { checkCreateBody, resolveHyperparameters } from './spec.js';
 import { type EpochMetrics, isTerminal, type JobError, type TrainingJob, type TrainingJobStatus } from './types.js';
@@ -88,8 +88,11 @@ export class JobService {
     this.schedulePump();
   }
 
-  /** Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job. */
-  async create(body: unknown): Promise<TrainingJob> {
+  /**
+   * Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job.
+   * `origin` (the creating request's trace) goes to the event observers with the job's first events.
+   */
+  async create(body: unknown, origin?: JobOrigin): Promise<TrainingJob> {
     const request = checkCreateBody(body);
     const datasets = this.options.datasets;
     const train = await datasets.record(request.dataset);
@@ -117,7 +120,7 @@ export class JobService {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    this.events.publish(id, events);
+    this.events.publish(id, events, origin);
     const wire = await this.toWire(job);
     this.schedulePump();
     return wire;

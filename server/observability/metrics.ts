@@ -1,0 +1,177 @@
+// The only import of prom-client, and a dynamic one: it is an optional peer of `maas`, like fastify.
+// The families and their labels come from src/protocol/metric-families.ts. Per request this costs a few Map lookups
+// and prom-client observations with label objects made once per series; everything read from the serving core
+// (Triton's statistics, in-flight and queue gauges) is read at scrape time only.
+
+import type * as PromClient from 'prom-client';
+import { METRIC_FAMILIES, type MetricFamily, type MetricName } from '../../src/protocol/metric-families.js';
+import type { InferenceRecord } from '../inference/data-plane.js';
+import { importPeer } from '../peers.js';
+
+type Prom = typeof PromClient;
+
+let promPromise: Promise<Prom> | undefined;
+
+/** Imports prom-client once; a MissingPeerError says how to install it. */
+export function loadPromClient(): Promise<Prom> {
+  promPromise ??= importPeer('prom-client', async () => {
+    const mod = (await import('prom-client')) as Prom & { default?: Prom };
+    return mod.default ?? mod;
+  }).catch((err: unknown) => {
+    promPromise = undefined;
+    throw err;
+  });
+  return promPromise;
+}
+
+/** One model version as the scrape reads it from the serving core. */
+export interface VersionReading {
+  model: string;
+  version: string;
+  /** Triton's statistics: successful requests, rows inferred, model executions. */
+  success: number;
+  inferences: number;
+  executions: number;
+  inflight: number;
+  /** Requests waiting in its dynamic batcher; undefined when it has none. */
+  queued: number | undefined;
+}
+
+export interface ServerMetricsOptions {
+  /** Every version with statistics or loaded, read at each scrape. */
+  versions(): Iterable<VersionReading>;
+  /** The error code a failed inference's response carries (the error handler's mapping). */
+  failureReason(err: unknown): string;
+}
+
+export type Protocol = 'http' | 'grpc';
+export type JobKind = 'training' | 'optimization';
+
+type Labels = Record<string, string>;
+
+/** Node's process metrics (CPU, memory, event loop lag, GC) are collected once per process, whatever the servers. */
+let processRegistry: PromClient.Registry | undefined;
+
+function processMetrics(prom: Prom): PromClient.Registry {
+  if (!processRegistry) {
+    processRegistry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** The server's metrics: observed by the data plane, the HTTP layer and the job service; written by `scrape()`. */
+export class ServerMetrics {
+  readonly contentType: string;
+  private readonly registry: PromClient.Registry;
+  private readonly process: PromClient.Registry;
+  private readonly counters = new Map<MetricName, PromClient.Counter>();
+  private readonly gauges = new Map<MetricName, PromClient.Gauge>();
+  private readonly histograms = new Map<MetricName, PromClient.Histogram>();
+  /** `{model, version}` label objects, made once per version. */
+  private readonly versionLabels = new Map<string, Map<number, Labels>>();
+  /** `{protocol, method, route, status}` label objects, made once per combination. */
+  private readonly requestLabels = new Map<string, Map<string, Map<number, Labels>>>();
+
+  private constructor(
+    prom: Prom,
+    private readonly options: ServerMetricsOptions,
+  ) {
+    this.registry = new prom.Registry();
+    this.process = processMetrics(prom);
+    this.contentType = this.registry.contentType;
+    for (const family of METRIC_FAMILIES as readonly MetricFamily[]) {
+      const config = {
+        name: family.name,
+        help: family.help,
+        labelNames: [...family.labels],
+        registers: [this.registry],
+      };
+      const name = family.name as MetricName;
+      if (family.type === 'counter') this.counters.set(name, new prom.Counter(config));
+      else if (family.type === 'gauge') this.gauges.set(name, new prom.Gauge(config));
+      else this.histograms.set(name, new prom.Histogram({ ...config, buckets: [...(family.buckets ?? [])] }));
+    }
+  }
+
+  static async create(options: ServerMetricsOptions): Promise<ServerMetrics> {
+    return new ServerMetrics(await loadPromClient(), options);
+  }
+
+  /** The data plane's report of one inference that reached a model version. */
+  observeInference(record: InferenceRecord): void {
+    const labels = this.labelsOf(record.model, record.version);
+    if (record.error !== undefined) {
+      const reason = this.options.failureReason(record.error);
+      this.counter('maas_inference_request_failure_total').inc({ ...labels, reason });
+      return;
+    }
+    const timing = record.timing;
+    this.histogram('maas_inference_request_duration_seconds').observe(labels, record.durationNs / 1e9);
+    if (!timing) return;
+    this.histogram('maas_inference_queue_duration_seconds').observe(labels, timing.queueNs / 1e9);
+    this.histogram('maas_inference_compute_infer_duration_seconds').observe(labels, timing.computeInferNs / 1e9);
+    if (timing.countsExecution) this.histogram('maas_inference_batch_size').observe(labels, timing.batchSize);
+  }
+
+  /** One answered request. `route` is the route's pattern (never the raw path: it would explode the series). */
+  countRequest(protocol: Protocol, method: string, route: string, status: number): void {
+    let byMethod = this.requestLabels.get(route);
+    if (!byMethod) this.requestLabels.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let labels = byStatus.get(status);
+    if (!labels) byStatus.set(status, (labels = { protocol, method, route, status: String(status) }));
+    this.counter('maas_http_requests_total').inc(labels);
+  }
+
+  /** A job entered `status`. */
+  jobStatus(kind: JobKind, status: string): void {
+    this.counter('maas_jobs_total').inc({ kind, status });
+  }
+
+  /** A job ended with `status` after running `seconds` (started_at to finished_at). */
+  jobFinished(kind: JobKind, status: string, seconds: number): void {
+    this.histogram('maas_job_duration_seconds').observe({ kind, status }, seconds);
+  }
+
+  /** The exposition text: the server's families, then the process metrics. */
+  async scrape(): Promise<string> {
+    const success = this.counter('maas_inference_request_success_total');
+    const inferences = this.counter('maas_inference_count_total');
+    const executions = this.counter('maas_inference_exec_count_total');
+    const inflight = this.gauge('maas_inference_inflight');
+    const queued = this.gauge('maas_inference_queue_depth');
+    for (const metric of [success, inferences, executions, inflight, queued]) metric.reset();
+    for (const v of this.options.versions()) {
+      const labels = { model: v.model, version: v.version };
+      success.inc(labels, v.success);
+      inferences.inc(labels, v.inferences);
+      executions.inc(labels, v.executions);
+      inflight.set(labels, v.inflight);
+      if (v.queued !== undefined) queued.set(labels, v.queued);
+    }
+    const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
+    return `${own}\n${process}`;
+  }
+
+  private labelsOf(model: string, version: number): Labels {
+    let versions = this.versionLabels.get(model);
+    if (!versions) this.versionLabels.set(model, (versions = new Map()));
+    let labels = versions.get(version);
+    if (!labels) versions.set(version, (labels = { model, version: String(version) }));
+    return labels;
+  }
+
+  private counter(name: MetricName): PromClient.Counter {
+    return this.counters.get(name)!;
+  }
+
+  private gauge(name: MetricName): PromClient.Gauge {
+    return this.gauges.get(name)!;
+  }
+
+  private histogram(name: MetricName): PromClient.Histogram {
+    return this.histograms.get(name)!;
+  }
+}
