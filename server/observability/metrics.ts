@@ -56,6 +56,9 @@ function processMetrics(prom: Prom): PromClient.Registry {
   if (!processRegistry) {
     processRegistry = new prom.Registry();
     prom.collectDefaultMetrics({ register: processRegistry });
+    // Gauges named like counters (promtool's lint rejects them); `nodejs_active_*{type}` carry the same counts.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      processRegistry.removeSingleMetric(name);
   }
   return processRegistry;
 }

@@ -22,7 +22,7 @@ describe('maas/msw covers the contract', () => {
       (r) => `${r.operationId} ${r.method} ${r.path.replace(/(?<!\\):([a-z_]+)/g, '{$1}').replace(/\\:/g, ':')}`,
     ).sort();
     expect(mock).toEqual(spec);
-    expect(mock).toHaveLength(29);
+    expect(mock).toHaveLength(30);
   });
 
   it('answers every operation with a response the spec allows', async () => {
@@ -85,6 +85,9 @@ describe('maas/msw covers the contract', () => {
     const yaml = await ok('getOpenApiSpec', 'GET', '/openapi.yaml');
     expect(yaml.headers.get('content-type')).toContain('application/yaml');
     expect(String(yaml.body)).toContain('openapi: 3.1.0');
+    const metrics = await ok('getMetrics', 'GET', '/metrics');
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(String(metrics.body)).toContain('# TYPE maas_inference_request_success_total counter\n');
     expect([...answered].sort()).toEqual(
       allOperations()
         .map((o) => o.operationId)
