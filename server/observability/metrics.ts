@@ -1,12 +1,15 @@
 // The only import of prom-client, and a dynamic one: it is an optional peer of `maas`, like fastify.
-// The families and their labels come from src/protocol/metric-families.ts. Per request this costs a few Map lookups
-// and prom-client observations with label objects made once per series; everything read from the serving core
-// (Triton's statistics, in-flight and queue gauges) is read at scrape time only.
+// The families and their labels come from src/protocol/metric-families.ts. The per-version inference histograms are
+// written by version-histograms.ts (measured: prom-client's were most of a scrape's time); every other family is a
+// prom-client metric, and the process metrics are prom-client's defaults. Per request this costs a few Map lookups
+// and additions; what the serving core counts itself (Triton's statistics, in-flight and queue gauges) is read at
+// scrape time only.
 
 import type * as PromClient from 'prom-client';
 import { METRIC_FAMILIES, type MetricFamily, type MetricName } from '../../src/protocol/metric-families.js';
 import type { InferenceRecord } from '../inference/data-plane.js';
 import { importPeer } from '../peers.js';
+import { HistogramFamily, type HistogramSeries } from './version-histograms.js';
 
 type Prom = typeof PromClient;
 
@@ -49,6 +52,23 @@ export type JobKind = 'training' | 'optimization';
 
 type Labels = Record<string, string>;
 
+/** The histograms observed on every inference, per version. */
+const VERSION_HISTOGRAMS = [
+  'maas_inference_request_duration_seconds',
+  'maas_inference_queue_duration_seconds',
+  'maas_inference_compute_infer_duration_seconds',
+  'maas_inference_batch_size',
+] as const satisfies readonly MetricName[];
+
+/** One version's series, found once per request with two Map lookups. */
+interface VersionSeries {
+  labels: Labels;
+  duration: HistogramSeries;
+  queue: HistogramSeries;
+  compute: HistogramSeries;
+  batch: HistogramSeries;
+}
+
 /** Node's process metrics (CPU, memory, event loop lag, GC) are collected once per process, whatever the servers. */
 let processRegistry: PromClient.Registry | undefined;
 
@@ -63,6 +83,9 @@ function processMetrics(prom: Prom): PromClient.Registry {
   return processRegistry;
 }
 
+const isVersionHistogram = (name: string): name is (typeof VERSION_HISTOGRAMS)[number] =>
+  (VERSION_HISTOGRAMS as readonly string[]).includes(name);
+
 /** The server's metrics: observed by the data plane, the HTTP layer and the job service; written by `scrape()`. */
 export class ServerMetrics {
   readonly contentType: string;
@@ -71,8 +94,8 @@ export class ServerMetrics {
   private readonly counters = new Map<MetricName, PromClient.Counter>();
   private readonly gauges = new Map<MetricName, PromClient.Gauge>();
   private readonly histograms = new Map<MetricName, PromClient.Histogram>();
-  /** `{model, version}` label objects, made once per version. */
-  private readonly versionLabels = new Map<string, Map<number, Labels>>();
+  private readonly versionHistograms = new Map<MetricName, HistogramFamily>();
+  private readonly versions = new Map<string, Map<number, VersionSeries>>();
   /** `{protocol, method, route, status}` label objects, made once per combination. */
   private readonly requestLabels = new Map<string, Map<string, Map<number, Labels>>>();
 
@@ -91,7 +114,8 @@ export class ServerMetrics {
         registers: [this.registry],
       };
       const name = family.name as MetricName;
-      if (family.type === 'counter') this.counters.set(name, new prom.Counter(config));
+      if (isVersionHistogram(name)) this.versionHistograms.set(name, new HistogramFamily(family));
+      else if (family.type === 'counter') this.counters.set(name, new prom.Counter(config));
       else if (family.type === 'gauge') this.gauges.set(name, new prom.Gauge(config));
       else this.histograms.set(name, new prom.Histogram({ ...config, buckets: [...(family.buckets ?? [])] }));
     }
@@ -103,18 +127,18 @@ export class ServerMetrics {
 
   /** The data plane's report of one inference that reached a model version. */
   observeInference(record: InferenceRecord): void {
-    const labels = this.labelsOf(record.model, record.version);
+    const series = this.seriesOf(record.model, record.version);
     if (record.error !== undefined) {
       const reason = this.options.failureReason(record.error);
-      this.counter('maas_inference_request_failure_total').inc({ ...labels, reason });
+      this.counter('maas_inference_request_failure_total').inc({ ...series.labels, reason });
       return;
     }
+    series.duration.observe(record.durationNs / 1e9);
     const timing = record.timing;
-    this.histogram('maas_inference_request_duration_seconds').observe(labels, record.durationNs / 1e9);
     if (!timing) return;
-    this.histogram('maas_inference_queue_duration_seconds').observe(labels, timing.queueNs / 1e9);
-    this.histogram('maas_inference_compute_infer_duration_seconds').observe(labels, timing.computeInferNs / 1e9);
-    if (timing.countsExecution) this.histogram('maas_inference_batch_size').observe(labels, timing.batchSize);
+    series.queue.observe(timing.queueNs / 1e9);
+    series.compute.observe(timing.computeInferNs / 1e9);
+    if (timing.countsExecution) series.batch.observe(timing.batchSize);
   }
 
   /** One answered request. `route` is the route's pattern (never the raw path: it would explode the series). */
@@ -135,7 +159,7 @@ export class ServerMetrics {
 
   /** A job ended with `status` after running `seconds` (started_at to finished_at). */
   jobFinished(kind: JobKind, status: string, seconds: number): void {
-    this.histogram('maas_job_duration_seconds').observe({ kind, status }, seconds);
+    this.histograms.get('maas_job_duration_seconds')!.observe({ kind, status }, seconds);
   }
 
   /** The exposition text: the server's families, then the process metrics. */
@@ -155,15 +179,27 @@ export class ServerMetrics {
       if (v.queued !== undefined) queued.set(labels, v.queued);
     }
     const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
-    return `${own}\n${process}`;
+    const histograms = [...this.versionHistograms.values()].map((h) => h.text()).join('\n\n');
+    return `${own}\n${histograms}\n\n${process}`;
   }
 
-  private labelsOf(model: string, version: number): Labels {
-    let versions = this.versionLabels.get(model);
-    if (!versions) this.versionLabels.set(model, (versions = new Map()));
-    let labels = versions.get(version);
-    if (!labels) versions.set(version, (labels = { model, version: String(version) }));
-    return labels;
+  private seriesOf(model: string, version: number): VersionSeries {
+    let versions = this.versions.get(model);
+    if (!versions) this.versions.set(model, (versions = new Map()));
+    let series = versions.get(version);
+    if (!series) {
+      const values = [model, String(version)];
+      const histogram = (name: MetricName) => this.versionHistograms.get(name)!.get(values);
+      series = {
+        labels: { model, version: values[1]! },
+        duration: histogram('maas_inference_request_duration_seconds'),
+        queue: histogram('maas_inference_queue_duration_seconds'),
+        compute: histogram('maas_inference_compute_infer_duration_seconds'),
+        batch: histogram('maas_inference_batch_size'),
+      };
+      versions.set(version, series);
+    }
+    return series;
   }
 
   private counter(name: MetricName): PromClient.Counter {
@@ -172,9 +208,5 @@ export class ServerMetrics {
 
   private gauge(name: MetricName): PromClient.Gauge {
     return this.gauges.get(name)!;
-  }
-
-  private histogram(name: MetricName): PromClient.Histogram {
-    return this.histograms.get(name)!;
   }
 }

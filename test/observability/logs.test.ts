@@ -6,7 +6,7 @@ import { fakeRunner } from '../jobs/fake-runner.js';
 import { settle } from '../jobs/support.js';
 import { parseExposition, sampleValue } from '../support/exposition.js';
 import { identityModel } from '../support/models.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A server whose log lines are collected (JSON objects, or raw lines for logfmt). */
-async function start(settings: Partial<Settings>, create: Parameters<typeof startTestServer>[0]['create'] = {}) {
+async function start(settings: Partial<Settings>, create: TestServerOptions['create'] = {}) {
   const lines: string[] = [];
   const stream = new PassThrough();
   let partial = '';
