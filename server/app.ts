@@ -292,6 +292,7 @@ export async function createServer(
       url = `http://${host}:${port}`;
       if (settings.metricsPort !== undefined) {
         metricsServer = await listenMetrics(metrics, settings.host, settings.metricsPort, log);
+        log.info({ url: `${metricsServer.url}/metrics` }, 'metrics listening');
       }
       return url;
     },

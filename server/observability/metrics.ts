@@ -2,8 +2,8 @@
 // The families and their labels come from src/protocol/metric-families.ts. The per-version inference histograms are
 // written by version-histograms.ts (measured: prom-client's were most of a scrape's time); every other family is a
 // prom-client metric, and the process metrics are prom-client's defaults. Per request this costs a few Map lookups
-// and additions; what the serving core counts itself (Triton's statistics, in-flight and queue gauges) is read at
-// scrape time only.
+// and additions (HTTP requests are counted here and handed to prom-client at scrape time); what the serving core
+// counts itself (Triton's statistics, in-flight and queue gauges) is read at scrape time only.
 
 import type * as PromClient from 'prom-client';
 import { METRIC_FAMILIES, type MetricFamily, type MetricName } from '../../src/protocol/metric-families.js';
@@ -96,8 +96,8 @@ export class ServerMetrics {
   private readonly histograms = new Map<MetricName, PromClient.Histogram>();
   private readonly versionHistograms = new Map<MetricName, HistogramFamily>();
   private readonly versions = new Map<string, Map<number, VersionSeries>>();
-  /** `{protocol, method, route, status}` label objects, made once per combination. */
-  private readonly requestLabels = new Map<string, Map<string, Map<number, Labels>>>();
+  /** Answered requests by route, method and status: counted here, handed to prom-client at scrape time. */
+  private readonly requests = new Map<string, Map<string, Map<number, { labels: Labels; count: number }>>>();
 
   private constructor(
     prom: Prom,
@@ -143,13 +143,14 @@ export class ServerMetrics {
 
   /** One answered request. `route` is the route's pattern (never the raw path: it would explode the series). */
   countRequest(protocol: Protocol, method: string, route: string, status: number): void {
-    let byMethod = this.requestLabels.get(route);
-    if (!byMethod) this.requestLabels.set(route, (byMethod = new Map()));
+    const key = protocol === 'http' ? route : `${protocol} ${route}`;
+    let byMethod = this.requests.get(key);
+    if (!byMethod) this.requests.set(key, (byMethod = new Map()));
     let byStatus = byMethod.get(method);
     if (!byStatus) byMethod.set(method, (byStatus = new Map()));
-    let labels = byStatus.get(status);
-    if (!labels) byStatus.set(status, (labels = { protocol, method, route, status: String(status) }));
-    this.counter('maas_http_requests_total').inc(labels);
+    const series = byStatus.get(status);
+    if (series) series.count++;
+    else byStatus.set(status, { labels: { protocol, method, route, status: String(status) }, count: 1 });
   }
 
   /** A job entered `status`. */
@@ -178,6 +179,10 @@ export class ServerMetrics {
       inflight.set(labels, v.inflight);
       if (v.queued !== undefined) queued.set(labels, v.queued);
     }
+    const requests = this.counter('maas_http_requests_total');
+    requests.reset();
+    for (const byMethod of this.requests.values())
+      for (const byStatus of byMethod.values()) for (const s of byStatus.values()) requests.inc(s.labels, s.count);
     const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
     const histograms = [...this.versionHistograms.values()].map((h) => h.text()).join('\n\n');
     return `${own}\n${histograms}\n\n${process}`;
