@@ -154,6 +154,7 @@ export async function createServer(
   const metrics = await ServerMetrics.create({
     versions: () => readVersions(dataPlane, batchers),
     failureReason: (err) => mapError(err, settings.maxBodySize).code,
+    batching: (model, version) => batchers.depth(model, version) !== undefined,
   });
   const router = new Router({
     registry,

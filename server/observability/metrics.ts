@@ -45,6 +45,8 @@ export interface ServerMetricsOptions {
   versions(): Iterable<VersionReading>;
   /** The error code a failed inference's response carries (the error handler's mapping). */
   failureReason(err: unknown): string;
+  /** Whether the version runs behind a dynamic batcher: only then are its batch sizes worth a histogram. */
+  batching(model: string, version: number): boolean;
 }
 
 export type Protocol = 'http' | 'grpc';
@@ -66,7 +68,8 @@ interface VersionSeries {
   duration: HistogramSeries;
   queue: HistogramSeries;
   compute: HistogramSeries;
-  batch: HistogramSeries;
+  /** Made on the first batch of a version with a dynamic batcher. */
+  batch: HistogramSeries | undefined;
 }
 
 /** Node's process metrics (CPU, memory, event loop lag, GC) are collected once per process, whatever the servers. */
@@ -138,7 +141,12 @@ export class ServerMetrics {
     if (!timing) return;
     series.queue.observe(timing.queueNs / 1e9);
     series.compute.observe(timing.computeInferNs / 1e9);
-    if (timing.countsExecution) series.batch.observe(timing.batchSize);
+    if (timing.countsExecution && this.options.batching(record.model, record.version)) {
+      series.batch ??= this.versionHistograms
+        .get('maas_inference_batch_size')!
+        .get([record.model, series.labels.version!]);
+      series.batch.observe(timing.batchSize);
+    }
   }
 
   /** One answered request. `route` is the route's pattern (never the raw path: it would explode the series). */
@@ -184,8 +192,8 @@ export class ServerMetrics {
     for (const byMethod of this.requests.values())
       for (const byStatus of byMethod.values()) for (const s of byStatus.values()) requests.inc(s.labels, s.count);
     const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
-    const histograms = [...this.versionHistograms.values()].map((h) => h.text()).join('\n\n');
-    return `${own}\n${histograms}\n\n${process}`;
+    // Every part ends in a newline; a blank line between families, as prom-client writes them.
+    return [own, ...[...this.versionHistograms.values()].map((h) => h.text()), process].join('\n');
   }
 
   private seriesOf(model: string, version: number): VersionSeries {
@@ -200,7 +208,7 @@ export class ServerMetrics {
         duration: histogram('maas_inference_request_duration_seconds'),
         queue: histogram('maas_inference_queue_duration_seconds'),
         compute: histogram('maas_inference_compute_infer_duration_seconds'),
-        batch: histogram('maas_inference_batch_size'),
+        batch: undefined,
       };
       versions.set(version, series);
     }

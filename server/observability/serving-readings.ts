@@ -14,14 +14,14 @@ const queues = (model: OnnxModel): model is OnnxModel & Queueing =>
   typeof (model as Partial<Queueing>).queued === 'number';
 
 /**
- * Registry hooks that remember each loaded version's batcher, to read its queue depth at scrape time. Add them after
- * the engine's hooks: the model they see is the one served (the batcher, when the version has dynamic batching).
+ * Registry hooks that remember each loaded version's dynamic batcher, to read its queue depth at scrape time. Add them
+ * after the engine's hooks: the model they see is the one served (the batcher, when the version has dynamic batching).
  */
 export class BatcherQueues implements RegistryHooks {
   private readonly byVersion = new Map<string, Map<number, Queueing>>();
 
   loaded(model: OnnxModel, context: VersionContext): OnnxModel {
-    if (queues(model)) {
+    if (context.config.dynamic_batching && queues(model)) {
       let versions = this.byVersion.get(context.name);
       if (!versions) this.byVersion.set(context.name, (versions = new Map()));
       versions.set(context.version, model);
@@ -35,7 +35,7 @@ export class BatcherQueues implements RegistryHooks {
     if (versions?.size === 0) this.byVersion.delete(context.name);
   }
 
-  /** Requests waiting in the version's batcher; undefined when it has none (or is not loaded). */
+  /** Requests waiting in the version's dynamic batcher; undefined when it has none (or is not loaded). */
   depth(model: string, version: number): number | undefined {
     return this.byVersion.get(model)?.get(version)?.queued;
   }

@@ -27,13 +27,15 @@ export class HistogramSeries {
     this.sum += value;
   }
 
-  write(out: string[]): void {
+  /** The series' lines, each ending in a newline. */
+  text(): string {
+    let out = '';
     let cumulative = 0;
     for (let i = 0; i < this.counts.length; i++) {
       cumulative += this.counts[i]!;
-      out.push(this.prefixes.buckets[i]! + cumulative);
+      out += `${this.prefixes.buckets[i]}${cumulative}\n`;
     }
-    out.push(this.prefixes.sum + this.sum, this.prefixes.count + cumulative);
+    return `${out}${this.prefixes.sum}${this.sum}\n${this.prefixes.count}${cumulative}\n`;
   }
 }
 
@@ -51,7 +53,7 @@ export class HistogramFamily {
   constructor(private readonly family: MetricFamily) {
     this.bounds = family.buckets ?? [];
     const help = family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-    this.header = `# HELP ${family.name} ${help}\n# TYPE ${family.name} histogram`;
+    this.header = `# HELP ${family.name} ${help}\n# TYPE ${family.name} histogram\n`;
   }
 
   /** The series of these label values (in the family's label order), made on first use. */
@@ -72,10 +74,10 @@ export class HistogramFamily {
     return series;
   }
 
-  /** The family's exposition text, without a trailing newline. */
+  /** The family's exposition text, ending in a newline. */
   text(): string {
-    const out = [this.header];
-    for (const series of this.series.values()) series.write(out);
-    return out.join('\n');
+    let out = this.header;
+    for (const series of this.series.values()) out += series.text();
+    return out;
   }
 }

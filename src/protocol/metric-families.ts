@@ -68,7 +68,7 @@ export const METRIC_FAMILIES = [
   {
     name: 'maas_inference_batch_size',
     type: 'histogram',
-    help: 'Rows per model execution of a batching version (a dynamic batch counts once, with the rows of all its requests); 1 per execution without max_batch_size',
+    help: 'Rows per model execution of a version with dynamic batching (a batch counts once, with the rows of all its requests)',
     labels: VERSION,
     buckets: BATCH_ROWS,
   },

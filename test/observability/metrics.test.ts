@@ -80,9 +80,8 @@ describe('GET /metrics', () => {
     const sum = (name: string) => sampleValue(m, `maas_inference_${name}_seconds_sum`, M)!;
     expect(sum('request_duration')).toBeGreaterThan(0);
     expect(sum('request_duration')).toBeGreaterThanOrEqual(sum('compute_infer_duration'));
-    // Without batching (max_batch_size 0) every execution is a batch of 1, as in Triton's batch statistics.
-    expect(sampleValue(m, 'maas_inference_batch_size_bucket', { ...M, le: '1' })).toBe(5);
-    expect(sampleValue(m, 'maas_inference_batch_size_sum', M)).toBe(5);
+    // Without a dynamic batcher, batch sizes say nothing (one request per execution): no series, no queue.
+    expect(sampleValue(m, 'maas_inference_batch_size_count', M)).toBeUndefined();
     expect(sampleValue(m, 'maas_inference_inflight', M)).toBe(0);
     expect(sampleValue(m, 'maas_inference_queue_depth', M)).toBeUndefined(); // no dynamic batcher
 

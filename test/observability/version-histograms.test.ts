@@ -15,7 +15,7 @@ describe('per-version histograms (the fast writer)', () => {
     const a = family.get(['m', '1']);
     for (const v of [0.0005, 0.001, 0.002, 0.5, 7]) a.observe(v);
     family.get(['we"ird\\name\n', '2']).observe(0.01);
-    const parsed = parseExposition(`${family.text()}\n`);
+    const parsed = parseExposition(family.text());
     expect(parsed.get('h_seconds')).toMatchObject({
       type: 'histogram',
       help: 'A test histogram with a \\ and a\nnewline.',
