@@ -1,12 +1,11 @@
 // GET /metrics on a real server: the exposition parses strictly, and its numbers are the requests the test made.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC_FAMILIES } from '../../src/protocol/metric-families.js';
 import { type Family, parseExposition, sampleValue } from '../support/exposition.js';
 import { identityModel } from '../support/models.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../support/server.js';
 
 // Prometheus's own checker, when installed (Debian: apt-get install prometheus); the strict reader runs regardless.
 const promtool = spawnSync('promtool', ['--version']).error === undefined;
@@ -17,16 +16,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(models: Record<string, { onnx: Uint8Array; config?: unknown }>, settings = {}) {
-  server = await startTestServer({ settings: { intraOpThreads: 1, ...settings } });
-  for (const [name, { onnx, config }] of Object.entries(models)) {
-    mkdirSync(join(server.modelRepository, name, '1'), { recursive: true });
-    writeFileSync(join(server.modelRepository, name, '1', 'model.onnx'), onnx);
-    if (config) writeFileSync(join(server.modelRepository, name, 'config.json'), JSON.stringify(config));
-  }
-  await server.registry.refresh();
+const start = async (models: TestServerOptions['models'], settings = {}) => {
+  server = await startTestServer({ models, settings: { intraOpThreads: 1, ...settings } });
   return server;
-}
+};
 
 const post = (path: string, body: unknown) =>
   fetch(`${server!.baseUrl}${path}`, {
