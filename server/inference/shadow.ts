@@ -2,7 +2,7 @@
 // off its path (it never slows or fails the primary; under load it is dropped first). Its outputs are compared with
 // the primary's: argmax agreement for [rows, classes] outputs, and the largest absolute difference.
 import type { Tensor } from '../../src/protocol/tensor.js';
-import type { ModelRegistry } from './registry.js';
+import type { Lease, ModelRegistry } from './registry.js';
 
 export interface PreparedMirror {
   version: number;
@@ -144,7 +144,7 @@ export class ShadowMirror {
     primaryMs: number,
     tally: Tally,
   ) {
-    let lease;
+    let lease: Lease;
     try {
       lease = this.options.registry.acquire(model, prepared.version);
     } catch {
