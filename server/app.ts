@@ -4,7 +4,8 @@ import { DatasetService } from './datasets/service.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, mapError } from './http/error-handler.js';
-import { loadFastify } from './http/fastify.js';
+import { loadFastify, quietRequestLogging } from './http/fastify.js';
+import { listenMetrics, type MetricsServer } from './http/metrics-server.js';
 import { requestIdFor } from './http/request-id.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
@@ -31,9 +32,8 @@ import { offThreadSummarizer } from './jobs/summarize.js';
 import { prepareModelRepository } from './model-repository-root.js';
 import { echoTraceparent, observeHttp } from './observability/http.js';
 import { observeJobs } from './observability/jobs.js';
-import { loggingOptions, logsRequests } from './observability/logging.js';
+import { loggerOptions, logsArrivals, logsRequests, requestLoggerFactory } from './observability/logging.js';
 import { loadPromClient, ServerMetrics } from './observability/metrics.js';
-import { listenMetrics, type MetricsServer } from './observability/metrics-server.js';
 import { BatcherQueues, readVersions } from './observability/serving-readings.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
@@ -126,7 +126,8 @@ export async function createServer(
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
     genReqId: requestIdFor,
-    ...loggingOptions(Fastify, settings, options.logStream),
+    logger: loggerOptions(settings, options.logStream),
+    ...quietRequestLogging(Fastify, requestLoggerFactory(settings.logLevel)),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 512 },
   });
@@ -215,7 +216,10 @@ export async function createServer(
   };
 
   const http = installRequestHooks(app, services);
-  observeHttp(app, metrics, logsRequests(settings.logLevel));
+  observeHttp(app, metrics, {
+    accessLog: logsRequests(settings.logLevel),
+    arrivals: logsArrivals(settings.logLevel),
+  });
   installErrorHandling(app, settings.maxBodySize);
   registerBodyParsers(app);
   const closeHooks: CloseHook[] = [];

@@ -42,9 +42,22 @@ function accessLine(request: FastifyRequest, reply: FastifyReply, route: string)
   return line;
 }
 
-/** Counts every answered request and, when `accessLog`, writes its line at `info`. Call before routes are added. */
-export function observeHttp(app: FastifyInstance, metrics: ServerMetrics, accessLog: boolean): void {
+export interface HttpLogging {
+  /** One `request` line per answered request, at info. */
+  accessLog: boolean;
+  /** Also an `incoming request` line when a request arrives, at debug (a request that never ends still shows). */
+  arrivals: boolean;
+}
+
+/** Counts every answered request and writes the access log as asked. Call before routes are added. */
+export function observeHttp(app: FastifyInstance, metrics: ServerMetrics, { accessLog, arrivals }: HttpLogging): void {
   app.decorateRequest('servedVersion', null);
+  if (arrivals) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.log.debug({ method: request.method, url: request.url }, 'incoming request');
+      done();
+    });
+  }
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     metrics.countRequest('http', request.method, route, reply.statusCode);

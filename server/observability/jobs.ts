@@ -4,13 +4,12 @@
 import type { EventObserver, JobEvents } from '../jobs/events.js';
 import type { TrainingJob } from '../jobs/types.js';
 import { isTerminal } from '../jobs/types.js';
-import type { ServerLogger } from '../services.js';
 import type { JobKind, ServerMetrics } from './metrics.js';
 
 export interface JobObservation {
   events: JobEvents;
   metrics: ServerMetrics;
-  log: ServerLogger;
+  log: { info(obj: unknown, msg: string): void; warn(obj: unknown, msg: string): void };
   /** Reads a job when it has ended, for its run time. */
   retrieve(id: string): Promise<Pick<TrainingJob, 'started_at' | 'finished_at'>>;
   kind?: JobKind;

@@ -1,16 +1,35 @@
 // The server's logger (Fastify's pino): level and format from settings. At `info` and below each request gets a
 // child logger bound to its request id and trace, and the access log writes one line per request; above `info`
-// nothing is made or written per request (no child logger, no access line).
+// nothing is made or written per request (no child logger, no access line). The composition root hands these to
+// Fastify (server/http/fastify.ts turns Fastify's own request lines off).
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
-import { type CreateFastify, quietRequestLogging } from '../http/fastify.js';
 import type { Settings } from '../settings.js';
 import { logfmtDestination } from './log-format.js';
 import { requestTrace, traceFields } from './trace.js';
 
+type ChildLoggerFactory = NonNullable<FastifyServerOptions['childLoggerFactory']>;
+
 /** Whether the level writes the access log (one `info` line per request). */
 export function logsRequests(level: Settings['logLevel']): boolean {
-  return level === 'info' || level === 'debug' || level === 'trace';
+  return level === 'info' || logsArrivals(level);
+}
+
+/** Whether the level also logs each request's arrival (`debug` and `trace`). */
+export function logsArrivals(level: Settings['logLevel']): boolean {
+  return level === 'debug' || level === 'trace';
+}
+
+/** Fastify's `logger` option: pino at the level, writing JSON (or logfmt) to `stream`; false when silent. */
+export function loggerOptions(
+  settings: Pick<Settings, 'logLevel' | 'logFormat'>,
+  stream: NodeJS.WritableStream = process.stderr,
+): FastifyServerOptions['logger'] {
+  if (settings.logLevel === 'silent') return false;
+  return {
+    level: settings.logLevel,
+    stream: settings.logFormat === 'logfmt' ? logfmtDestination(stream) : stream,
+  } as FastifyServerOptions['logger'];
 }
 
 function tracedChildLogger(
@@ -23,17 +42,7 @@ function tracedChildLogger(
   return logger.child(trace ? { ...bindings, ...traceFields(trace) } : bindings, options);
 }
 
-/** Fastify's `logger`, request logging and child logger options for these settings; logs go to `stream`. */
-export function loggingOptions(
-  Fastify: CreateFastify,
-  settings: Pick<Settings, 'logLevel' | 'logFormat'>,
-  stream: NodeJS.WritableStream = process.stderr,
-): Partial<FastifyServerOptions> {
-  const level = settings.logLevel;
-  const logger =
-    level === 'silent'
-      ? false
-      : { level, stream: settings.logFormat === 'logfmt' ? logfmtDestination(stream) : stream };
-  const child = logsRequests(level) ? (tracedChildLogger as FastifyServerOptions['childLoggerFactory']) : undefined;
-  return { logger, ...quietRequestLogging(Fastify, child) };
+/** Each request's logger: a child bound to its request id and trace when the level logs requests; else none. */
+export function requestLoggerFactory(level: Settings['logLevel']): ChildLoggerFactory | undefined {
+  return logsRequests(level) ? (tracedChildLogger as ChildLoggerFactory) : undefined;
 }

@@ -113,6 +113,18 @@ describe('access log', () => {
     expect(lines).toEqual([]);
   });
 
+  it('at debug also logs each arrival, before the request is answered', async () => {
+    const { json } = await start({ logLevel: 'debug' });
+    const res = await infer({ traceparent: TRACEPARENT });
+    const id = res.headers.get('x-request-id');
+    const mine = json().filter((l) => l.reqId === id);
+    expect(mine.map((l) => [l.msg, l.level])).toEqual([
+      ['incoming request', 20],
+      ['request', 30],
+    ]);
+    expect(mine[0]).toMatchObject({ method: 'POST', url: '/v2/models/m/infer', trace_id: TRACE });
+  });
+
   it('writes logfmt when asked', async () => {
     const { lines } = await start({ logLevel: 'info', logFormat: 'logfmt' });
     const res = await infer({ traceparent: TRACEPARENT });

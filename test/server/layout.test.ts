@@ -79,6 +79,7 @@ describe('server layout', () => {
       'onnxruntime-node': ['server/inference/onnx-model.ts'],
       fastify: ['server/http/fastify.ts'],
       'better-sqlite3': ['server/store/sqlite/index.ts'],
+      'prom-client': ['server/observability/metrics.ts'],
     };
     for (const [pkg, allowed] of Object.entries(adapters)) {
       const users = sources.filter((file) => runtimeImports(file, pkg)).map((file) => relative(root, file));

@@ -33,6 +33,7 @@ const EXPECTED_OPERATIONS: Record<string, string> = {
   cancelTrainingJob: 'POST /v1/training-jobs/{job_id}/cancel',
   listTrainingJobEvents: 'GET /v1/training-jobs/{job_id}/events',
   getOpenApiSpec: 'GET /openapi.yaml',
+  getMetrics: 'GET /metrics',
 };
 
 const CREATE_OPERATIONS = ['uploadModelVersion', 'createDataset', 'createTrainingJob'];

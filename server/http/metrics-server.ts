@@ -2,9 +2,9 @@
 // A plain node:http server: one route, nothing else of the API.
 import { createServer, type Server } from 'node:http';
 import { errorBody } from '../../src/protocol/error-body.js';
-import { requestIdFor } from '../http/request-id.js';
+import type { ServerMetrics } from '../observability/metrics.js';
 import type { ServerLogger } from '../services.js';
-import type { ServerMetrics } from './metrics.js';
+import { requestIdFor } from './request-id.js';
 
 export interface MetricsServer {
   /** `http://HOST:PORT`. */
