@@ -5,6 +5,8 @@ import { defineConfig } from 'tsup';
 const external = [
   'onnxruntime-node',
   'better-sqlite3',
+  'pg',
+  'pg-boss',
   'fastify',
   'onnx-proto',
   'prom-client',

@@ -28,6 +28,7 @@ import { registryDeployer } from './jobs/deployer.js';
 import { JobEvents } from './jobs/events.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
+import { sharedJobs } from './jobs/shared-jobs.js';
 import { offThreadSummarizer } from './jobs/summarize.js';
 import { prepareModelRepository } from './model-repository-root.js';
 import { echoTraceparent, observeHttp } from './observability/http.js';
@@ -38,7 +39,9 @@ import { BatcherQueues, readVersions } from './observability/serving-readings.js
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
-import { openSqliteStore } from './store/sqlite/index.js';
+import { followRepository, sharedRepository } from './shared-repository.js';
+import { openStore } from './store/open.js';
+import { ROUTING_TOPIC } from './store/postgres/routing.js';
 import type { Store } from './store/store.js';
 
 /** Every group of routes, in registration order. Routes only translate: the services they call are built below. */
@@ -93,7 +96,7 @@ interface MutableLifecycle {
 export interface CreateServerOptions {
   /** Defaults to `features` above; tests may add their own. */
   features?: ServerFeature[];
-  /** The store (default: SQLite at `<data-dir>/maas.db`). The server closes it. */
+  /** The store (default: what settings.database names, else SQLite at `<data-dir>/maas.db`). The server closes it. */
   store?: Store;
   /** How training jobs run (default: one worker thread per job). */
   runner?: Runner;
@@ -133,7 +136,7 @@ export async function createServer(
   });
   const log = app.log;
 
-  const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
+  const store = options.store ?? (await openStore(settings, (err) => log.error({ err }, 'database')));
   const repository = new ModelRepository(settings.modelRepository, {
     instanceCount: settings.instanceCount,
     intraOpThreads: settings.intraOpThreads,
@@ -147,6 +150,7 @@ export async function createServer(
     repository,
     openModel: sessionOpener(engine),
     onError: (err) => log.error({ err }, 'model registry'),
+    ...(store.shared ? { shared: sharedRepository(store.shared) } : {}),
   });
   registry.addHooks(engineHooks(engine));
   // After the engine's hooks: they see the batcher a version is served through, to read its queue at scrape time.
@@ -156,16 +160,23 @@ export async function createServer(
     versions: () => readVersions(dataPlane, batchers),
     failureReason: (err) => mapError(err, settings.maxBodySize).code,
     batching: (model, version) => batchers.depth(model, version) !== undefined,
+    queuedJobs: async () => (shared?.queue ? shared.queue.depth() : (await store.jobs.withStatus('queued')).length),
   });
   const router = new Router({
     registry,
     store: store.routing,
     // A newly pinned or labelled version must load even where the version policy would not select it.
-    onChange: (model) =>
-      void registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
+    onChange: (model) => registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
     log,
   });
   await router.load();
+  // Routing changed by another replica (the PostgreSQL store announces every change): take it over here too.
+  const unfollowRouting = store.shared?.subscribe(ROUTING_TOPIC, (model) => {
+    router
+      .load()
+      .then(() => registry.syncModel(model))
+      .catch((err: unknown) => log.error({ err, model }, 'routing reload'));
+  });
   registry.addHooks({ retain: (model) => router.retained(model) });
   const shadow = new ShadowMirror({ registry, busyAbove: Math.max(1, Math.floor(settings.maxInflight / 2)) });
   const lifecycle: MutableLifecycle = {
@@ -186,7 +197,8 @@ export async function createServer(
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
     summarize: offThreadSummarizer(options.parseInWorkerFrom),
   });
-  const events = new JobEvents(store.jobs);
+  const events = new JobEvents(store.jobs, undefined, store.shared);
+  const shared = await sharedJobs(settings, store, (err) => log.error({ err }, 'training queue'));
   const jobs = new JobService({
     jobs: store.jobs,
     events,
@@ -196,6 +208,7 @@ export async function createServer(
     jobsDir: join(settings.dataDir, 'jobs'),
     maxConcurrentJobs: settings.maxConcurrentJobs,
     log,
+    ...(shared ? { shared } : {}),
   });
   observeJobs({ events, metrics, log, retrieve: (id) => jobs.retrieve(id) });
   const services: ServerServices = {
@@ -231,9 +244,12 @@ export async function createServer(
   await app.ready();
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
+  let unfollow = () => {};
   const loaded = (async () => {
     await registry.refresh();
     registry.startPolling(settings.pollInterval * 1000);
+    if (store.shared)
+      unfollow = followRepository(store.shared, registry, (err) => log.error({ err }, 'model registry'));
     lifecycle.loaded = true;
     await jobs.start();
   })();
@@ -258,6 +274,8 @@ export async function createServer(
     });
     lifecycle.closing = true;
     registry.stopPolling();
+    unfollow();
+    unfollowRouting?.();
     await loaded.catch(() => {});
     const deadline = Date.now() + settings.shutdownTimeout * 1000;
     const remaining = () => Math.max(0, deadline - Date.now());

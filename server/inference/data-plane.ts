@@ -1,6 +1,7 @@
 import type { components } from '../../src/generated/openapi.js';
 import { checkInputs, checkOutputNames } from '../../src/protocol/input-signature.js';
 import type { InferResult } from '../../src/protocol/oip-request.js';
+import { type ModelStats, Statistics } from '../../src/protocol/statistics.js';
 import type { Tensor } from '../../src/protocol/tensor.js';
 import { decodePredictRequest, encodePredictResponse, type PredictResponse } from '../../src/protocol/tf-serving.js';
 import { asServerError, BadRequestError, ServiceUnavailableError } from '../errors.js';
@@ -9,7 +10,6 @@ import { ModelRunError, newRunTiming, type RunTiming, type TensorSpec } from './
 import { type ModelRegistry, platform } from './registry.js';
 import type { Router } from './routing.js';
 import type { ShadowMirror } from './shadow.js';
-import { type ModelStats, Statistics } from './statistics.js';
 
 type ServerMetadataResponse = components['schemas']['ServerMetadataResponse'];
 type ModelMetadataResponse = components['schemas']['ModelMetadataResponse'];

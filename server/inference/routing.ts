@@ -3,6 +3,7 @@
 // persisted with a reason (the model's event log); a guarded split takes the weight off a canary that does worse
 // than the stable version.
 
+import { rollbackReason } from '../../src/protocol/model-update.js';
 import { hashUnit, pickByWeight } from '../../src/protocol/traffic.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import type { ModelEventRecord, ModelRouting } from '../store/records.js';
@@ -26,7 +27,6 @@ export interface RoutingChange {
   traffic?: Array<{ version: number; weight: number }> | null;
   rollback?: ModelRouting['rollback'];
   shadow?: ModelRouting['shadow'];
-  reason?: string;
 }
 
 export interface RouterOptions {
@@ -34,8 +34,8 @@ export interface RouterOptions {
   store: ModelRoutingRecords;
   now?: () => Date;
   random?: () => number;
-  /** A routing change was made (e.g. load a newly pinned version). */
-  onChange?: (model: string) => void;
+  /** A routing change was made (e.g. load a newly pinned version); awaited before the change is answered. */
+  onChange?: (model: string) => Promise<void> | void;
   log?: { warn(obj: unknown, msg?: string): void };
 }
 
@@ -125,8 +125,15 @@ export class Router {
     }
   }
 
-  /** Applies a PATCH: checks it against the registry, stores it with events, and returns the new routing. */
-  async update(model: string, change: RoutingChange): Promise<{ routing: ModelRouting; events: ModelEventRecord[] }> {
+  /**
+   * Applies a change (its shape already checked): checks the versions against the registry, stores it with its
+   * events (their kinds and reasons: src/protocol/model-update.ts describeUpdate), and returns the new routing.
+   */
+  async update(
+    model: string,
+    change: RoutingChange,
+    events: Array<{ kind: ModelEventRecord['kind']; reason: string }>,
+  ): Promise<{ routing: ModelRouting; events: ModelEventRecord[] }> {
     const status = this.options.registry.requireModel(model);
     const known = new Set(status.versions.map((v) => v.version));
     const need = (version: number, field: string) => {
@@ -138,73 +145,38 @@ export class Router {
       }
     };
     const next: ModelRouting = structuredClone(this.routing(model));
-    const events: Array<{ kind: ModelEventRecord['kind']; reason: string }> = [];
-    const why = (what: string) => change.reason ?? what;
     if (change.defaultVersion !== undefined) {
       if (change.defaultVersion !== null) need(change.defaultVersion, 'default_version');
       next.defaultVersion = change.defaultVersion;
-      events.push({
-        kind: 'default',
-        reason: why(
-          change.defaultVersion === null
-            ? 'default follows the version policy (highest READY)'
-            : `default pinned to version ${change.defaultVersion}`,
-        ),
-      });
     }
-    if (change.labels !== undefined) {
-      for (const [label, version] of Object.entries(change.labels)) {
-        if (version === null) delete next.labels[label];
-        else {
-          need(version, `labels.${label}`);
-          next.labels[label] = version;
-        }
+    for (const [label, version] of Object.entries(change.labels ?? {})) {
+      if (version === null) delete next.labels[label];
+      else {
+        need(version, `labels.${label}`);
+        next.labels[label] = version;
       }
-      events.push({ kind: 'labels', reason: why(describeLabels(change.labels)) });
     }
     if (change.traffic !== undefined) {
       change.traffic?.forEach((t, i) => {
         need(t.version, `traffic[${i}].version`);
       });
       next.traffic = change.traffic;
-      events.push({
-        kind: 'traffic',
-        reason: why(
-          change.traffic === null
-            ? 'traffic split removed'
-            : `traffic split ${change.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`,
-        ),
-      });
     }
-    if (change.rollback !== undefined) {
-      next.rollback = change.rollback;
-      if (change.traffic === undefined)
-        events.push({
-          kind: 'traffic',
-          reason: why(change.rollback ? 'rollback guard set' : 'rollback guard removed'),
-        });
-    }
+    if (change.rollback !== undefined) next.rollback = change.rollback;
     if (change.shadow !== undefined) {
       if (change.shadow) need(change.shadow.version, 'shadow.version');
       next.shadow = change.shadow;
-      events.push({
-        kind: 'shadow',
-        reason: why(
-          change.shadow
-            ? `shadow: ${change.shadow.fraction * 100} % mirrored to version ${change.shadow.version}`
-            : 'shadow removed',
-        ),
-      });
     }
     const stored = await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, events);
     this.routes.set(model, next);
     if (next.traffic && next.rollback) {
-      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model))
+      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model)) {
         this.guards.set(model, new GuardWindow());
+      }
     } else {
       this.guards.delete(model);
     }
-    this.options.onChange?.(model);
+    await this.options.onChange?.(model);
     return { routing: next, events: stored };
   }
 
@@ -225,7 +197,7 @@ export class Router {
       const traffic = r.traffic?.map((t) => (t.version === version ? { ...t, weight: 0 } : t)) ?? null;
       const next = { ...structuredClone(r), traffic };
       await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, [
-        { kind: 'rollback', reason: `version ${version} rolled back (weight 0): ${why}` },
+        { kind: 'rollback', reason: rollbackReason(version, why) },
       ]);
       this.routes.set(model, next);
       this.options.log?.warn({ model, version, why }, 'canary rolled back');
@@ -239,10 +211,4 @@ function stableOf(traffic: ReadonlyArray<{ version: number; weight: number }>): 
   let best = traffic[0]!;
   for (const t of traffic) if (t.weight > best.weight) best = t;
   return best.version;
-}
-
-function describeLabels(labels: Record<string, number | null>): string {
-  return Object.entries(labels)
-    .map(([label, version]) => (version === null ? `label ${label} removed` : `label ${label} → version ${version}`))
-    .join(', ');
 }

@@ -4,7 +4,8 @@ import { parseDataset } from '../../src/protocol/datasets/parse.js';
 import type { Table } from '../../src/protocol/datasets/table.js';
 import { describeModel, exportOnnx } from '../training/export-onnx.js';
 import { exportSpec, TrainingError, train } from '../training/index.js';
-import type { DataSplit, EpochMetrics, TrainerState, TrainingSpec } from '../training/types.js';
+import { columnsFor } from '../training/table-columns.js';
+import type { EpochMetrics, TrainerState, TrainingSpec } from '../training/types.js';
 import type { DataFile, Hyperparameters, JobError } from './types.js';
 
 export interface TrainJobInput {
@@ -80,19 +81,4 @@ function readTable(file: DataFile): Table {
   const parsed = parseDataset(readFileSync(file.path), file.format);
   if (!parsed.ok) throw new Error(`the job's data no longer parses: ${parsed.summary}`);
   return parsed.table;
-}
-
-/** The spec's feature columns (numbers with NaN missing; strings, one-hot encoded by the trainer) and target, by name. */
-function columnsFor(table: Table, spec: TrainingSpec): DataSplit {
-  const column = (name: string) => {
-    const found = table.columns.find((c) => c.name === name);
-    if (!found) throw new TrainingError('training_data_invalid', `column '${name}' is not in the data`);
-    return found;
-  };
-  const features = (spec.features ?? []).map((name) => column(name).values);
-  const target = column(spec.target ?? '');
-  if (spec.task === 'regression' && target.type !== 'number') {
-    throw new TrainingError('training_data_invalid', `target '${target.name}' is not numeric`);
-  }
-  return { features, target: target.values };
 }

@@ -47,6 +47,8 @@ export interface ServerMetricsOptions {
   failureReason(err: unknown): string;
   /** Whether the version runs behind a dynamic batcher: only then are its batch sizes worth a histogram. */
   batching(model: string, version: number): boolean;
+  /** Training jobs waiting to start, read at each scrape. */
+  queuedJobs?: () => Promise<number>;
 }
 
 export type Protocol = 'http' | 'grpc';
@@ -191,6 +193,10 @@ export class ServerMetrics {
     requests.reset();
     for (const byMethod of this.requests.values())
       for (const byStatus of byMethod.values()) for (const s of byStatus.values()) requests.inc(s.labels, s.count);
+    const waiting = await this.options.queuedJobs?.().catch(() => undefined); // a closing store: leave it out
+    const queuedJobs = this.gauge('maas_jobs_queued');
+    queuedJobs.reset();
+    if (waiting !== undefined) queuedJobs.set({ kind: 'training' }, waiting);
     const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
     // Every part ends in a newline; a blank line between families, as prom-client writes them.
     return [own, ...[...this.versionHistograms.values()].map((h) => h.text()), process].join('\n');

@@ -24,7 +24,11 @@ export function exportSpec(model: TrainedModel): ExportedModel {
       outputs,
       W: Float32Array.from(w, (v) => v * scale),
       b: Float32Array.from(b, (v) => v * scale + shift),
-      activation: last ? (model.output === 'probabilities' ? 'softmax' : 'identity') : model.hiddenActivation,
+      activation: last
+        ? model.output === 'probabilities'
+          ? 'softmax'
+          : 'identity'
+        : (model.hiddenActivations?.[l] ?? model.hiddenActivation),
     });
   }
   if (offset !== model.params.length) throw new RangeError('exportSpec: parameters do not match the layer sizes');

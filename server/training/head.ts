@@ -1,4 +1,11 @@
-import { countCorrect, identityMse, softmaxCrossEntropy, softmaxMse } from './losses.js';
+import {
+  argmaxRow,
+  countCorrect,
+  identityMse,
+  softmaxCrossEntropy,
+  softmaxDistillation,
+  softmaxMse,
+} from './losses.js';
 import type { LossName, Task } from './types.js';
 
 /**
@@ -19,8 +26,11 @@ export interface Head {
     grad: Float64Array | null,
     scale: number,
   ): number;
-  /** Rows (of m) whose most probable class is the label; 0 for regression. */
-  correct(P: Float64Array, labels: Int32Array, m: number): number;
+  /**
+   * Rows (of m) whose most probable class is the label; 0 for regression. Distillation: the label, or for an
+   * unlabelled row the teacher's most probable class (`targets` holds the teacher's rows).
+   */
+  correct(P: Float64Array, labels: Int32Array, m: number, targets?: Float64Array): number;
 }
 
 export function createHead(task: Task, loss: LossName, outputs: number): Head {
@@ -36,5 +46,26 @@ export function createHead(task: Task, loss: LossName, outputs: number): Head {
     classification: true,
     apply: (Z, labels, _targets, m, grad, scale) => fn(Z, labels, m, outputs, grad, scale),
     correct: (P, labels, m) => countCorrect(P, labels, m, outputs),
+  };
+}
+
+/**
+ * The distillation head (see softmaxDistillation): `targets` carries the teacher's softened probabilities, m×outputs,
+ * and a label < 0 marks a row without a hard label.
+ */
+export function createDistillationHead(outputs: number, temperature: number, alpha: number): Head {
+  return {
+    classification: true,
+    apply: (Z, labels, soft, m, grad, scale) =>
+      softmaxDistillation(Z, labels, soft, m, outputs, grad, scale, temperature, alpha),
+    correct: (P, labels, m, soft) => {
+      let correct = 0;
+      for (let r = 0; r < m; r++) {
+        const o = r * outputs;
+        const truth = labels[r]! >= 0 ? labels[r]! : argmaxRow(soft!, o, outputs);
+        if (argmaxRow(P, o, outputs) === truth) correct++;
+      }
+      return correct;
+    },
   };
 }

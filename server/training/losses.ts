@@ -102,6 +102,77 @@ export function identityMse(
   return total / n;
 }
 
+/**
+ * Knowledge distillation (see DistillationOptions in types.ts): Q holds the teacher's probabilities already softened
+ * at temperature T (m×n); labels[r] < 0 marks a row without a hard label. Per row, with p = softmax(z) and
+ * p_T = softmax(z / T):
+ *   ℓ = α · (−log p[label]) + (1 − α) · T² · KL(q ‖ p_T)     (unlabelled rows: T² · KL(q ‖ p_T) alone)
+ *   ∂ℓ/∂z = α · (p − onehot) + (1 − α) · T · (p_T − q)        (unlabelled: T · (p_T − q))
+ * Z becomes p, the model's own (T = 1) probabilities.
+ */
+export function softmaxDistillation(
+  Z: Float64Array,
+  labels: Int32Array,
+  Q: Float64Array,
+  m: number,
+  n: number,
+  grad: Float64Array | null,
+  scale: number,
+  temperature: number,
+  alpha: number,
+): number {
+  const T = temperature;
+  const invT = 1 / T;
+  let total = 0;
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    const label = labels[r]!;
+    const hardWeight = label >= 0 ? alpha : 0;
+    const softWeight = label >= 0 ? 1 - alpha : 1;
+    const max = rowMax(Z, o, n);
+    let sum = 0;
+    let sumT = 0;
+    for (let j = 0; j < n; j++) {
+      const shifted = Z[o + j]! - max;
+      sum += Math.exp(shifted);
+      sumT += Math.exp(shifted * invT);
+    }
+    const logSum = Math.log(sum);
+    const logSumT = Math.log(sumT);
+    // KL(q ‖ p_T) = Σ q (log q − log p_T), with 0 · log 0 = 0.
+    let kl = 0;
+    for (let j = 0; j < n; j++) {
+      const q = Q[o + j]!;
+      if (q > 0) kl += q * (Math.log(q) - ((Z[o + j]! - max) * invT - logSumT));
+    }
+    const hard = label >= 0 ? logSum - (Z[o + label]! - max) : 0;
+    total += hardWeight * hard + softWeight * T * T * kl;
+    for (let j = 0; j < n; j++) {
+      const shifted = Z[o + j]! - max;
+      const p = Math.exp(shifted - logSum);
+      if (grad) {
+        const pT = Math.exp(shifted * invT - logSumT);
+        grad[o + j] = (hardWeight * (p - (j === label ? 1 : 0)) + softWeight * T * (pT - Q[o + j]!)) * scale;
+      }
+      Z[o + j] = p;
+    }
+  }
+  return total;
+}
+
+/** The teacher's probabilities P (m×n) softened at temperature T, in place: q ∝ p^(1/T), i.e. softmax(log p / T). */
+export function softenRows(P: Float64Array, m: number, n: number, temperature: number): void {
+  const invT = 1 / temperature;
+  for (let r = 0; r < m; r++) {
+    const o = r * n;
+    for (let j = 0; j < n; j++) P[o + j] = P[o + j]! > 0 ? Math.log(P[o + j]!) * invT : Number.NEGATIVE_INFINITY;
+    const max = rowMax(P, o, n);
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += P[o + j] = Math.exp(P[o + j]! - max);
+    for (let j = 0; j < n; j++) P[o + j]! /= sum;
+  }
+}
+
 /** Row-wise softmax in place, shifted by the row max so exp never overflows. */
 export function softmaxRows(Z: Float64Array, m: number, n: number): void {
   for (let r = 0; r < m; r++) {

@@ -21,14 +21,18 @@ export class Network {
   private readonly outs: Float64Array[];
   private readonly deltas: Float64Array[];
 
-  /** sizes = [inputs, hidden..., outputs]. */
+  /** sizes = [inputs, hidden..., outputs]; one activation for every hidden layer, or one per hidden layer. */
   constructor(
     readonly sizes: readonly number[],
-    readonly hiddenActivation: ActivationName,
+    readonly hiddenActivation: ActivationName | readonly ActivationName[],
     readonly capacity: number,
     kernels: KernelChoice = 'auto',
   ) {
     if (sizes.length < 2) throw new RangeError('a network needs at least an input and an output size');
+    const perLayer = typeof hiddenActivation === 'string' ? null : hiddenActivation;
+    if (perLayer && perLayer.length !== sizes.length - 2) {
+      throw new RangeError(`${perLayer.length} hidden activations for ${sizes.length - 2} hidden layers`);
+    }
     const P = Network.paramCount(sizes);
     const widths = sizes.slice(1);
     const { arrays, kernels: chosen } = allocateBuffers(
@@ -52,7 +56,7 @@ export class Network {
         new Dense(
           inputs,
           outputs,
-          last ? 'identity' : hiddenActivation,
+          last ? 'identity' : (perLayer?.[l] ?? (hiddenActivation as ActivationName)),
           this.params.subarray(offset, offset + w),
           this.params.subarray(offset + w, offset + w + outputs),
           this.grads.subarray(offset, offset + w),

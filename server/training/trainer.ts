@@ -1,11 +1,13 @@
+import type { ActivationName } from './activations.js';
 import { TrainingError } from './errors.js';
-import { createHead, type Head } from './head.js';
+import { createDistillationHead, createHead, type Head } from './head.js';
 import { Network } from './network.js';
 import { createOptimizer, type Optimizer } from './optimizers.js';
 import { type PreparedData, type PreparedSplit, prepareData, STREAM_INIT, STREAM_SHUFFLE } from './prepare.js';
 import { deriveRng, type Rng } from './rng.js';
 import { resolveSpec } from './spec.js';
 import type {
+  DistillationOptions,
   EarlyStoppingState,
   EpochMetrics,
   ResolvedSpec,
@@ -48,6 +50,9 @@ export class Trainer {
   private readonly order: Int32Array;
   private readonly lossScale: number;
   private readonly fingerprint: TrainerState['fingerprint'];
+  private readonly hiddenActivations: ActivationName[] | null;
+  /** Parameters a preset's mask holds fixed: their indices and values, written back after every update. */
+  private readonly frozen: { index: Int32Array; values: Float64Array } | null;
   private epoch = 0;
   private elapsedMs = 0;
   private early: EarlyStoppingState | null;
@@ -56,7 +61,9 @@ export class Trainer {
 
   constructor(spec: TrainingSpec, data: TrainingData, options: TrainOptions = {}) {
     this.spec = resolveSpec(spec, data.features.length);
-    this.data = prepareData(this.spec, data);
+    const preset = options.preset ?? null;
+    const distillation = options.distillation ? checkDistillation(options.distillation, this.spec) : null;
+    this.data = prepareData(this.spec, data, { preset, temperature: distillation?.temperature ?? null });
     this.now = options.now ?? (() => performance.now());
     const d = this.data;
     const outputs = d.classLabels ? d.classLabels.length : 1;
@@ -65,14 +72,19 @@ export class Trainer {
     this.stepRows = this.spec.optimizer.type === 'gd' ? nTrain : Math.min(this.spec.batch_size, nTrain);
     const capacity = Math.min(MAX_CHUNK_ROWS, Math.max(nTrain, d.validation?.rows ?? 0));
     this.chunkRows = Math.min(this.stepRows, capacity);
-    this.network = new Network(sizes, this.spec.architecture.activation, capacity, options.kernels ?? 'auto');
-    this.head = createHead(this.spec.task, this.spec.loss, outputs);
+    this.hiddenActivations = preset?.hiddenActivations ? presetActivations(preset.hiddenActivations, sizes) : null;
+    const hidden = this.hiddenActivations ?? this.spec.architecture.activation;
+    this.network = new Network(sizes, hidden, capacity, options.kernels ?? 'auto');
+    this.head = distillation
+      ? createDistillationHead(outputs, distillation.temperature, distillation.alpha)
+      : createHead(this.spec.task, this.spec.loss, outputs);
     this.optimizer = createOptimizer(this.spec.optimizer);
     this.rng = deriveRng(this.spec.seed, STREAM_SHUFFLE);
     this.paramList = [this.network.params];
     this.gradList = [this.network.grads];
     this.labelBuffer = new Int32Array(capacity);
-    this.targetBuffer = new Float64Array(capacity);
+    // Distilling, a row's target is the teacher's softened probabilities.
+    this.targetBuffer = new Float64Array(distillation ? capacity * outputs : capacity);
     this.order = new Int32Array(nTrain);
     this.lossScale = d.targetStd === null ? 1 : d.targetStd * d.targetStd;
     this.fingerprint = {
@@ -86,7 +98,9 @@ export class Trainer {
       ? { best: Number.POSITIVE_INFINITY, bestEpoch: 0, wait: 0, stopped: false, bestParams: null }
       : null;
     if (options.resumeFrom) this.restore(options.resumeFrom);
+    else if (preset?.params) this.loadParams(preset.params);
     else this.network.initialize(deriveRng(this.spec.seed, STREAM_INIT));
+    this.frozen = preset?.mask ? frozenParams(preset.mask, this.network.params) : null;
   }
 
   /** Trains until spec.epochs, early stopping or cancellation. Throws TrainingError('training_diverged') on NaN/∞ loss. */
@@ -182,6 +196,7 @@ export class Trainer {
       classLabels: d.classLabels ? ([...d.classLabels] as number[] | string[]) : null,
       sizes: [...this.network.sizes],
       hiddenActivation: this.spec.architecture.activation,
+      ...(this.hiddenActivations ? { hiddenActivations: [...this.hiddenActivations] } : {}),
       output: d.classLabels ? 'probabilities' : 'values',
       params: this.network.params.slice(),
       epoch: this.early && this.early.bestEpoch > 0 && this.early.bestParams ? this.early.bestEpoch : this.epoch,
@@ -209,10 +224,11 @@ export class Trainer {
         this.gather(train, order, c, m);
         const out = net.forward(net.input, m);
         lossSum += this.head.apply(out, this.labelBuffer, this.targetBuffer, m, net.outputGrad, scale);
-        correct += this.head.correct(out, this.labelBuffer, m);
+        correct += this.head.correct(out, this.labelBuffer, m, this.targetBuffer);
         net.backward(net.input, m);
       }
       this.optimizer.step(this.paramList, this.gradList);
+      if (this.frozen) holdFrozen(net.params, this.frozen);
     }
     return { loss: (lossSum / n) * this.lossScale, accuracy: correct / n };
   }
@@ -227,7 +243,7 @@ export class Trainer {
       this.gather(split, null, c, m);
       const out = this.network.forward(this.network.input, m);
       lossSum += this.head.apply(out, this.labelBuffer, this.targetBuffer, m, null, 1);
-      correct += this.head.correct(out, this.labelBuffer, m);
+      correct += this.head.correct(out, this.labelBuffer, m, this.targetBuffer);
     }
     return { loss: (lossSum / split.rows) * this.lossScale, accuracy: correct / split.rows };
   }
@@ -244,7 +260,31 @@ export class Trainer {
       for (let c = 0; c < d; c++) xb[dst + c] = X[src + c]!;
       if (split.labels) this.labelBuffer[i] = split.labels[r]!;
       else this.targetBuffer[i] = split.targets![r]!;
+      if (split.soft) {
+        const k = this.network.outputs;
+        for (let j = 0; j < k; j++) this.targetBuffer[i * k + j] = split.soft[r * k + j]!;
+      }
     }
+  }
+
+  /**
+   * A preset's starting weights (exportSpec's layout). A regression's last layer comes in the target's own units and
+   * the network predicts the standardized target, so it is unfolded: W / σ, (b − μ) / σ.
+   */
+  private loadParams(params: ArrayLike<number>): void {
+    const p = this.network.params;
+    if (params.length !== p.length) {
+      throw new TrainingError(
+        'training_spec_invalid',
+        `the preset has ${params.length} parameters, the network ${p.length}`,
+      );
+    }
+    p.set(params);
+    const { targetMean, targetStd } = this.data;
+    if (targetMean === null || targetStd === null) return;
+    const last = this.network.layers.at(-1)!;
+    for (let i = 0; i < last.W.length; i++) last.W[i]! /= targetStd;
+    for (let j = 0; j < last.b.length; j++) last.b[j] = (last.b[j]! - targetMean) / targetStd;
   }
 
   /** Records the monitored loss; returns the message to emit when this epoch triggers the stop. */
@@ -314,6 +354,53 @@ export class Trainer {
       `on ${this.data.train.rows} rows${val} (${this.network.kernels.name} kernels)`
     );
   }
+}
+
+function checkDistillation(d: DistillationOptions, spec: ResolvedSpec): DistillationOptions {
+  const invalid = (message: string): never => {
+    throw new TrainingError('training_spec_invalid', message);
+  };
+  if (spec.task !== 'classification') invalid('distillation: needs task classification');
+  if (!(d.temperature > 0 && Number.isFinite(d.temperature))) invalid('temperature: expected a finite number > 0');
+  if (!(d.alpha >= 0 && d.alpha <= 1)) invalid('alpha: expected a number from 0 to 1');
+  return d;
+}
+
+function presetActivations(list: readonly ActivationName[], sizes: readonly number[]): ActivationName[] {
+  const hidden = sizes.length - 2;
+  if (list.length !== hidden) {
+    throw new TrainingError(
+      'training_spec_invalid',
+      `the preset has ${list.length} hidden activations for ${hidden} hidden layers`,
+    );
+  }
+  for (const a of list) {
+    if (!['relu', 'tanh', 'sigmoid', 'identity'].includes(a)) {
+      throw new TrainingError(
+        'training_spec_invalid',
+        `hidden activation ${String(a)} is not relu, tanh, sigmoid or identity`,
+      );
+    }
+  }
+  return [...list];
+}
+
+function frozenParams(mask: ArrayLike<number>, params: Float64Array): { index: Int32Array; values: Float64Array } {
+  if (mask.length !== params.length) {
+    throw new TrainingError(
+      'training_spec_invalid',
+      `the mask has ${mask.length} entries, the network ${params.length} parameters`,
+    );
+  }
+  const index: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 0) index.push(i);
+  const idx = Int32Array.from(index);
+  return { index: idx, values: Float64Array.from(idx, (i) => params[i]!) };
+}
+
+function holdFrozen(params: Float64Array, frozen: { index: Int32Array; values: Float64Array }): void {
+  const { index, values } = frozen;
+  for (let k = 0; k < index.length; k++) params[index[k]!] = values[k]!;
 }
 
 /** Trains a model: new Trainer(spec, data, options).run(hooks). */

@@ -1,4 +1,5 @@
 import type { EpochMetrics } from '../../src/types.js';
+import type { ActivationName } from './activations.js';
 import type { OptimizerState } from './optimizers.js';
 
 export type { EpochMetrics };
@@ -79,7 +80,13 @@ export type TargetColumn = ArrayLike<number> | ReadonlyArray<string | number | n
 export interface DataSplit {
   /** One column per feature, in spec.features order, all the same length. */
   features: readonly FeatureColumn[];
+  /** With distillation, a row's target may be missing: the row then learns from the teacher alone. */
   target: TargetColumn;
+  /**
+   * Distillation only: the teacher's probabilities per row (rows × classes, row-major, classes in
+   * TrainingPreset.classLabels order), at temperature 1 — the trainer softens them.
+   */
+  teacher?: ArrayLike<number> | null;
 }
 
 export interface TrainingData extends DataSplit {
@@ -113,6 +120,49 @@ export interface TrainOptions {
    * bit-identical results, so this only changes speed (and a checkpoint from one resumes exactly on the other).
    */
   kernels?: 'auto' | 'wasm' | 'js';
+  /** Start from an existing model instead of from scratch (fine-tuning, a distilled student's labels). */
+  preset?: TrainingPreset | null;
+  /** Train on a teacher's softened outputs (`data.teacher`), mixed with the hard labels where there are any. */
+  distillation?: DistillationOptions | null;
+}
+
+/**
+ * What an existing model fixes, so training continues it rather than starting over. Every field is optional; what is
+ * given is used as is instead of being fitted on the training rows or drawn from the seed.
+ */
+export interface TrainingPreset {
+  /** The network inputs' standardization (after one-hot encoding): x′ = (x − mean) / std. */
+  standardization?: { mean: ArrayLike<number>; std: ArrayLike<number> } | null;
+  /** Per feature: the one-hot categories of a string feature, null for a numeric one. */
+  categories?: readonly (readonly string[] | null)[] | null;
+  /** Classification: the labels in output order; training rows with another label are dropped. */
+  classLabels?: number[] | string[] | null;
+  /** Per hidden layer, overriding the spec's one activation (identity = a linear hidden layer). */
+  hiddenActivations?: readonly ActivationName[] | null;
+  /**
+   * Starting weights in the exported layout (per layer W inputs×outputs row-major, then b; the last layer of a
+   * regression in the target's own units, as exportSpec writes it), instead of the seeded initialization.
+   */
+  params?: ArrayLike<number> | null;
+  /**
+   * Same layout as params: 0 holds that parameter at its starting value through every update (pruned weights stay
+   * exactly zero, a bias the graph does not have stays absent), 1 trains it.
+   */
+  mask?: ArrayLike<number> | null;
+}
+
+/**
+ * Knowledge distillation (Hinton, Vinyals & Dean 2015). Per row, with q = softmax(log p_teacher / T) and
+ * p_T = softmax(z / T):
+ *   labelled:   ℓ = α · (−log softmax(z)[label]) + (1 − α) · T² · KL(q ‖ p_T)
+ *   unlabelled: ℓ = T² · KL(q ‖ p_T)
+ * The T² keeps the soft term's gradient on the hard term's scale as T changes.
+ */
+export interface DistillationOptions {
+  /** > 0; 1 uses the teacher's probabilities as they are, higher values soften them. */
+  temperature: number;
+  /** 0..1: the weight of the hard-label loss on rows that have a label. */
+  alpha: number;
 }
 
 /**
@@ -182,6 +232,8 @@ export interface TrainedModel {
   /** [network inputs (after one-hot encoding), hidden..., outputs]. */
   sizes: number[];
   hiddenActivation: HiddenActivation;
+  /** Per hidden layer, when they differ (a preset's); otherwise every hidden layer uses hiddenActivation. */
+  hiddenActivations?: ActivationName[];
   output: OutputKind;
   params: Float64Array;
   /** Epoch whose weights these are (the best epoch when early stopping restored weights). */

@@ -1,6 +1,7 @@
 import { checkModelName, checkModelVersion } from '../protocol/model-names.js';
+import { VERSION_LABEL_PATTERN } from '../protocol/model-update.js';
 import type { RequestContext } from './context.js';
-import { invalidParameter, notFound } from './errors.js';
+import { invalidParameter } from './errors.js';
 
 // Path and query parameters, checked with the server's messages (server/http/params.ts); model names and versions with
 // the rule the server uses (src/protocol/model-names.ts).
@@ -10,17 +11,27 @@ export function modelParam(ctx: RequestContext): string {
 }
 
 /**
- * An inference route's version segment: a version number, or a label (the server resolves labels set by
- * PATCH /v1/models/{model}; the mock has none, so a label is a 404 as on a server without labels).
+ * An inference route's version segment: a version number, or a label set by PATCH /v1/models/{model} (returned
+ * as is; the model store resolves it). `model` is checked to exist first, as the server does.
  */
-export function versionOrLabelParam(ctx: RequestContext, model: string): string {
+export function versionOrLabelParam(ctx: RequestContext, _model: string): string {
   const raw = ctx.param('version');
-  if (/^\d/.test(raw) || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(raw)) {
-    if (!/^\d/.test(raw)) throw invalidParameter('version', 'a positive integer version or a version label', raw);
+  if (/^\d/.test(raw)) {
     checkModelVersion(raw);
     return raw;
   }
-  throw notFound('version_not_found', `Model '${model}' has no version labelled '${raw}'`);
+  if (!VERSION_LABEL_PATTERN.test(raw))
+    throw invalidParameter('version', 'a positive integer version or a version label', raw);
+  return raw;
+}
+
+/** TF Serving's `label` path parameter. */
+export function labelParam(ctx: RequestContext, _model: string): string {
+  const raw = ctx.param('label');
+  if (!VERSION_LABEL_PATTERN.test(raw)) {
+    throw invalidParameter('label', `a version label matching ${VERSION_LABEL_PATTERN.source}`, raw);
+  }
+  return raw;
 }
 
 export function versionParam(ctx: RequestContext): string {
@@ -41,6 +52,15 @@ export function pageParams(ctx: RequestContext): { limit: number; after: string 
   const after = query.get('after') ?? undefined;
   if (after !== undefined && after.length > 256) invalid('after', 'a cursor of at most 256 characters', after);
   return { limit, after };
+}
+
+/** An integer query parameter in [min, max], or undefined when absent (the server's message otherwise). */
+export function integerQuery(ctx: RequestContext, name: string, min: number, max: number): number | undefined {
+  const raw = ctx.url.searchParams.get(name);
+  if (raw === null) return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= min && n <= max)) invalid(name, `an integer from ${min} to ${max}`, raw);
+  return n;
 }
 
 export function stringQuery(ctx: RequestContext, name: string, maxLength: number): string | undefined {

@@ -97,6 +97,12 @@ export const METRIC_FAMILIES = [
     labels: ['kind', 'status'],
   },
   {
+    name: 'maas_jobs_queued',
+    type: 'gauge',
+    help: "Jobs waiting to start, by kind: the queue's depth with --queue, else the jobs with status queued in the store (every replica's)",
+    labels: ['kind'],
+  },
+  {
     name: 'maas_job_duration_seconds',
     type: 'histogram',
     help: 'Run time of finished jobs, from started_at to finished_at, by kind and final status',

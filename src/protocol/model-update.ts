@@ -134,3 +134,54 @@ export function checkModelUpdate(body: unknown): ModelUpdate {
   issues.throwIfAny(400, 'invalid_input');
   return b as ModelUpdate;
 }
+
+export type ModelEventKind = 'default' | 'labels' | 'traffic' | 'shadow' | 'rollback';
+
+/** The events an update records, each with its reason (the caller's `reason`, or a description of the change). */
+export function describeUpdate(update: ModelUpdate): Array<{ kind: ModelEventKind; reason: string }> {
+  const why = (what: string) => update.reason ?? what;
+  const events: Array<{ kind: ModelEventKind; reason: string }> = [];
+  if (update.default_version !== undefined) {
+    events.push({
+      kind: 'default',
+      reason: why(
+        update.default_version === null
+          ? 'default follows the version policy (highest READY)'
+          : `default pinned to version ${update.default_version}`,
+      ),
+    });
+  }
+  if (update.labels !== undefined) {
+    const parts = Object.entries(update.labels).map(([label, v]) =>
+      v === null ? `label ${label} removed` : `label ${label} → version ${v}`,
+    );
+    events.push({ kind: 'labels', reason: why(parts.join(', ')) });
+  }
+  if (update.traffic !== undefined) {
+    events.push({
+      kind: 'traffic',
+      reason: why(
+        update.traffic === null
+          ? 'traffic split removed'
+          : `traffic split ${update.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`,
+      ),
+    });
+  } else if (update.rollback !== undefined) {
+    events.push({ kind: 'traffic', reason: why(update.rollback ? 'rollback guard set' : 'rollback guard removed') });
+  }
+  if (update.shadow !== undefined) {
+    events.push({
+      kind: 'shadow',
+      reason: why(
+        update.shadow
+          ? `shadow: ${update.shadow.fraction * 100} % mirrored to version ${update.shadow.version}`
+          : 'shadow removed',
+      ),
+    });
+  }
+  return events;
+}
+
+/** The event recorded when a guarded split takes a canary's weight away. */
+export const rollbackReason = (version: number | string, why: string) =>
+  `version ${version} rolled back (weight 0): ${why}`;

@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { routingChange } from '../../server/http/wire.js';
 import type { ModelRegistry } from '../../server/inference/registry.js';
 import { Router } from '../../server/inference/routing.js';
 import { openSqliteStore } from '../../server/store/sqlite/index.js';
 import type { Store } from '../../server/store/store.js';
-import { checkModelUpdate } from '../../src/protocol/model-update.js';
+import { checkModelUpdate, describeUpdate, type ModelUpdate } from '../../src/protocol/model-update.js';
+
+/** A PATCH as the route applies it: shape checked, versions as numbers, events described. */
+const patch = (router: Router, update: ModelUpdate) =>
+  router.update('m', routingChange(checkModelUpdate(update)), describeUpdate(update));
 
 // The registry as routing sees it: model 'm' with versions 1..4 (READY unless listed in `down`).
 function fakeRegistry(down: Set<number> = new Set()): ModelRegistry {
@@ -44,10 +49,10 @@ function seeded(seed = 1): () => number {
 describe('routing', () => {
   it('honours split weights within 2 points over 10,000 unversioned requests', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing, random: seeded(7) });
-    await router.update('m', {
+    await patch(router, {
       traffic: [
-        { version: 3, weight: 90 },
-        { version: 4, weight: 10 },
+        { version: '3', weight: 90 },
+        { version: '4', weight: 10 },
       ],
     });
     const counts = new Map<number | undefined, number>();
@@ -61,10 +66,10 @@ describe('routing', () => {
 
   it('is sticky per routing key while the weights stand, and spreads different keys by weight', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing });
-    await router.update('m', {
+    await patch(router, {
       traffic: [
-        { version: 1, weight: 50 },
-        { version: 2, weight: 50 },
+        { version: '1', weight: 50 },
+        { version: '2', weight: 50 },
       ],
     });
     const first = router.choose('m', 'user-42');
@@ -76,11 +81,11 @@ describe('routing', () => {
   it('skips versions of a split that are not READY; with none left, falls back to the pin', async () => {
     const down = new Set([4]);
     const router = new Router({ registry: fakeRegistry(down), store: store.routing });
-    await router.update('m', {
-      defaultVersion: 2,
+    await patch(router, {
+      default_version: '2',
       traffic: [
-        { version: 3, weight: 1 },
-        { version: 4, weight: 99 },
+        { version: '3', weight: 1 },
+        { version: '4', weight: 99 },
       ],
     });
     for (let i = 0; i < 20; i++) expect(router.choose('m')).toBe(3);
@@ -90,13 +95,13 @@ describe('routing', () => {
 
   it('resolves labels, names the labels there are for an unknown one, and retains routed versions', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing });
-    await router.update('m', { labels: { stable: 2, canary: 3 }, shadow: { version: 4, fraction: 0.5 } });
+    await patch(router, { labels: { stable: '2', canary: '3' }, shadow: { version: '4', fraction: 0.5 } });
     expect(router.label('m', 'canary')).toBe(3);
     expect(() => router.label('m', 'beta')).toThrow(
       "Model 'm' has no version labelled 'beta'; its labels are 'stable', 'canary'",
     );
     expect(router.retained('m').sort()).toEqual([2, 3, 4]);
-    await router.update('m', { labels: { canary: null } });
+    await patch(router, { labels: { canary: null } });
     expect(router.routing('m').labels).toEqual({ stable: 2 });
   });
 
@@ -106,16 +111,16 @@ describe('routing', () => {
       store: store.routing,
       now: () => new Date('2026-12-01T00:00:00Z'),
     });
-    await expect(router.update('m', { defaultVersion: 9 })).rejects.toMatchObject({
+    await expect(patch(router, { default_version: '9' })).rejects.toMatchObject({
       status: 422,
       code: 'version_not_found',
       message: "default_version: model 'm' has no version 9; its versions are 1, 2, 3, 4",
     });
-    await router.update('m', { defaultVersion: 2, reason: 'v3 regressed on the eval set' });
-    await router.update('m', {
+    await patch(router, { default_version: '2', reason: 'v3 regressed on the eval set' });
+    await patch(router, {
       traffic: [
-        { version: 2, weight: 90 },
-        { version: 3, weight: 10 },
+        { version: '2', weight: 90 },
+        { version: '3', weight: 10 },
       ],
     });
     const events = await router.events('m', 0, 10);
@@ -138,12 +143,12 @@ describe('routing', () => {
 
   it('takes the weight off a canary that fails more than the guard allows, and says why', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing, random: seeded(3) });
-    await router.update('m', {
+    await patch(router, {
       traffic: [
-        { version: 2, weight: 90 },
-        { version: 3, weight: 10 },
+        { version: '2', weight: 90 },
+        { version: '3', weight: 10 },
       ],
-      rollback: { maxErrorRate: 0.1, maxP99Ratio: null, minRequests: 20 },
+      rollback: { max_error_rate: 0.1, min_requests: 20 },
     });
     for (let i = 0; i < 100; i++) router.observe('m', 2, true, 5);
     for (let i = 0; i < 19; i++) router.observe('m', 3, i % 2 === 0, 5);
@@ -167,12 +172,12 @@ describe('routing', () => {
 
   it('rolls back on latency too: canary p99 over max_p99_ratio × the stable p99', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing });
-    await router.update('m', {
+    await patch(router, {
       traffic: [
-        { version: 1, weight: 50 },
-        { version: 2, weight: 50 },
+        { version: '1', weight: 50 },
+        { version: '2', weight: 50 },
       ],
-      rollback: { maxErrorRate: null, maxP99Ratio: 2, minRequests: 50 },
+      rollback: { max_p99_ratio: 2, min_requests: 50 },
     });
     for (let i = 0; i < 60; i++) {
       router.observe('m', 1, true, 10);

@@ -166,6 +166,8 @@ describe('jobs', () => {
     const second = await create(); // queued behind the first (one job at a time)
     await settle();
     expect(fake.runs).toHaveLength(1);
+    const waiting = parseExposition(await (await fetch(`${base}/metrics`)).text());
+    expect(sampleValue(waiting, 'maas_jobs_queued', { kind: 'training' })).toBe(1);
     fake.runs[0]!.callbacks.failed({ code: 'diverged', message: 'loss is NaN' });
     await settle();
     await fetch(`${base}/v1/training-jobs/${second.id}/cancel`, { method: 'POST' });
@@ -187,6 +189,7 @@ describe('jobs', () => {
     expect(jobs('running')).toBe(fake.runs.length);
     expect(jobs('failed')).toBe(1);
     expect(jobs('cancelled')).toBe(1);
+    expect(sampleValue(m, 'maas_jobs_queued', { kind: 'training' })).toBe(0);
     expect(sampleValue(m, 'maas_job_duration_seconds_count', { kind: 'training', status: 'failed' })).toBe(1);
     const ran = sampleValue(m, 'maas_job_duration_seconds_sum', { kind: 'training', status: 'failed' })!;
     expect(ran).toBeGreaterThanOrEqual(0);
