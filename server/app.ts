@@ -6,6 +6,7 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { requestIdFor } from './http/request-id.js';
+import { consoleRoutes } from './http/routes/console.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
 import { modelsRoutes } from './http/routes/models.js';
@@ -42,6 +43,7 @@ export const features: ServerFeature[] = [
   specRoutes,
   datasetRoutes,
   trainingJobRoutes,
+  consoleRoutes,
 ];
 
 export interface MaasServer {

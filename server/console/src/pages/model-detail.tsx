@@ -1,0 +1,247 @@
+import { useState } from 'preact/hooks';
+import type { ModelVersion, TensorMetadata } from '../../../../src/index.js';
+import { type ModelStats, modelConfig, modelStats } from '../api/extensions.js';
+import { session } from '../api/session.js';
+import { DropZone } from '../components/drop-zone.js';
+import { ErrorView, LoadState } from '../components/error-view.js';
+import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
+import { formatBytes, formatMs, formatShape, formatTime } from '../lib/format.js';
+import { href, Link } from '../router.js';
+import { StateBadge } from './models.js';
+
+function Tensors({ title, tensors }: { title: string; tensors: TensorMetadata[] }) {
+  return (
+    <table class="compact">
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Datatype</th>
+          <th scope="col">Shape</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tensors.map((t) => (
+          <tr key={t.name}>
+            <td>
+              <code>{t.name}</code>
+            </td>
+            <td>{t.datatype}</td>
+            <td>{formatShape(t.shape)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DeleteVersion({ model, version, onDone }: { model: string; version: string; onDone(): void }) {
+  const [confirming, setConfirming] = useState(false);
+  const action = useAction();
+  if (!confirming) {
+    return (
+      <button type="button" class="danger small" onClick={() => setConfirming(true)}>
+        Delete
+      </button>
+    );
+  }
+  return (
+    <span class="confirm">
+      Delete version {version}?{' '}
+      <button
+        type="button"
+        class="danger small"
+        disabled={action.busy}
+        onClick={async () => {
+          if (await action.run(() => session.client.models.deleteVersion(model, version))) onDone();
+        }}
+      >
+        Yes, delete
+      </button>{' '}
+      <button type="button" class="small" onClick={() => setConfirming(false)}>
+        Keep
+      </button>
+      <ErrorView error={action.error} />
+    </span>
+  );
+}
+
+function Versions({ model, versions, onChange }: { model: string; versions: ModelVersion[]; onChange(): void }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid="versions-table">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">State</th>
+            <th scope="col">Size</th>
+            <th scope="col">Source</th>
+            <th scope="col">Created</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.version} data-version={v.version}>
+              <th scope="row">{v.version}</th>
+              <td>
+                <StateBadge version={v} />
+                {v.reason && <div class="muted small">{v.reason}</div>}
+              </td>
+              <td class="num">{formatBytes(v.size_bytes)}</td>
+              <td>
+                {v.source}
+                {v.training_job && (
+                  <>
+                    {' '}
+                    (<Link to={href('jobs', v.training_job)}>{v.training_job}</Link>)
+                  </>
+                )}
+              </td>
+              <td>{formatTime(v.created_at)}</td>
+              <td>
+                <DeleteVersion model={model} version={v.version} onDone={onChange} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const meanMs = (d: { count: number; ns: number }) => (d.count > 0 ? d.ns / d.count / 1e6 : Number.NaN);
+
+function Statistics({ stats }: { stats: ModelStats[] }) {
+  if (stats.length === 0) return <p class="muted">No statistics yet.</p>;
+  return (
+    <div class="table-wrap">
+      <table data-testid="stats-table">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Inferences</th>
+            <th scope="col">Executions</th>
+            <th scope="col">Succeeded</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Mean latency</th>
+            <th scope="col">Mean queue</th>
+            <th scope="col">Mean compute</th>
+            <th scope="col">Batch sizes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.map((s) => (
+            <tr key={s.version} data-version={s.version}>
+              <th scope="row">{s.version}</th>
+              <td class="num" data-col="inference_count">
+                {s.inference_count}
+              </td>
+              <td class="num">{s.execution_count}</td>
+              <td class="num">{s.inference_stats.success.count}</td>
+              <td class="num">{s.inference_stats.fail.count}</td>
+              <td class="num">{formatMs(meanMs(s.inference_stats.success))}</td>
+              <td class="num">{formatMs(meanMs(s.inference_stats.queue))}</td>
+              <td class="num">{formatMs(meanMs(s.inference_stats.compute_infer))}</td>
+              <td>{s.batch_stats.map((b) => `${b.batch_size}×${b.compute_infer.count}`).join(', ') || '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function UploadVersion({ model, onDone }: { model: string; onDone(): void }) {
+  const upload = useAction();
+  const [done, setDone] = useState<ModelVersion | null>(null);
+  return (
+    <section class="card">
+      <h2>Upload a version</h2>
+      <DropZone
+        id="upload-version-file"
+        what="an .onnx file"
+        accept=".onnx,application/octet-stream"
+        disabled={upload.busy}
+        onFile={async (file) => {
+          setDone(null);
+          const version = await upload.run(() => session.client.models.upload(model, file));
+          if (version) {
+            setDone(version);
+            onDone();
+          }
+        }}
+      />
+      {upload.busy && <p aria-live="polite">Uploading and loading…</p>}
+      <ErrorView error={upload.error} title="Upload refused" />
+      {done && (
+        <p role="status">
+          Uploaded version {done.version} ({done.state}).
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function ModelDetailPage({ name }: { name: string }) {
+  const model = useAsync((signal) => session.client.models.retrieve(name, { signal }), [name]);
+  const config = useAsync((signal) => modelConfig(name, signal), [name]);
+  const stats = useAsync((signal) => modelStats(name, signal), [name]);
+  useInterval(stats.reload, 5000);
+  const reloadAll = () => {
+    model.reload();
+    config.reload();
+    stats.reload();
+  };
+  const m = model.data;
+  const shown = m?.versions.find((v) => v.version === m.default_version) ?? m?.versions.at(-1);
+  return (
+    <section>
+      <p class="crumbs">
+        <Link to="/models">Models</Link> /
+      </p>
+      <h1>{name}</h1>
+      <LoadState loading={model.loading && !m} error={model.error} />
+      {m && (
+        <>
+          {m.description && <p>{m.description}</p>}
+          <dl class="facts">
+            <dt>Default version</dt>
+            <dd data-testid="default-version">{m.default_version ?? 'none ready'}</dd>
+            <dt>Platform</dt>
+            <dd>{m.platform}</dd>
+            <dt>Versions</dt>
+            <dd>{m.versions.length}</dd>
+          </dl>
+          {m.default_version && (
+            <p>
+              <Link to={href('playground', name)} class="button">
+                Open in the playground
+              </Link>
+            </p>
+          )}
+          <h2>Versions</h2>
+          <Versions model={name} versions={m.versions} onChange={reloadAll} />
+          {shown && (
+            <>
+              <h2>Signature (version {shown.version})</h2>
+              <div class="two">
+                <Tensors title="Inputs" tensors={shown.inputs} />
+                <Tensors title="Outputs" tensors={shown.outputs} />
+              </div>
+            </>
+          )}
+        </>
+      )}
+      <h2>Statistics</h2>
+      <LoadState loading={stats.loading && !stats.data} error={stats.error} />
+      {stats.data && <Statistics stats={stats.data} />}
+      <h2>Configuration</h2>
+      <LoadState loading={config.loading && !config.data} error={config.error} />
+      {config.data && <pre class="json">{JSON.stringify(config.data, null, 2)}</pre>}
+      {m && <UploadVersion model={name} onDone={reloadAll} />}
+    </section>
+  );
+}
