@@ -7,6 +7,8 @@ export interface AsyncState<T> {
   loading: boolean;
   /** Loads again (keeping the data shown meanwhile). */
   reload(): void;
+  /** Shows this data instead (an action's response that already says what a reload would). */
+  replace(data: T): void;
 }
 
 /**
@@ -38,7 +40,8 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
     return () => controller.abort();
   }, [...deps, tick, version]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, reload };
+  const replace = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
+  return { ...state, reload, replace };
 }
 
 /** Calls `fn` every `ms` while mounted (not while the tab is hidden). */

@@ -1,7 +1,7 @@
 // A training job, live: its events over SSE (the SDK's stream, read with fetch so the API key goes as a header; it
 // reconnects by itself and resumes with Last-Event-ID), drawn as loss and accuracy curves per epoch and listed as a
 // log. A finished job replays the same way, so one code path shows both.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { TrainingJobEvent, TrainingJobStatus } from '../../../../src/index.js';
 import { isTerminalStatus } from '../../../../src/index.js';
 import { session } from '../api/session.js';
@@ -27,10 +27,8 @@ interface Live {
 }
 
 /** Follows the job's event stream; redraws at most every 50 ms however fast epochs arrive. */
-function useJobEvents(id: string, onEnd: () => void): Live {
+function useJobEvents(id: string): Live {
   const [live, setLive] = useState<Live>(() => fresh());
-  const ended = useRef(onEnd);
-  ended.current = onEnd;
   useEffect(() => {
     const controller = new AbortController();
     const state = fresh();
@@ -55,7 +53,6 @@ function useJobEvents(id: string, onEnd: () => void): Live {
         state.ended = true;
         clearTimeout(timer);
         draw();
-        ended.current();
       } catch (err) {
         if (controller.signal.aborted) return;
         session.report(err);
@@ -120,17 +117,20 @@ function Charts({ live }: { live: Live }) {
 
 export function JobDetailPage({ id }: { id: string }) {
   const job = useAsync((signal) => session.client.trainingJobs.retrieve(id, { signal }), [id]);
-  const live = useJobEvents(id, job.reload);
+  const live = useJobEvents(id);
   const cancel = useAction();
   const j = job.data;
   const status = live.status ?? j?.status;
   const epochs = j?.hyperparameters.epochs ?? 0;
   const epoch = live.curves.epochs.at(-1) ?? j?.metrics?.epoch ?? 0;
-  // A status event that ended the job arrives before the job row says so only by moments: reload for the result.
+  // The stream's terminal status event can come a moment before the job row says so: read the job again (every
+  // 150 ms) until it has ended too, for its result and finish time.
   const terminal = status !== undefined && isTerminalStatus(status);
   useEffect(() => {
-    if (terminal && j && !isTerminalStatus(j.status)) job.reload();
-  }, [terminal, j?.status]);
+    if (!terminal || !j || isTerminalStatus(j.status)) return;
+    const timer = setTimeout(job.reload, 150);
+    return () => clearTimeout(timer);
+  }, [terminal, j]);
   return (
     <section>
       <p class="crumbs">
@@ -169,7 +169,7 @@ export function JobDetailPage({ id }: { id: string }) {
                 disabled={cancel.busy}
                 onClick={async () => {
                   const done = await cancel.run(() => session.client.trainingJobs.cancel(id));
-                  if (done) job.reload();
+                  if (done) job.replace(done);
                 }}
               >
                 Cancel the job

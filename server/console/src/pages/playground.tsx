@@ -31,11 +31,14 @@ interface FieldState {
   text: string;
 }
 
+/** What an element box starts with: an unticked box is false; other boxes start empty. */
+const blank = (input: TensorMetadata) => (input.datatype === 'BOOL' ? 'false' : '');
+
 function initialField(input: TensorMetadata): FieldState {
   const shape = initialShape(input.shape);
   const count = elementCount(shape);
   return count <= MAX_CELLS
-    ? { shapeText: shape.join(', '), cells: new Array(count).fill(''), text: '' }
+    ? { shapeText: shape.join(', '), cells: new Array(count).fill(blank(input)), text: '' }
     : { shapeText: shape.join(', '), cells: null, text: '' };
 }
 
@@ -49,7 +52,7 @@ function reshape(input: TensorMetadata, field: FieldState, shapeText: string): F
   }
   const texts = field.cells ?? tokenize(input.datatype, field.text);
   if (count <= MAX_CELLS) {
-    return { shapeText, cells: Array.from({ length: count }, (_, i) => texts[i] ?? ''), text: '' };
+    return { shapeText, cells: Array.from({ length: count }, (_, i) => texts[i] ?? blank(input)), text: '' };
   }
   return { shapeText, cells: null, text: field.cells ? joinTexts(input, field.cells) : field.text };
 }
@@ -113,7 +116,9 @@ function InputField({
           aria-describedby={`${id}-count`}
         />
         <span id={`${id}-count`} class="muted small">
-          {shape ? `${elementCount(shape)} elements` : 'not a shape this input takes'}
+          {shape
+            ? `${elementCount(shape)} element${elementCount(shape) === 1 ? '' : 's'}`
+            : 'not a shape this input takes'}
         </span>
         <button type="button" class="small" onClick={() => fill('zeros')}>
           {input.datatype === 'BOOL' ? 'All false' : input.datatype === 'BYTES' ? 'Clear' : 'Zeros'}
