@@ -120,6 +120,34 @@ describeInBrowser('console', () => {
     await page.close();
   });
 
+  it('shows requests per second and the inference count per model from the statistics', async () => {
+    const { page, problems } = await open('/console/traffic');
+    const iris = page.locator('[data-testid=traffic-table] tr[data-model="iris_classifier"]');
+    await iris.waitFor({ timeout: 20_000 });
+    // A burst of inferences while the page samples: the next interval shows them.
+    const infer = { inputs: { input: { data: new Float32Array([6.1, 2.8, 4.7, 1.2]), shape: [1, 4] } } };
+    for (let i = 0; i < 25; i++) await client.models.infer('iris_classifier', infer);
+    const stats = (await (await fetch(`${server.baseUrl}/v2/models/iris_classifier/stats`)).json()) as {
+      model_stats: { inference_count: number }[];
+    };
+    const total = String(stats.model_stats.reduce((n, s) => n + s.inference_count, 0));
+    await expect.poll(() => iris.locator('[data-col=inferences]').textContent(), { timeout: 20_000 }).toBe(total);
+    const rates: number[] = [];
+    for (const started = Date.now(); Date.now() - started < 20_000; await page.waitForTimeout(250)) {
+      rates.push(Number(await iris.locator('[data-col=rps]').textContent()));
+      if (rates.at(-1)! > 0) break;
+    }
+    expect(rates.at(-1)).toBeGreaterThan(0);
+    // A model nobody called has no traffic.
+    const keras = page.locator('[data-testid=traffic-table] tr[data-model="keras_mlp"]');
+    expect(await keras.locator('[data-col=rps]').textContent()).toBe('0');
+    expect(await keras.locator('[data-col=inferences]').textContent()).toBe('0');
+    expect(Number(await page.locator('#rps-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'traffic');
+    expect(problems.all).toEqual([]);
+    await page.close();
+  });
+
   it('fits a phone: no horizontal scroll of the page at 390 px', async () => {
     const page = await browser.context.newPage();
     const problems = watchPage(page);

@@ -108,6 +108,7 @@ export function TrafficPage() {
               id="rps-chart"
               title="Requests per second"
               time
+              xLabel="time"
               x={x}
               series={series(points, models, (r) => r.requestsPerSecond)}
               version={version}
@@ -116,6 +117,7 @@ export function TrafficPage() {
               id="latency-chart"
               title="Mean latency (ms)"
               time
+              xLabel="time"
               x={x}
               series={series(points, models, (r) => r.meanLatencyMs)}
               version={version}
