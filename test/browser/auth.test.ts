@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MaasClient } from '../../src/index.js';
 import type { TestServer } from '../support/server.js';
 import {
+  ABORTED_STREAM,
   type Browser,
   describeInBrowser,
   launchBrowser,
@@ -118,7 +119,7 @@ describeInBrowser('console with API keys', () => {
       Array.from(api.output('value').data as Float32Array),
     );
     expect(requests.filter((r) => r.url.includes(KEY))).toEqual([]);
-    expect(problems.unexpected(...UNAUTHORIZED)).toEqual([]);
+    expect(problems.unexpected(...UNAUTHORIZED, ABORTED_STREAM)).toEqual([]);
     await page.close();
   });
 

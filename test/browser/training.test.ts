@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { APIError, MaasClient, type TrainingJobEvent } from '../../src/index.js';
 import type { TestServer } from '../support/server.js';
 import {
+  ABORTED_STREAM,
   type Browser,
   describeInBrowser,
   launchBrowser,
@@ -18,8 +19,6 @@ import {
 } from './support/browser.js';
 
 const DIGITS = join(import.meta.dirname, '../data/digits/train.csv');
-/** A stream the page closes itself (leaving a job's page) is reported as an aborted request: expected. */
-const ABORTED_STREAM = /request failed: GET .*\/events.* net::ERR_ABORTED/;
 
 describeInBrowser('datasets and training jobs', () => {
   let server: TestServer;
@@ -137,14 +136,16 @@ describeInBrowser('datasets and training jobs', () => {
     const jobId = page.url().split('/').at(-1)!;
 
     // Watch the chart's point count while the job runs: it must take several values before the last one.
+    // Both are read in one go, in the page, so a sample never mixes two renders.
     const seen: { points: number; status: string }[] = [];
     const chart = page.locator('#loss-chart');
-    const status = page.getByTestId('job-status').first();
     for (const started = Date.now(); Date.now() - started < 240_000; ) {
-      const text = (await status.textContent().catch(() => null)) ?? '';
-      const points = Number((await chart.getAttribute('data-points', { timeout: 100 }).catch(() => null)) ?? 0);
-      seen.push({ points, status: text });
-      if (['succeeded', 'failed', 'cancelled'].includes(text)) break;
+      const sample = await page.evaluate(() => ({
+        points: Number(document.querySelector('#loss-chart')?.getAttribute('data-points') ?? 0),
+        status: document.querySelector('[data-testid=job-status]')?.textContent ?? '',
+      }));
+      seen.push(sample);
+      if (['succeeded', 'failed', 'cancelled'].includes(sample.status)) break;
       await page.waitForTimeout(100);
     }
     const job = await client.trainingJobs.retrieve(jobId);
