@@ -5,8 +5,10 @@ export interface AsyncState<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
-  /** Loads again (keeping the data shown meanwhile). */
+  /** Loads again (keeping the data shown meanwhile), superseding a load under way. */
   reload(): void;
+  /** Loads again unless a load is under way (for polling: a slow answer is not cut off by the next tick). */
+  refresh(): void;
   /** Shows this data instead (an action's response that already says what a reload would). */
   replace(data: T): void;
 }
@@ -40,8 +42,13 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
     return () => controller.abort();
   }, [...deps, tick, version]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
+  const loading = useRef(state.loading);
+  loading.current = state.loading;
+  const refresh = useCallback(() => {
+    if (!loading.current) setTick((n) => n + 1);
+  }, []);
   const replace = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
-  return { ...state, reload, replace };
+  return { ...state, reload, refresh, replace };
 }
 
 /** Calls `fn` every `ms` while mounted (not while the tab is hidden). */

@@ -25,7 +25,7 @@ export function JobsPage() {
     [status],
   );
   const live = jobs.data?.some((j) => j.status === 'queued' || j.status === 'running');
-  useInterval(jobs.reload, live ? 2000 : 10_000);
+  useInterval(jobs.refresh, live ? 2000 : 10_000);
   return (
     <section>
       <h1>Training jobs</h1>

@@ -189,7 +189,7 @@ export function ModelDetailPage({ name }: { name: string }) {
   const model = useAsync((signal) => session.client.models.retrieve(name, { signal }), [name]);
   const config = useAsync((signal) => modelConfig(name, signal), [name]);
   const stats = useAsync((signal) => modelStats(name, signal), [name]);
-  useInterval(stats.reload, 5000);
+  useInterval(stats.refresh, 5000);
   const reloadAll = () => {
     model.reload();
     config.reload();

@@ -64,7 +64,7 @@ function UploadModel({ onDone }: { onDone(): void }) {
 
 export function ModelsPage() {
   const models = useAsync(listAllModels, []);
-  useInterval(models.reload, 5000);
+  useInterval(models.refresh, 5000);
   return (
     <section>
       <h1>Models</h1>

@@ -20,7 +20,11 @@ interface Point {
   rates: ModelRate[];
 }
 
-const history: { samples: StatsSample[]; points: Point[] } = { samples: [], points: [] };
+const history: { samples: StatsSample[]; points: Point[]; sampling: boolean } = {
+  samples: [],
+  points: [],
+  sampling: false,
+};
 
 function series(points: Point[], models: string[], pick: (r: ModelRate) => number | null) {
   return models.map((model) => ({
@@ -36,6 +40,9 @@ export function TrafficPage() {
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<unknown>(undefined);
   const sample = async () => {
+    // One sample at a time: a slow answer is waited for, not raced by the next tick.
+    if (history.sampling) return;
+    history.sampling = true;
     try {
       const stats = await modelStats();
       history.samples.push({ at: Date.now(), stats });
@@ -51,6 +58,8 @@ export function TrafficPage() {
     } catch (err) {
       session.report(err);
       setError(err);
+    } finally {
+      history.sampling = false;
     }
   };
   useEffect(() => void sample(), []);
