@@ -2,7 +2,17 @@ import { defineConfig } from 'tsup';
 
 // The SDK and msw entries ship ESM + CJS + d.ts; the server ships as its own entries so that
 // `import 'maas'` never pulls server code. Heavy runtime packages stay external (optional peers).
-const external = ['onnxruntime-node', 'better-sqlite3', 'fastify', 'onnx-proto', 'msw', 'msw/node', 'undici'];
+const external = [
+  'onnxruntime-node',
+  'better-sqlite3',
+  'pg',
+  'pg-boss',
+  'fastify',
+  'onnx-proto',
+  'msw',
+  'msw/node',
+  'undici',
+];
 
 export default defineConfig([
   {

@@ -21,16 +21,21 @@ import { engineHooks, sessionOpener } from './inference/engine.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { ModelRegistry } from './inference/registry.js';
 import { ModelRepository } from './inference/repository.js';
+import { Router } from './inference/routing.js';
+import { ShadowMirror } from './inference/shadow.js';
 import { registryDeployer } from './jobs/deployer.js';
 import { JobEvents } from './jobs/events.js';
 import { createWorkerRunner, type Runner } from './jobs/runner.js';
 import { JobService } from './jobs/service.js';
+import { sharedJobs } from './jobs/shared-jobs.js';
 import { offThreadSummarizer } from './jobs/summarize.js';
 import { prepareModelRepository } from './model-repository-root.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
-import { openSqliteStore } from './store/sqlite/index.js';
+import { followRepository, sharedRepository } from './shared-repository.js';
+import { openStore } from './store/open.js';
+import { ROUTING_TOPIC } from './store/postgres/routing.js';
 import type { Store } from './store/store.js';
 
 /** Every group of routes, in registration order. Routes only translate: the services they call are built below. */
@@ -83,7 +88,7 @@ interface MutableLifecycle {
 export interface CreateServerOptions {
   /** Defaults to `features` above; tests may add their own. */
   features?: ServerFeature[];
-  /** The store (default: SQLite at `<data-dir>/maas.db`). The server closes it. */
+  /** The store (default: what settings.database names, else SQLite at `<data-dir>/maas.db`). The server closes it. */
   store?: Store;
   /** How training jobs run (default: one worker thread per job). */
   runner?: Runner;
@@ -121,7 +126,7 @@ export async function createServer(
   });
   const log = app.log;
 
-  const store = options.store ?? (await openSqliteStore(join(settings.dataDir, 'maas.db')));
+  const store = options.store ?? (await openStore(settings, (err) => log.error({ err }, 'database')));
   const repository = new ModelRepository(settings.modelRepository, {
     instanceCount: settings.instanceCount,
     intraOpThreads: settings.intraOpThreads,
@@ -135,8 +140,26 @@ export async function createServer(
     repository,
     openModel: sessionOpener(engine),
     onError: (err) => log.error({ err }, 'model registry'),
+    ...(store.shared ? { shared: sharedRepository(store.shared) } : {}),
   });
   registry.addHooks(engineHooks(engine));
+  const router = new Router({
+    registry,
+    store: store.routing,
+    // A newly pinned or labelled version must load even where the version policy would not select it.
+    onChange: (model) => registry.syncModel(model).catch((err: unknown) => log.error({ err, model }, 'model sync')),
+    log,
+  });
+  await router.load();
+  // Routing changed by another replica (the PostgreSQL store announces every change): take it over here too.
+  const unfollowRouting = store.shared?.subscribe(ROUTING_TOPIC, (model) => {
+    router
+      .load()
+      .then(() => registry.syncModel(model))
+      .catch((err: unknown) => log.error({ err, model }, 'routing reload'));
+  });
+  registry.addHooks({ retain: (model) => router.retained(model) });
+  const shadow = new ShadowMirror({ registry, busyAbove: Math.max(1, Math.floor(settings.maxInflight / 2)) });
   const lifecycle: MutableLifecycle = {
     loaded: false,
     draining: false,
@@ -148,11 +171,14 @@ export async function createServer(
     serverVersion: packageVersion(),
     isReady: lifecycle.isReady,
     maxInflight: settings.maxInflight,
+    router,
+    shadow,
   });
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
     summarize: offThreadSummarizer(options.parseInWorkerFrom),
   });
-  const events = new JobEvents(store.jobs);
+  const events = new JobEvents(store.jobs, undefined, store.shared);
+  const shared = await sharedJobs(settings, store, (err) => log.error({ err }, 'training queue'));
   const jobs = new JobService({
     jobs: store.jobs,
     events,
@@ -162,12 +188,15 @@ export async function createServer(
     jobsDir: join(settings.dataDir, 'jobs'),
     maxConcurrentJobs: settings.maxConcurrentJobs,
     log,
+    ...(shared ? { shared } : {}),
   });
   const services: ServerServices = {
     settings,
     store,
     registry,
     dataPlane,
+    router,
+    shadow,
     datasets,
     jobs,
     events,
@@ -189,9 +218,12 @@ export async function createServer(
   await app.ready();
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
+  let unfollow = () => {};
   const loaded = (async () => {
     await registry.refresh();
     registry.startPolling(settings.pollInterval * 1000);
+    if (store.shared)
+      unfollow = followRepository(store.shared, registry, (err) => log.error({ err }, 'model registry'));
     lifecycle.loaded = true;
     await jobs.start();
   })();
@@ -215,6 +247,8 @@ export async function createServer(
     });
     lifecycle.closing = true;
     registry.stopPolling();
+    unfollow();
+    unfollowRouting?.();
     await loaded.catch(() => {});
     const deadline = Date.now() + settings.shutdownTimeout * 1000;
     const remaining = () => Math.max(0, deadline - Date.now());

@@ -18,7 +18,7 @@ export interface IdempotencyOptions {
 /**
  * Runs create calls at most once per key: the same key and fingerprint return the first successful result (for
  * 24 h); the same key with another fingerprint is a 409 idempotency_conflict. Concurrent requests with one key run
- * one at a time. Failures are not stored, so a retry after an error runs again. Records older than the TTL are
+ * one at a time, in this process and (when the records offer `exclusive`) in every process sharing them. Failures are not stored, so a retry after an error runs again. Records older than the TTL are
  * ignored, and purged at most once a minute.
  */
 export class Idempotency {
@@ -48,7 +48,11 @@ export class Idempotency {
       if (!running) break;
       await running.catch(() => {});
     }
-    const attempt = this.attempt<T>(scope, key, fingerprint, execute);
+    // Across processes sharing the records (replicas on one database), the store serialises the key too.
+    const exclusive = this.records.exclusive?.bind(this.records);
+    const attempt = exclusive
+      ? exclusive(scope, key, () => this.attempt<T>(scope, key, fingerprint, execute))
+      : this.attempt<T>(scope, key, fingerprint, execute);
     this.inProgress.set(id, attempt);
     try {
       return await attempt;

@@ -1,14 +1,34 @@
-// Every optional peer package `maas serve` needs, checked together at startup so a user learns them all at once
-// (and a training job never finds one missing after it started).
+// Every optional peer package `maas serve` and `maas worker` need, checked together at startup so a user learns them
+// all at once (and a training job never finds one missing after it started).
 import { loadFastify } from './http/fastify.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
+import { loadPgBoss } from './jobs/pg-boss-queue.js';
 import { importPeer, requirePeers } from './peers.js';
+import { loadPg } from './store/postgres/index.js';
 import { loadSqlite } from './store/sqlite/index.js';
 
 /** onnx-proto is imported statically by the ONNX writer (server/onnx/model.ts); this only proves it is installed. */
 const loadOnnxProto = () => importPeer('onnx-proto', () => import('onnx-proto'));
 
-/** Throws one MissingPeerError naming every absent peer (fastify, onnxruntime-node, better-sqlite3, onnx-proto). */
-export function requireServerPeers(): Promise<void> {
-  return requirePeers([loadFastify, loadOnnxRuntime, loadSqlite, loadOnnxProto]);
+export interface PeerNeeds {
+  /** The store: PostgreSQL (pg) when a database URL is set, else SQLite (better-sqlite3). */
+  database?: string | null;
+  /** The queue engine (pg-boss). */
+  queue?: string | null;
+  /** Serving over HTTP (fastify); `maas worker` does not. */
+  http?: boolean;
+}
+
+/**
+ * Throws one MissingPeerError naming every absent peer: onnxruntime-node and onnx-proto always, fastify to serve,
+ * better-sqlite3 or pg for the store, pg-boss for a queue.
+ */
+export function requireServerPeers(needs: PeerNeeds = {}): Promise<void> {
+  return requirePeers([
+    ...(needs.http === false ? [] : [loadFastify]),
+    loadOnnxRuntime,
+    needs.database ? loadPg : loadSqlite,
+    ...(needs.queue ? [loadPgBoss] : []),
+    loadOnnxProto,
+  ]);
 }

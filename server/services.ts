@@ -3,6 +3,8 @@ import type { DatasetService } from './datasets/service.js';
 import type { Idempotency } from './idempotency.js';
 import type { DataPlane } from './inference/data-plane.js';
 import type { ModelRegistry } from './inference/registry.js';
+import type { Router } from './inference/routing.js';
+import type { ShadowMirror } from './inference/shadow.js';
 import type { JobEvents } from './jobs/events.js';
 import type { JobService } from './jobs/service.js';
 import type { Settings } from './settings.js';
@@ -30,6 +32,9 @@ export interface ServerServices {
   store: Store;
   registry: ModelRegistry;
   dataPlane: DataPlane;
+  /** Labels, pinned defaults, traffic splits, shadows (and their change log). */
+  router: Router;
+  shadow: ShadowMirror;
   datasets: DatasetService;
   jobs: JobService;
   events: JobEvents;

@@ -33,8 +33,15 @@ export interface Settings {
   drainDelay: number;
   /** Accepted Bearer keys; empty = no authentication. */
   apiKeys: string[];
-  /** Where datasets, jobs and idempotency records live. */
+  /** Where datasets and the jobs' copies of them live (and the SQLite database, when `database` is null). */
   dataDir: string;
+  /** A `postgres://` URL: the store several replicas and workers share; null = SQLite at `<dataDir>/maas.db`. */
+  database: string | null;
+  /** A `postgres://` URL (the `database`): training jobs go to pg-boss there; null = run them in this process. */
+  queue: string | null;
+  /** With a shared database: seconds a process holds a running job without renewing before another takes it over. */
+  jobLease: number;
+  /** Jobs this process trains at once; 0 (with a queue) = it trains none, workers do. */
   maxConcurrentJobs: number;
   /** Seconds to let in-flight requests finish on shutdown. */
   shutdownTimeout: number;
@@ -45,7 +52,17 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export type SettingKey = keyof Settings;
-type Kind = 'string' | 'path' | 'integer' | 'seconds' | 'bytes' | 'list' | 'log-level' | 'boolean' | 'choice';
+type Kind =
+  | 'string'
+  | 'path'
+  | 'integer'
+  | 'seconds'
+  | 'bytes'
+  | 'list'
+  | 'log-level'
+  | 'boolean'
+  | 'choice'
+  | 'postgres-url';
 
 /** One setting, documented once: the CLI's options, `--help`, env names and config keys all come from here. */
 export interface SettingSpec {
@@ -213,8 +230,39 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'MAAS_DATA_DIR',
     kind: 'path',
     valueName: 'DIR',
-    description: 'Where datasets and training jobs are kept',
+    description:
+      'Where datasets and training jobs are kept (with --database, a folder every replica and worker shares, at the same path)',
     defaultText: './.maas-data',
+  },
+  {
+    key: 'database',
+    flag: 'database',
+    env: 'MAAS_DATABASE',
+    kind: 'postgres-url',
+    valueName: 'URL',
+    description:
+      'PostgreSQL (postgres://USER:PASSWORD@HOST:PORT/DB) for datasets, jobs, events, checkpoints, idempotency keys and model routing, shared by every replica and worker',
+    defaultText: 'SQLite at <data-dir>/maas.db',
+  },
+  {
+    key: 'queue',
+    flag: 'queue',
+    env: 'MAAS_QUEUE',
+    kind: 'postgres-url',
+    valueName: 'URL',
+    description:
+      "Send training jobs to pg-boss in this PostgreSQL database (the --database one), to be run by 'maas worker' processes (and by this server, up to --max-concurrent-jobs)",
+    defaultText: 'none (jobs run in this process)',
+  },
+  {
+    key: 'jobLease',
+    flag: 'job-lease',
+    env: 'MAAS_JOB_LEASE',
+    kind: 'seconds',
+    valueName: 'SECONDS',
+    description:
+      'With --database: a process renews its hold on each job it runs every third of this; a job not renewed for this long is resumed by another process from its last checkpoint',
+    defaultText: '30',
   },
   {
     key: 'maxConcurrentJobs',
@@ -222,9 +270,10 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'MAAS_MAX_CONCURRENT_JOBS',
     kind: 'integer',
     valueName: 'N',
-    description: 'Training jobs that run at the same time; the rest wait in the queue',
+    description:
+      'Training jobs this process runs at the same time; the rest wait in the queue (0 with --queue: this process trains none)',
     defaultText: '1',
-    min: 1,
+    min: 0,
     max: 64,
   },
   {
@@ -268,6 +317,9 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     drainDelay: 5,
     apiKeys: [],
     dataDir: defaultDataDir,
+    database: null,
+    queue: null,
+    jobLease: 30,
     maxConcurrentJobs: 1,
     shutdownTimeout: 10,
     logLevel: 'warn',
@@ -331,7 +383,33 @@ export function resolveSettings(partial: Partial<Settings> = {}, cwd = process.c
   const named = out.modelRepository !== undefined;
   const modelRepository = resolve(cwd, out.modelRepository ?? resolve(dataDir, out.demo ? 'demo-models' : 'models'));
   const createRepository = out.createRepository ?? !named;
+  checkCluster(out);
   return { ...out, dataDir, modelRepository, createRepository, apiKeys: [...out.apiKeys] };
+}
+
+/** --queue, --database and --max-concurrent-jobs 0 only make sense together. */
+function checkCluster(s: Pick<Settings, 'database' | 'queue' | 'maxConcurrentJobs' | 'jobLease'>): void {
+  if (s.queue !== null) {
+    if (s.database === null) {
+      throw new SettingsError('--queue needs --database: the jobs it dispatches are kept in that PostgreSQL database');
+    }
+    if (!sameDatabase(s.queue, s.database)) {
+      throw new SettingsError(
+        '--queue must name the --database database: pg-boss keeps the queue in its own schema there, so a job and its queue entry are written in one transaction',
+      );
+    }
+  } else if (s.maxConcurrentJobs === 0) {
+    throw new SettingsError('--max-concurrent-jobs 0 needs --queue: without one, jobs would never run');
+  }
+  if (s.jobLease < 1) throw new SettingsError(`--job-lease: expected at least 1 second, got ${s.jobLease}`);
+}
+
+function sameDatabase(a: string, b: string): boolean {
+  const key = (url: string) => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  };
+  return key(a) === key(b);
 }
 
 function readConfigFile(path: string): Partial<Settings> {
@@ -421,12 +499,31 @@ function parseText(spec: SettingSpec, raw: string, source: string, base: string)
         throw new SettingsError(`${source}: expected one of ${spec.choices?.join(', ')}, got '${raw}'`);
       }
       return text;
+    case 'postgres-url':
+      return parsePostgresUrl(text, source);
     case 'log-level':
       if (!logLevels.includes(text as LogLevel)) {
         throw new SettingsError(`${source}: expected one of ${logLevels.join(', ')}, got '${raw}'`);
       }
       return text;
   }
+}
+
+function parsePostgresUrl(text: string, source: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {}
+  if (url?.protocol === 'redis:' || url?.protocol === 'rediss:') {
+    throw new SettingsError(
+      `${source}: Redis is not supported; maas keeps jobs and their queue (pg-boss) in PostgreSQL: give a postgres:// URL`,
+    );
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname) {
+    const shown = url ? `${url.protocol}//${url.host}${url.pathname}` : `'${text.replace(/:[^:@/]*@/, ':***@')}'`;
+    throw new SettingsError(`${source}: expected a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL, got ${shown}`);
+  }
+  return text;
 }
 
 function checkList(items: string[], source: string): string[] {

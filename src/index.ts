@@ -49,6 +49,7 @@ export type {
   ModelBytes,
   ModelUploadParams,
   VersionParams,
+  RoutingParams,
   RowPredictParams,
   ColumnarPredictParams,
 } from './resources/models.js';

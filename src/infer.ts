@@ -69,8 +69,10 @@ export interface InferParams {
   inputs: Record<string, InferInput> | readonly (InferInput & { name: string })[];
   /** Outputs to return (all when omitted), by name or as OIP output requests. */
   outputs?: readonly (string | InferRequestOutput)[] | undefined;
-  /** Model version (default: the model's default version). */
+  /** Model version or label (`'canary'`); default: the model's routing (its split, pin, or highest READY version). */
   version?: string | number | undefined;
+  /** Keeps this caller on one version of a traffic split (sent as `X-Routing-Key`). */
+  routingKey?: string | undefined;
   /** Force (true) or forbid (false) the binary tensor extension; default: binary above `binaryThreshold` bytes of tensor data. */
   binary?: boolean | undefined;
   /** Request id echoed back in the response. */

@@ -57,6 +57,21 @@ export type Model = Schemas['Model'];
 export type ModelVersion = Schemas['ModelVersion'];
 export type ModelVersionDeleted = Schemas['ModelVersionDeleted'];
 export type ModelList = Schemas['ModelList'];
+export type ModelUpdateRequest = Schemas['ModelUpdateRequest'];
+export type TrafficWeight = Schemas['TrafficWeight'];
+export type RollbackGuard = Schemas['RollbackGuard'];
+export type Shadow = Schemas['Shadow'];
+export type ShadowReport = Schemas['ShadowReport'];
+export type ModelEvent = Schemas['ModelEvent'];
+export type ModelEventList = Schemas['ModelEventList'];
+export type TfServingVersionStatus = Schemas['TfServingVersionStatus'];
+
+// Serving engine (Triton's configuration and statistics extensions)
+export type ModelConfig = Schemas['ModelConfig'];
+export type ModelConfigTensor = Schemas['ModelConfigTensor'];
+export type ModelStatistics = Schemas['ModelStatistics'];
+export type ModelStatisticsResponse = Schemas['ModelStatisticsResponse'];
+export type StatDuration = Schemas['StatDuration'];
 export type ListEnvelope = Schemas['ListEnvelope'];
 
 // Datasets
@@ -87,4 +102,5 @@ export type ModelListParams = QueryOf<'listModels'>;
 export type DatasetListParams = QueryOf<'listDatasets'>;
 export type TrainingJobListParams = QueryOf<'listTrainingJobs'>;
 export type TrainingJobEventListParams = QueryOf<'listTrainingJobEvents'>;
+export type ModelEventListParams = QueryOf<'listModelEvents'>;
 export type RepositoryIndexParams = RepositoryIndexRequest;

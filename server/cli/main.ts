@@ -4,6 +4,7 @@ import { type CliCommand, EXIT } from './command.js';
 /** Every subcommand, loaded only when used. Adding one is one line here plus its file in server/cli/. */
 export const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
+  worker: async () => (await import('./worker.js')).workerCommand,
   // Client commands over MaasClient (server/cli/train.ts, jobs.ts).
   train: async () => (await import('./train.js')).trainCommand,
   jobs: async () => (await import('./jobs.js')).jobsCommand,

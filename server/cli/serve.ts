@@ -1,50 +1,22 @@
-import { parseArgs } from 'node:util';
-import { packageVersion } from '../package-files.js';
 import { MissingPeerError } from '../peers.js';
 import { requireServerPeers } from '../server-peers.js';
-import { loadSettings, SettingsError, settingsHelp, settingsParseArgsOptions } from '../settings.js';
+import { loadSettings, SettingsError } from '../settings.js';
 import type { CliCommand } from './command.js';
 import { modelTable } from './model-table.js';
+import { parseSettingsFlags, settingsCommandHelp } from './settings-flags.js';
 
-const help = () => `Usage: maas serve [options]
+const help = () =>
+  settingsCommandHelp(`Usage: maas serve [options]
 
 Serves the ONNX models of a Triton-layout repository over Open Inference Protocol v2 (JSON and binary tensors),
 TensorFlow Serving's REST predict, and the MaaS models API. Prints one line, "listening on http://HOST:PORT",
-when ready. SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, sessions close, exit 0.
-
-Options:
-${settingsHelp()}
-  -h, --help      Show this help.
-  -v, --version   Print the version.
-`;
+when ready. SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, sessions close, exit 0.`);
 
 export const serveCommand: CliCommand = {
   summary: 'Serve a model repository over OIP v2, TF-Serving predict and the MaaS API',
   async run(args) {
-    let values: Record<string, string | boolean | string[] | boolean[] | undefined>;
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          ...settingsParseArgsOptions(),
-          help: { type: 'boolean', short: 'h' },
-          version: { type: 'boolean', short: 'v' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values;
-    } catch (err) {
-      process.stderr.write(`maas serve: ${(err as Error).message}\nRun 'maas serve --help' for the options.\n`);
-      return 2;
-    }
-    if (values.help) {
-      process.stdout.write(help());
-      return 0;
-    }
-    if (values.version) {
-      process.stdout.write(`${packageVersion()}\n`);
-      return 0;
-    }
+    const values = parseSettingsFlags('serve', args, help);
+    if (typeof values === 'number') return values;
     let settings: ReturnType<typeof loadSettings>;
     try {
       settings = loadSettings({ flags: values });
@@ -56,7 +28,7 @@ export const serveCommand: CliCommand = {
       throw err;
     }
     try {
-      await requireServerPeers();
+      await requireServerPeers(settings);
     } catch (err) {
       if (err instanceof MissingPeerError) {
         process.stderr.write(`maas serve: ${err.message}\n`);

@@ -12,6 +12,7 @@ const untypedRoutes = new Set([
   '/v2/models/:model/versions/:version/infer',
   '/v1/models/:model(^[^:/]+)::predict',
   '/v1/models/:model/versions/:version(^[^:/]+)::predict',
+  '/v1/models/:model/labels/:label(^[^:/]+)::predict',
 ]);
 
 /** An infer or predict body with no Content-Type: the binary extension when its header is there, else JSON. */

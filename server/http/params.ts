@@ -15,6 +15,38 @@ export function versionParam(params: unknown): number | undefined {
   return raw === undefined ? undefined : checkVersion(raw);
 }
 
+/** What a request's version segment names: a version number, or a label (`stable`) set by PATCH /v1/models/{model}. */
+export interface VersionRef {
+  version?: number;
+  label?: string;
+}
+
+const LABEL = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** The `version` (or TF Serving's `label`) path parameter of an inference route: a number or a label. */
+export function versionRef(params: unknown): VersionRef {
+  const p = params as Params;
+  if (p.label !== undefined) {
+    if (!LABEL.test(p.label))
+      throw new InvalidParameterError('label', `a version label matching ${LABEL.source}`, p.label);
+    return { label: p.label };
+  }
+  const raw = p.version;
+  if (raw === undefined) return {};
+  if (/^\d/.test(raw)) return { version: checkVersion(raw) };
+  if (!LABEL.test(raw)) {
+    throw new InvalidParameterError('version', 'a positive integer version or a version label', raw);
+  }
+  return { label: raw };
+}
+
+/** The routing key that keeps a client on one version of a traffic split (`X-Routing-Key`), if any. */
+export function routingKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers['x-routing-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  return key === undefined || key === '' ? undefined : key.slice(0, 256);
+}
+
 /** `limit` (1–100, default 20) and `after` of our list endpoints. */
 export function pageParams(query: unknown): PageQuery {
   const q = (query ?? {}) as Record<string, unknown>;
@@ -38,4 +70,12 @@ export function stringQuery(query: unknown, name: string, maxLength: number): st
     throw new InvalidParameterError(name, `a string of at most ${maxLength} characters`, value);
   }
   return value;
+}
+
+/** An integer query parameter in [min, max]. */
+export function boundedInteger(value: unknown, name: string, min: number, max: number): number {
+  const text = String(value);
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new InvalidParameterError(name, `an integer from ${min} to ${max}`, text);
+  return n;
 }

@@ -1,13 +1,15 @@
 import type { components } from '../../src/generated/openapi.js';
 import { checkInputs, checkOutputNames } from '../../src/protocol/input-signature.js';
 import type { InferResult } from '../../src/protocol/oip-request.js';
+import { type ModelStats, Statistics } from '../../src/protocol/statistics.js';
 import type { Tensor } from '../../src/protocol/tensor.js';
 import { decodePredictRequest, encodePredictResponse, type PredictResponse } from '../../src/protocol/tf-serving.js';
 import { asServerError, BadRequestError, ServiceUnavailableError } from '../errors.js';
 import { type ModelConfig, tritonDataType } from './model-config.js';
 import { ModelRunError, newRunTiming, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
-import { type ModelStats, Statistics } from './statistics.js';
+import type { Router } from './routing.js';
+import type { ShadowMirror } from './shadow.js';
 
 type ServerMetadataResponse = components['schemas']['ServerMetadataResponse'];
 type ModelMetadataResponse = components['schemas']['ModelMetadataResponse'];
@@ -31,6 +33,10 @@ export interface DataPlaneOptions {
   /** False while starting or shutting down. */
   isReady: () => boolean;
   statistics?: Statistics;
+  /** Labels, pinned default, traffic split and shadow; without it, unversioned requests get the highest READY. */
+  router?: Router;
+  /** Mirrors requests to a shadow version off the response path. */
+  shadow?: ShadowMirror;
   /** Inference requests in progress at once; more are refused with 503 overloaded. 0 = no limit. */
   maxInflight?: number;
 }
@@ -38,6 +44,10 @@ export interface DataPlaneOptions {
 export interface InferOptions {
   /** The client went away: a request still waiting is dropped. */
   signal?: AbortSignal;
+  /** A version label (`stable`, `canary`) instead of a version number. */
+  label?: string;
+  /** Sticky routing: requests with the same key go to the same version of a traffic split. */
+  routingKey?: string;
 }
 
 /**
@@ -52,12 +62,16 @@ export class DataPlane {
   readonly statistics: Statistics;
   private readonly maxInflight: number;
   private inflight = 0;
+  private readonly router: Router | undefined;
+  private readonly shadow: ShadowMirror | undefined;
 
   constructor(options: DataPlaneOptions) {
     this.registry = options.registry;
     this.readyCheck = options.isReady;
     this.statistics = options.statistics ?? new Statistics();
     this.maxInflight = options.maxInflight ?? 0;
+    this.router = options.router;
+    this.shadow = options.shadow;
     this.metadata = {
       name: options.serverName ?? 'maas',
       version: options.serverVersion,
@@ -78,8 +92,8 @@ export class DataPlane {
   }
 
   /** Metadata of the given version, or of the default (highest READY) one. */
-  modelMetadata(name: string, version?: number): ModelMetadataResponse {
-    const lease = this.registry.acquire(name, version);
+  modelMetadata(name: string, version?: number, label?: string): ModelMetadataResponse {
+    const lease = this.registry.acquire(name, this.fixed(name, version, label));
     try {
       const ready = this.registry.requireModel(name).versions.filter((v) => v.state === 'READY');
       return {
@@ -95,8 +109,8 @@ export class DataPlane {
   }
 
   /** `{name, version, ready: true}`, or ModelNotReadyError (503) / not found (404). */
-  modelReady(name: string, version?: number): ModelReadyResponse {
-    const lease = this.registry.acquire(name, version);
+  modelReady(name: string, version?: number, label?: string): ModelReadyResponse {
+    const lease = this.registry.acquire(name, this.fixed(name, version, label));
     lease.release();
     return { name, version: String(lease.version), ready: true };
   }
@@ -110,18 +124,18 @@ export class DataPlane {
     version: number | undefined,
     body: unknown,
     options: InferOptions = {},
-  ): Promise<PredictResponse> {
-    const lease = this.registry.acquire(name, version);
-    let chosen: number;
+  ): Promise<{ response: PredictResponse; version: string }> {
+    const target = this.select(name, version, options);
+    const lease = this.registry.acquire(name, target.version);
     let decoded: ReturnType<typeof decodePredictRequest>;
     try {
-      chosen = lease.version;
       decoded = decodePredictRequest(body, lease.model.inputs);
+      target.version = lease.version;
     } finally {
       lease.release();
     }
-    const result = await this.infer(name, chosen, decoded.tensors, undefined, options);
-    return encodePredictResponse(decoded.format, result.outputs);
+    const result = await this.run(name, target, decoded.tensors, undefined, options);
+    return { response: encodePredictResponse(decoded.format, result.outputs), version: result.modelVersion };
   }
 
   /**
@@ -129,13 +143,44 @@ export class DataPlane {
    * `outputNames` picks outputs (all when absent). The version stays loaded until the run ends. A request that got
    * here runs even while the server shuts down: refusing new requests is the HTTP layer's job.
    */
-  async infer(
+  infer(
     name: string,
     version: number | undefined,
     inputs: readonly Tensor[],
     outputNames?: readonly string[],
     options: InferOptions = {},
   ): Promise<InferResult> {
+    return this.run(name, this.select(name, version, options), inputs, outputNames, options);
+  }
+
+  /** Which version runs: the one named (number or label), else routing's choice (a split, a pin), else the highest READY. */
+  private select(name: string, version: number | undefined, options: InferOptions): Target {
+    if (options.label !== undefined) return { version: this.labelled(name, options.label), routed: false };
+    if (version !== undefined || !this.router) return { version, routed: false };
+    return { version: this.router.choose(name, options.routingKey), routed: true };
+  }
+
+  /** A version for reads (metadata, readiness, config): the one named, or the pinned default. */
+  private fixed(name: string, version: number | undefined, label: string | undefined): number | undefined {
+    if (label !== undefined) return this.labelled(name, label);
+    return version ?? this.router?.routing(name).defaultVersion ?? undefined;
+  }
+
+  private labelled(name: string, label: string): number {
+    if (!this.router)
+      throw new BadRequestError('invalid_parameter', `version: expected a positive integer version, got '${label}'`);
+    this.registry.requireModel(name);
+    return this.router.label(name, label);
+  }
+
+  private async run(
+    name: string,
+    target: Target,
+    inputs: readonly Tensor[],
+    outputNames: readonly string[] | undefined,
+    options: InferOptions,
+  ): Promise<InferResult> {
+    const version = target.version;
     if (this.maxInflight > 0 && this.inflight >= this.maxInflight) {
       throw new ServiceUnavailableError(
         'overloaded',
@@ -147,13 +192,22 @@ export class DataPlane {
     const stats = this.statistics.version(name, lease.version);
     const started = process.hrtime.bigint();
     this.inflight++;
+    // Past the input checks, a failure is the version's (it counts against a canary), not the client's.
+    let checked = false;
     try {
       const model = lease.model;
       // The shared signature rules (src/protocol/input-signature.ts): the msw mock rejects with the same bodies.
       const ordered = asServerError(() => checkInputs(name, model.inputs, inputs));
+      // Mirrored requests get their own copy of the inputs: the primary's may move to a worker thread.
+      const shadowVersion = target.routed && this.shadow ? this.router?.shadowFor(name) : undefined;
+      const mirror =
+        shadowVersion !== undefined && shadowVersion !== lease.version
+          ? this.shadow!.prepare(shadowVersion, ordered, outputNames)
+          : undefined;
       const outputs =
         outputNames === undefined ? undefined : asServerError(() => checkOutputNames(name, model.outputs, outputNames));
       const timing = newRunTiming();
+      checked = true;
       let results: Tensor[];
       try {
         results = await model.run(ordered, outputs, options.signal ? { signal: options.signal, timing } : { timing });
@@ -166,10 +220,15 @@ export class DataPlane {
         }
         throw err;
       }
-      stats.succeeded(Number(process.hrtime.bigint() - started), rowsOf(ordered), timing);
+      const elapsed = Number(process.hrtime.bigint() - started);
+      stats.succeeded(elapsed, rowsOf(ordered), timing);
+      if (target.routed) this.router?.observe(name, lease.version, true, elapsed / 1e6);
+      if (mirror) this.shadow?.mirror(name, mirror, results, elapsed / 1e6, this.inflight);
       return { modelName: name, modelVersion: String(lease.version), outputs: results };
     } catch (err) {
-      stats.failed(Number(process.hrtime.bigint() - started));
+      const elapsed = Number(process.hrtime.bigint() - started);
+      stats.failed(elapsed);
+      if (target.routed && checked) this.router?.observe(name, lease.version, false, elapsed / 1e6);
       throw err;
     } finally {
       this.inflight--;
@@ -187,9 +246,9 @@ export class DataPlane {
    * filled in, and `input`/`output` completed from the loaded version (the given one, or the default) as Triton's
    * auto-complete does.
    */
-  modelConfig(name: string, version?: number): ModelConfig {
+  modelConfig(name: string, version?: number, label?: string): ModelConfig {
     const config = this.registry.requireConfig(name);
-    const lease = this.registry.acquire(name, version);
+    const lease = this.registry.acquire(name, this.fixed(name, version, label));
     try {
       const batched = config.max_batch_size > 0;
       const complete = (specs: readonly TensorSpec[], declared: ModelConfig['input']) =>
@@ -229,6 +288,12 @@ export class DataPlane {
     }
     return { model_stats: out };
   }
+}
+
+interface Target {
+  version: number | undefined;
+  /** Chosen by routing (not named by the request): counts for the rollback guard and may be mirrored. */
+  routed: boolean;
 }
 
 /** Rows of a request: the first dimension of its first input (1 for a scalar or an input-less model). */

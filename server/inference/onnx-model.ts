@@ -1,6 +1,7 @@
 // The only onnxruntime-node import in the project, and a dynamic one: it is an optional peer of `maas`.
 import type * as Ort from 'onnxruntime-node';
-import type { Datatype, Tensor } from '../../src/protocol/tensor.js';
+import type { RequestTiming } from '../../src/protocol/statistics.js';
+import type { Datatype, Tensor, TensorData } from '../../src/protocol/tensor.js';
 import { importPeer } from '../peers.js';
 
 type OrtModule = typeof Ort;
@@ -27,16 +28,7 @@ export interface SessionOptions {
  * Where one request's time went, in nanoseconds (Triton's statistics): filled in by the layers it passes through
  * (the batcher adds queue time and the batch size, the session its compute split).
  */
-export interface RunTiming {
-  queueNs: number;
-  computeInputNs: number;
-  computeInferNs: number;
-  computeOutputNs: number;
-  /** Rows of the execution this request was part of (1 when unbatched). */
-  batchSize: number;
-  /** Set on exactly one request of each execution, so executions are counted once. */
-  countsExecution: boolean;
-}
+export type RunTiming = RequestTiming;
 
 export function newRunTiming(): RunTiming {
   return { queueNs: 0, computeInputNs: 0, computeInferNs: 0, computeOutputNs: 0, batchSize: 1, countsExecution: true };
@@ -211,18 +203,44 @@ class OrtModel implements OnnxModel {
   }
 
   private toOrt(tensor: Tensor): Ort.Tensor {
-    const type = oipToOrt[tensor.datatype];
-    // The canonical typed arrays are exactly what onnxruntime-node takes (FP16 as raw Uint16Array bits, BOOL as
-    // 0/1 bytes), so no copy is made.
-    return new this.ort.Tensor(type as 'float32', tensor.data as unknown as Float32Array, tensor.shape);
+    return toOrtTensor(this.ort, tensor.datatype, tensor.data, tensor.shape);
   }
+}
+
+const hasFloat16Array = typeof (globalThis as { Float16Array?: unknown }).Float16Array === 'function';
+
+/**
+ * An onnxruntime-node tensor over canonical data, without a copy: the canonical typed arrays are what the native
+ * binding reads (FP16 as raw Uint16Array bits, BOOL as 0/1 bytes).
+ */
+export function toOrtTensor(ort: OrtModule, datatype: Datatype, data: unknown, shape: readonly number[]): Ort.Tensor {
+  const type = oipToOrt[datatype];
+  if (type === 'float16' && hasFloat16Array) {
+    // Where the runtime has Float16Array (Node 24), onnxruntime-common turns float16 data into a Float16Array view,
+    // whose byte length onnxruntime-node 1.30's binding reads as 0 ("not enough space: expected 4, got 0"). So the
+    // bits go in as a uint16 tensor relabelled float16: the binding accepts Uint16Array data for float16.
+    const tensor = new ort.Tensor('uint16', data as Uint16Array, shape);
+    Object.defineProperty(tensor, 'type', { value: 'float16' });
+    return tensor;
+  }
+  return new ort.Tensor(type as 'float32', data as Float32Array, shape);
+}
+
+/** The canonical data of an onnxruntime-node tensor: FP16 as Uint16Array bits even where ORT gives a Float16Array. */
+export function fromOrtData(value: Ort.Tensor): TensorData {
+  const data = value.data;
+  if (value.type === 'string') return [...(data as string[])];
+  if (value.type === 'float16' && !(data instanceof Uint16Array)) {
+    const view = data as unknown as ArrayBufferView & { length: number };
+    return new Uint16Array(view.buffer, view.byteOffset, view.length);
+  }
+  return data as TensorData;
 }
 
 function fromOrt(name: string, value: Ort.Tensor): Tensor {
   const datatype = ortToOip.get(value.type);
   if (!datatype) throw new ModelRunError(`output '${name}' has element type ${value.type}, which OIP cannot carry`);
-  const data = value.type === 'string' ? [...(value.data as string[])] : value.data;
-  return { name, datatype, shape: [...value.dims], data } as Tensor;
+  return { name, datatype, shape: [...value.dims], data: fromOrtData(value) } as Tensor;
 }
 
 function errorMessage(err: unknown): string {

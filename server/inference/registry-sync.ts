@@ -48,6 +48,11 @@ export class RepositorySync {
     }
   }
 
+  /** One model, as a poll would see it (under its lock). */
+  async syncModel(name: string): Promise<void> {
+    await this.entries.withLock(name, () => this.sync(name, false));
+  }
+
   /**
    * Explicit load: re-reads the model from disk, loads the versions its policy selects (retrying failed ones) and
    * unloads the rest. Returns the READY versions. ModelNotFoundError when the folder does not exist,

@@ -7,6 +7,16 @@ import type { ModelOpener } from './registry-hooks.js';
 import type { RepositorySync } from './registry-sync.js';
 import type { ModelRepository, VersionSource } from './repository.js';
 
+/**
+ * Several processes (replicas, training workers) writing one repository on a shared filesystem: version writes of
+ * a model take its lock across them (so two never pick the same next version) and announce themselves.
+ */
+export interface SharedRepository {
+  withModelLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** A version of `name` was added or removed by this process. */
+  changed(name: string): Promise<void>;
+}
+
 export interface AddVersionOptions {
   source: VersionSource;
   trainingJob?: string | null;
@@ -21,7 +31,19 @@ export class VersionWrites {
     private readonly repository: ModelRepository,
     private readonly openModel: ModelOpener,
     private readonly sessionOptions: SessionOptions,
+    private readonly shared?: SharedRepository,
   ) {}
+
+  /** Under the model's lock here and, with a shared repository, across processes; announced when done. */
+  private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const shared = this.shared;
+    if (!shared) return this.entries.withLock(name, fn);
+    return this.entries.withLock(name, async () => {
+      const out = await shared.withModelLock(name, fn);
+      await shared.changed(name);
+      return out;
+    });
+  }
 
   /** One more than the highest version on disk or known here (1 for a new model). */
   async nextVersionNumber(name: string): Promise<number> {
@@ -53,7 +75,7 @@ export class VersionWrites {
     // Ours to close until the registry holds it.
     let ours: OnnxModel | undefined = opened;
     try {
-      return await this.entries.withLock(name, async () => {
+      return await this.exclusive(name, async () => {
         const version = await this.nextVersionNumber(name);
         const served = await this.entries.loaded(opened, { name, version, config }).catch((err: unknown) => {
           ours = undefined; // `loaded` closed it
@@ -90,7 +112,7 @@ export class VersionWrites {
   /** Unloads the version (running requests finish), removes its folder, and re-applies the version policy. */
   async deleteVersion(name: string, version: number): Promise<void> {
     checkModelName(name);
-    await this.entries.withLock(name, async () => {
+    await this.exclusive(name, async () => {
       const entry = this.entries.models.get(name);
       const onDisk = (await this.repository.readModel(name))?.versions.some((v) => v.version === version) ?? false;
       if (!entry && !onDisk) throw new ModelNotFoundError(name, this.entries.models.keys());

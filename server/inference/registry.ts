@@ -12,10 +12,19 @@ import {
 } from './registry-entries.js';
 import type { ModelOpener, RegistryHooks } from './registry-hooks.js';
 import { type IndexEntry, RepositorySync } from './registry-sync.js';
-import { type AddVersionOptions, VersionWrites } from './registry-writes.js';
+import { type AddVersionOptions, type SharedRepository, VersionWrites } from './registry-writes.js';
 import type { ModelConfig, ModelRepository } from './repository.js';
 
-export type { AddVersionOptions, IndexEntry, Lease, ModelState, ModelStatus, RegistryHooks, VersionStatus };
+export type {
+  AddVersionOptions,
+  IndexEntry,
+  Lease,
+  ModelState,
+  ModelStatus,
+  RegistryHooks,
+  SharedRepository,
+  VersionStatus,
+};
 export { platform };
 
 export interface RegistryOptions {
@@ -25,6 +34,8 @@ export interface RegistryOptions {
   openModel?: ModelOpener;
   /** Where failures of background work (polling) are reported. */
   onError?: (err: unknown) => void;
+  /** The repository is written by other processes too (see SharedRepository). */
+  shared?: SharedRepository;
 }
 
 /**
@@ -44,7 +55,7 @@ export class ModelRegistry {
     const sessionOptions = options.sessionOptions ?? {};
     const onError = options.onError ?? (() => {});
     this.sync = new RepositorySync(this.entries, this.repository, open, sessionOptions, onError);
-    this.writes = new VersionWrites(this.entries, this.sync, this.repository, open, sessionOptions);
+    this.writes = new VersionWrites(this.entries, this.sync, this.repository, open, sessionOptions, options.shared);
   }
 
   /** Attaches serving features (a batcher, warmup): see RegistryHooks. Add them before the first refresh. */
@@ -104,6 +115,11 @@ export class ModelRegistry {
   /** Scans the repository and brings every model in line with it (startup and each poll). */
   refresh(): Promise<void> {
     return this.sync.refresh();
+  }
+
+  /** Brings one model in line with disk and its hooks (what routing retains), as a poll would. */
+  async syncModel(name: string): Promise<void> {
+    await this.sync.syncModel(name);
   }
 
   /** Explicit load (`POST /v2/repository/models/{model}/load`); returns the READY versions. */

@@ -2,7 +2,10 @@
 // traffic split (sticky per routing key), a pinned default, or the highest READY version. Routing changes are
 // persisted with a reason (the model's event log); a guarded split takes the weight off a canary that does worse
 // than the stable version.
-import { BadRequestError, NotFoundError, UnprocessableError } from '../errors.js';
+
+import { rollbackReason } from '../../src/protocol/model-update.js';
+import { hashUnit, pickByWeight } from '../../src/protocol/traffic.js';
+import { NotFoundError, UnprocessableError } from '../errors.js';
 import type { ModelEventRecord, ModelRouting } from '../store/records.js';
 import type { ModelRoutingRecords } from '../store/store.js';
 import type { ModelRegistry } from './registry.js';
@@ -16,9 +19,7 @@ export const emptyRouting = (): ModelRouting => ({
   shadow: null,
 });
 
-/** A label names a version: same rule as a model name, but it must not look like a number. */
-const LABEL = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
-
+/** A routing change, its shape already checked (src/protocol/model-update.ts); versions as numbers. */
 export interface RoutingChange {
   defaultVersion?: number | null;
   /** A label set to null is removed. */
@@ -26,7 +27,6 @@ export interface RoutingChange {
   traffic?: Array<{ version: number; weight: number }> | null;
   rollback?: ModelRouting['rollback'];
   shadow?: ModelRouting['shadow'];
-  reason?: string;
 }
 
 export interface RouterOptions {
@@ -34,8 +34,8 @@ export interface RouterOptions {
   store: ModelRoutingRecords;
   now?: () => Date;
   random?: () => number;
-  /** A routing change was made (e.g. load a newly pinned version). */
-  onChange?: (model: string) => void;
+  /** A routing change was made (e.g. load a newly pinned version); awaited before the change is answered. */
+  onChange?: (model: string) => Promise<void> | void;
   log?: { warn(obj: unknown, msg?: string): void };
 }
 
@@ -94,18 +94,9 @@ export class Router {
     const r = this.routes.get(model);
     if (!r) return undefined;
     if (r.traffic) {
-      const ready = r.traffic.filter(
-        (t) => t.weight > 0 && this.options.registry.getVersion(model, t.version)?.state === 'READY',
-      );
-      const total = ready.reduce((n, t) => n + t.weight, 0);
-      if (total > 0) {
-        let point = (routingKey === undefined ? this.random() : hashUnit(routingKey)) * total;
-        for (const t of ready) {
-          point -= t.weight;
-          if (point < 0) return t.version;
-        }
-        return ready[ready.length - 1]!.version;
-      }
+      const ready = r.traffic.filter((t) => this.options.registry.getVersion(model, t.version)?.state === 'READY');
+      const picked = pickByWeight(ready, routingKey === undefined ? this.random() : hashUnit(routingKey));
+      if (picked) return picked.version;
     }
     return r.defaultVersion ?? undefined;
   }
@@ -134,8 +125,15 @@ export class Router {
     }
   }
 
-  /** Applies a PATCH: checks it against the registry, stores it with events, and returns the new routing. */
-  async update(model: string, change: RoutingChange): Promise<{ routing: ModelRouting; events: ModelEventRecord[] }> {
+  /**
+   * Applies a change (its shape already checked): checks the versions against the registry, stores it with its
+   * events (their kinds and reasons: src/protocol/model-update.ts describeUpdate), and returns the new routing.
+   */
+  async update(
+    model: string,
+    change: RoutingChange,
+    events: Array<{ kind: ModelEventRecord['kind']; reason: string }>,
+  ): Promise<{ routing: ModelRouting; events: ModelEventRecord[] }> {
     const status = this.options.registry.requireModel(model);
     const known = new Set(status.versions.map((v) => v.version));
     const need = (version: number, field: string) => {
@@ -147,88 +145,38 @@ export class Router {
       }
     };
     const next: ModelRouting = structuredClone(this.routing(model));
-    const events: Array<{ kind: ModelEventRecord['kind']; reason: string }> = [];
-    const why = (what: string) => change.reason ?? what;
     if (change.defaultVersion !== undefined) {
       if (change.defaultVersion !== null) need(change.defaultVersion, 'default_version');
       next.defaultVersion = change.defaultVersion;
-      events.push({
-        kind: 'default',
-        reason: why(
-          change.defaultVersion === null
-            ? 'default follows the version policy (highest READY)'
-            : `default pinned to version ${change.defaultVersion}`,
-        ),
-      });
     }
-    if (change.labels !== undefined) {
-      for (const [label, version] of Object.entries(change.labels)) {
-        if (!LABEL.test(label)) {
-          throw new BadRequestError(
-            'invalid_input',
-            `labels.${label}: expected a label matching ${LABEL.source} (it must not be a number)`,
-          );
-        }
-        if (version === null) delete next.labels[label];
-        else {
-          need(version, `labels.${label}`);
-          next.labels[label] = version;
-        }
+    for (const [label, version] of Object.entries(change.labels ?? {})) {
+      if (version === null) delete next.labels[label];
+      else {
+        need(version, `labels.${label}`);
+        next.labels[label] = version;
       }
-      events.push({ kind: 'labels', reason: why(describeLabels(change.labels)) });
     }
     if (change.traffic !== undefined) {
-      if (change.traffic !== null) {
-        const seen = new Set<number>();
-        change.traffic.forEach((t, i) => {
-          need(t.version, `traffic[${i}].version`);
-          if (seen.has(t.version))
-            throw new BadRequestError('invalid_input', `traffic[${i}].version: version ${t.version} is listed twice`);
-          seen.add(t.version);
-        });
-        if (change.traffic.reduce((n, t) => n + t.weight, 0) <= 0) {
-          throw new BadRequestError('invalid_input', 'traffic: expected at least one weight above 0');
-        }
-      }
-      next.traffic = change.traffic;
-      events.push({
-        kind: 'traffic',
-        reason: why(
-          change.traffic === null
-            ? 'traffic split removed'
-            : `traffic split ${change.traffic.map((t) => `v${t.version} ${t.weight}`).join(' / ')}`,
-        ),
+      change.traffic?.forEach((t, i) => {
+        need(t.version, `traffic[${i}].version`);
       });
+      next.traffic = change.traffic;
     }
-    if (change.rollback !== undefined) {
-      next.rollback = change.rollback;
-      if (change.traffic === undefined)
-        events.push({
-          kind: 'traffic',
-          reason: why(change.rollback ? 'rollback guard set' : 'rollback guard removed'),
-        });
-    }
+    if (change.rollback !== undefined) next.rollback = change.rollback;
     if (change.shadow !== undefined) {
       if (change.shadow) need(change.shadow.version, 'shadow.version');
       next.shadow = change.shadow;
-      events.push({
-        kind: 'shadow',
-        reason: why(
-          change.shadow
-            ? `shadow: ${change.shadow.fraction * 100} % mirrored to version ${change.shadow.version}`
-            : 'shadow removed',
-        ),
-      });
     }
     const stored = await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, events);
     this.routes.set(model, next);
     if (next.traffic && next.rollback) {
-      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model))
+      if (change.traffic !== undefined || change.rollback !== undefined || !this.guards.has(model)) {
         this.guards.set(model, new GuardWindow());
+      }
     } else {
       this.guards.delete(model);
     }
-    this.options.onChange?.(model);
+    await this.options.onChange?.(model);
     return { routing: next, events: stored };
   }
 
@@ -249,7 +197,7 @@ export class Router {
       const traffic = r.traffic?.map((t) => (t.version === version ? { ...t, weight: 0 } : t)) ?? null;
       const next = { ...structuredClone(r), traffic };
       await this.options.store.put({ model, routing: next, updatedAt: this.now().toISOString() }, [
-        { kind: 'rollback', reason: `version ${version} rolled back (weight 0): ${why}` },
+        { kind: 'rollback', reason: rollbackReason(version, why) },
       ]);
       this.routes.set(model, next);
       this.options.log?.warn({ model, version, why }, 'canary rolled back');
@@ -263,20 +211,4 @@ function stableOf(traffic: ReadonlyArray<{ version: number; weight: number }>): 
   let best = traffic[0]!;
   for (const t of traffic) if (t.weight > best.weight) best = t;
   return best.version;
-}
-
-function describeLabels(labels: Record<string, number | null>): string {
-  return Object.entries(labels)
-    .map(([label, version]) => (version === null ? `label ${label} removed` : `label ${label} → version ${version}`))
-    .join(', ');
-}
-
-/** A routing key mapped to [0, 1): FNV-1a, so the same key gets the same version while the weights stand. */
-function hashUnit(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
 }

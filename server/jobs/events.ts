@@ -1,19 +1,34 @@
 import type { EventDraft, TrainingJobEvent } from '../store/records.js';
-import type { JobRecords } from '../store/store.js';
+import type { JobNotice, JobRecords, SharedStore } from '../store/store.js';
 
 export type EventListener = (event: TrainingJobEvent) => void;
 
 /**
  * A job's event log: persisted first (ids increase per job), then handed to live subscribers of this process.
  * Readers that need both the backlog and live events subscribe first and drop ids they have already seen.
+ *
+ * With a shared store (several processes on one database) the job may run in another process: subscribers then
+ * get every job's events from the store's notices instead — each committed write of any process announces the
+ * event ids it recorded, in commit order, and this process reads the events after the last one it delivered. One
+ * path for local and remote events keeps them in order and without gaps.
  */
 export class JobEvents {
   private readonly listeners = new Map<string, Set<EventListener>>();
+  /** Shared store only: per job with subscribers, the last event id delivered to them. */
+  private readonly delivered = new Map<string, number>();
+  /** Shared store only: per job, the catch-up read in progress (one at a time, so events stay in order). */
+  private readonly reading = new Map<string, Promise<void>>();
 
   constructor(
     private readonly jobs: JobRecords,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly shared?: SharedStore,
+  ) {
+    shared?.onJob((notice) => this.onNotice(notice));
+    shared?.onResync(() => {
+      for (const jobId of this.delivered.keys()) this.catchUp(jobId);
+    });
+  }
 
   /** Persists and publishes events. */
   async append(jobId: string, ...drafts: EventDraft[]): Promise<TrainingJobEvent[]> {
@@ -27,10 +42,10 @@ export class JobEvents {
     return this.now().toISOString();
   }
 
+  /** Hands committed events to this process's subscribers (with a shared store, the store's notice does that). */
   publish(jobId: string, events: readonly TrainingJobEvent[]): void {
-    const set = this.listeners.get(jobId);
-    if (!set) return;
-    for (const event of events) for (const listener of [...set]) listener(event);
+    if (this.shared) return;
+    this.deliver(jobId, events);
   }
 
   list(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
@@ -46,7 +61,9 @@ export class JobEvents {
       const current = this.listeners.get(jobId);
       if (!current) return;
       current.delete(listener);
-      if (current.size === 0) this.listeners.delete(jobId);
+      if (current.size > 0) return;
+      this.listeners.delete(jobId);
+      this.delivered.delete(jobId);
     };
   }
 
@@ -56,5 +73,41 @@ export class JobEvents {
     let n = 0;
     for (const set of this.listeners.values()) n += set.size;
     return n;
+  }
+
+  private deliver(jobId: string, events: readonly TrainingJobEvent[]): void {
+    const set = this.listeners.get(jobId);
+    if (!set) return;
+    for (const event of events) for (const listener of [...set]) listener(event);
+  }
+
+  private onNotice(notice: JobNotice): void {
+    if (!notice.events || !this.listeners.has(notice.jobId)) return;
+    // The first notice after subscribing says where to start: notices arrive in commit order, and whatever
+    // committed before the subscription is in the backlog the subscriber reads (it drops ids it has seen).
+    if (!this.delivered.has(notice.jobId)) this.delivered.set(notice.jobId, notice.events.first - 1);
+    if ((this.delivered.get(notice.jobId) ?? 0) < notice.events.last) this.catchUp(notice.jobId);
+  }
+
+  /** Reads and delivers the job's events after the last one delivered; one read per job at a time. */
+  private catchUp(jobId: string): void {
+    const previous = this.reading.get(jobId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      for (;;) {
+        const after = this.delivered.get(jobId);
+        if (after === undefined) return; // nobody listens any more
+        const page = await this.jobs.listEvents(jobId, after, 500);
+        if (this.delivered.get(jobId) === undefined) return;
+        const fresh = page.filter((e) => e.id > (this.delivered.get(jobId) ?? 0));
+        if (fresh.length > 0) this.delivered.set(jobId, fresh[fresh.length - 1]!.id);
+        this.deliver(jobId, fresh);
+        if (page.length < 500) return;
+      }
+    });
+    const settled = next.catch(() => {}); // a failed read is retried by the next notice
+    this.reading.set(jobId, settled);
+    void settled.then(() => {
+      if (this.reading.get(jobId) === settled) this.reading.delete(jobId);
+    });
   }
 }

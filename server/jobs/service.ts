@@ -13,9 +13,11 @@ import type {
   Page,
   TrainingJobEvent,
 } from '../store/records.js';
-import type { JobChange, JobRecords } from '../store/store.js';
+import type { JobChange, JobNotice, JobRecords, SharedStore } from '../store/store.js';
+import { claim, claimable, holds, reap, release, renew, unclaimed } from './claims.js';
 import type { Deployer } from './deployer.js';
 import type { JobEvents } from './events.js';
+import type { JobQueue } from './queue.js';
 import type { RunHandle, Runner } from './runner.js';
 import { checkCreateBody, resolveHyperparameters } from './spec.js';
 import { type EpochMetrics, isTerminal, type JobError, type TrainingJob, type TrainingJobStatus } from './types.js';
@@ -33,7 +35,19 @@ export interface JobServiceOptions {
   maxConcurrentJobs: number;
   now?: () => Date;
   randomSeed?: () => number;
-  log?: { error(obj: unknown, msg?: string): void };
+  log?: { error(obj: unknown, msg?: string): void; warn?(obj: unknown, msg?: string): void };
+  /** Several processes share the store: jobs are claimed with a lease, and every write of a run is fenced by it. */
+  shared?: SharedJobs;
+}
+
+export interface SharedJobs {
+  store: SharedStore;
+  /** This process, as recorded in the claims it holds. */
+  worker: string;
+  /** How long a claim lasts unrenewed; renewed every third of it. */
+  leaseMs: number;
+  /** Jobs come from this queue engine; without one, this process claims queued jobs from the store itself. */
+  queue?: JobQueue;
 }
 
 /**
@@ -41,11 +55,22 @@ export interface JobServiceOptions {
  * status change, epoch and message as an event, and deploys the result. Everything a job goes through is persisted
  * before it is published, so a restart (even after SIGKILL) finds every job where it was: running jobs resume from
  * their last checkpoint (see `start`). What one job reports is recorded in the order it was reported.
+ *
+ * With a shared store (`options.shared`), any number of processes do this on one database: a process claims a job
+ * (compare-and-set) with a lease it renews while the job runs; a job whose lease runs out (its process died) is
+ * resumed by another from its last checkpoint; every write of a run checks the claim is still its own, so a
+ * process that lost a job (it hung past its lease) records nothing more. Jobs come from the queue engine when there
+ * is one, else straight from the store.
  */
 export class JobService {
   private readonly store: JobRecords;
   private readonly events: JobEvents;
   private readonly running = new Map<string, RunHandle>();
+  /** Shared store: the claim attempt this process holds per running job. */
+  private readonly attempts = new Map<string, number>();
+  private readonly shared: SharedJobs | undefined;
+  private maintenance: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
   /** Per job, the tail of its recording work: progress is written in the order the run reported it. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly now: () => Date;
@@ -57,6 +82,7 @@ export class JobService {
     this.store = options.jobs;
     this.events = options.events;
     this.now = options.now ?? (() => new Date());
+    this.shared = options.shared;
     mkdirSync(options.jobsDir, { recursive: true });
   }
 
@@ -66,6 +92,7 @@ export class JobService {
    * queue starts moving.
    */
   async start(): Promise<void> {
+    if (this.shared) return this.startShared(this.shared);
     for (const job of await this.store.withStatus('running')) {
       if (job.cancelRequested) {
         await this.cancelled(job.id);
@@ -106,6 +133,7 @@ export class JobService {
       ...queuedJob(id, request, hyperparameters, createdAt.toISOString()),
       data,
       cancelRequested: false,
+      ...(this.shared ? { claim: unclaimed() } : {}),
     };
     // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
     const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
@@ -118,7 +146,8 @@ export class JobService {
       throw err;
     }
     this.events.publish(id, events);
-    const wire = await this.toWire(job);
+    // With a shared store another process may have claimed it already: read it back, so status and position agree.
+    const wire = this.shared ? await this.retrieve(id) : await this.toWire(job);
     this.schedulePump();
     return wire;
   }
@@ -174,15 +203,32 @@ export class JobService {
     return { items: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
-  /** Stops running workers without changing their jobs: the next start resumes them from their checkpoints. */
+  /**
+   * Stops running workers without changing their jobs: the next start resumes them from their checkpoints. With a
+   * shared store the jobs are handed back, so another process resumes them at once.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.maintenance);
+    this.unlisten?.();
     const handles = [...this.running.values()];
     this.running.clear();
     await Promise.all(handles.map((h) => h.stop()));
     await this.pumping;
     // What runs reported before they stopped (a deploy included) is recorded before the store closes.
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    const shared = this.shared;
+    if (shared) {
+      await Promise.all(
+        [...this.attempts].map(([id, attempt]) =>
+          this.transition(id, release(shared.worker, attempt)).catch((err: unknown) =>
+            this.options.log?.error({ err, job: id }, 'handing a job back failed; it resumes when its lease ends'),
+          ),
+        ),
+      );
+      this.attempts.clear();
+      await shared.queue?.close();
+    }
   }
 
   /** Jobs running in this process right now. */
@@ -225,6 +271,7 @@ export class JobService {
 
   /** Starts queued jobs, oldest first, while slots are free. A claim only succeeds on a job still queued. */
   private async pump(): Promise<void> {
+    if (this.shared) return this.pumpShared(this.shared);
     while (!this.closed && this.running.size < this.options.maxConcurrentJobs) {
       const queued = await this.store.withStatus('queued');
       let started: JobRecord | undefined;
@@ -242,6 +289,117 @@ export class JobService {
     }
   }
 
+  // ---- shared store ----------------------------------------------------------------------------------------------
+
+  /** Listens for other processes' job writes, and renews, reaps and polls every third of the lease. */
+  private async startShared(shared: SharedJobs): Promise<void> {
+    this.unlisten = shared.store.onJob((notice) => this.onNotice(notice));
+    const resync = shared.store.onResync(() => this.schedulePump());
+    const unlisten = this.unlisten;
+    this.unlisten = () => {
+      unlisten();
+      resync();
+    };
+    this.maintenance = setInterval(() => {
+      this.maintain(shared).catch((err: unknown) => this.options.log?.error({ err }, 'renewing job leases failed'));
+    }, shared.leaseMs / 3);
+    this.maintenance.unref();
+    this.schedulePump();
+  }
+
+  private onNotice(notice: JobNotice): void {
+    if (notice.status === 'running' && notice.cancelRequested) this.running.get(notice.jobId)?.requestCancel();
+    // A job that needs a process: new, handed back, or taken from a process that stopped.
+    if (notice.worker === null && (notice.status === 'queued' || notice.status === 'running')) this.schedulePump();
+  }
+
+  /** Renews this process's leases (dropping runs whose job was taken over), reaps expired ones, polls for work. */
+  private async maintain(shared: SharedJobs): Promise<void> {
+    if (this.closed) return;
+    const now = this.now().getTime();
+    for (const [id, attempt] of this.attempts) {
+      const renewed = await this.transition(id, renew(shared.worker, attempt, now, shared.leaseMs));
+      if (renewed?.cancelRequested) this.running.get(id)?.requestCancel();
+      if (!renewed && this.attempts.get(id) === attempt && this.running.has(id)) await this.lost(id);
+    }
+    // With a queue, an expired claim goes back to it (the queue picks the next process); without one, the pump
+    // below claims it directly.
+    if (shared.queue) {
+      for (const job of await this.store.withStatus('running')) await this.transition(job.id, reap(now));
+    }
+    this.schedulePump();
+  }
+
+  /** The job was taken over elsewhere (this process hung past its lease): stop the run, record nothing more. */
+  private async lost(id: string): Promise<void> {
+    const handle = this.running.get(id);
+    this.running.delete(id);
+    this.attempts.delete(id);
+    this.options.log?.warn?.({ job: id }, 'another process took over this job; stopping its run here');
+    await handle?.stop();
+    this.schedulePump();
+  }
+
+  /** Claims jobs while slots are free: from the queue engine when there is one, else oldest first from the store. */
+  private async pumpShared(shared: SharedJobs): Promise<void> {
+    while (!this.closed && this.running.size < this.options.maxConcurrentJobs) {
+      let claimed: JobRecord | undefined;
+      if (shared.queue) {
+        const entry = await shared.queue.take();
+        if (!entry) return;
+        claimed = await this.claim(shared, entry.jobId);
+        await entry.ack();
+        if (!claimed) continue;
+      } else {
+        const now = this.now().getTime();
+        const candidates = [
+          ...(await this.store.withStatus('queued')),
+          ...(await this.store.withStatus('running')).filter((job) => claimable(job, now)),
+        ];
+        for (const next of candidates) {
+          claimed = await this.claim(shared, next.id);
+          if (claimed) break;
+        }
+        if (!claimed) return;
+      }
+      if (this.closed) return;
+      await this.begin(shared, claimed);
+    }
+  }
+
+  private async claim(shared: SharedJobs, id: string): Promise<JobRecord | undefined> {
+    const now = this.now();
+    const job = await this.transition(id, claim(shared.worker, now.getTime(), shared.leaseMs, now.toISOString()));
+    if (job?.claim) this.attempts.set(id, job.claim.attempt);
+    return job;
+  }
+
+  /** Runs a job just claimed: from its checkpoint when it ran before (read now: the claim fences out the last holder). */
+  private async begin(shared: SharedJobs, job: JobRecord): Promise<void> {
+    const id = job.id;
+    if (job.cancelRequested) {
+      await this.cancelled(id);
+      this.attempts.delete(id);
+      return;
+    }
+    const missing = [job.data.train, job.data.validation].find((f) => f && !existsSync(f.path));
+    if (missing) {
+      await this.fail(id, {
+        code: 'interrupted',
+        message: `The job's copy of its data is gone (${missing.path}); is --data-dir shared by every process? Create the job again`,
+      });
+      this.attempts.delete(id);
+      return;
+    }
+    const checkpoint = (await this.store.loadCheckpoint(id)) ?? null;
+    // Where it runs, for whoever follows the job (and which process to look at when it misbehaves).
+    const resumed = job.claim!.attempt > 1 || checkpoint;
+    const from = checkpoint ? `epoch ${checkpoint.epoch}` : 'the start';
+    const message = resumed ? `Resuming from ${from} in ${shared.worker}` : `Running in ${shared.worker}`;
+    await this.fenced(id, () => ({ events: [{ type: 'message', message }] }));
+    this.launch(job, checkpoint);
+  }
+
   private launch(job: JobRecord, checkpoint: Checkpoint | null): void {
     const id = job.id;
     const handle = this.options.runner(
@@ -251,7 +409,8 @@ export class JobService {
           this.serial(id, 'recording training progress failed', () => this.onEpoch(id, metrics, cp)),
         message: (text) =>
           this.serial(id, 'recording training progress failed', async () => {
-            await this.events.append(id, { type: 'message', message: text });
+            if (this.shared) await this.fenced(id, () => ({ events: [{ type: 'message', message: text }] }));
+            else await this.events.append(id, { type: 'message', message: text });
           }),
         finished: (result) => this.serial(id, 'deploying a trained model failed', () => this.onFinished(id, result)),
         cancelled: () => this.serial(id, 'recording a cancel failed', () => this.ended(id, () => this.cancelled(id))),
@@ -264,7 +423,7 @@ export class JobService {
   }
 
   private async onEpoch(id: string, metrics: EpochMetrics, checkpoint: Checkpoint): Promise<void> {
-    await this.transition(id, (job) => {
+    await this.fenced(id, (job) => {
       job.metrics = metrics;
       return { events: [{ type: 'metrics', metrics }], checkpoint };
     });
@@ -272,6 +431,8 @@ export class JobService {
 
   private async onFinished(id: string, result: { onnx: Uint8Array; description: string }): Promise<void> {
     const job = await this.require(id);
+    const attempt = this.attempts.get(id);
+    if (this.shared && (attempt === undefined || !holds(job, this.shared.worker, attempt))) return this.lost(id);
     if (job.cancelRequested) return this.ended(id, () => this.cancelled(id));
     const deployer = this.options.deployer;
     let version: string;
@@ -286,7 +447,7 @@ export class JobService {
       );
     }
     await this.ended(id, () =>
-      this.transition(id, (j) => {
+      this.fenced(id, (j) => {
         j.status = 'succeeded';
         j.finished_at = this.now().toISOString();
         j.result = { model: j.model, version };
@@ -323,7 +484,10 @@ export class JobService {
     try {
       if (!isTerminal((await this.require(id)).status)) await record();
     } finally {
-      rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+      // A job taken over elsewhere (see `lost`) keeps its data: its new holder reads it.
+      if (!this.shared || this.attempts.has(id))
+        rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+      this.attempts.delete(id);
       this.schedulePump();
     }
   }
@@ -349,13 +513,32 @@ export class JobService {
     onlyFrom: TrainingJobStatus | undefined,
     change: (job: JobRecord) => JobChange,
   ): Promise<JobRecord | undefined> {
-    const job = await this.transition(id, (j) => {
+    const job = await this.fenced(id, (j) => {
       if (isTerminal(j.status) || (onlyFrom !== undefined && j.status !== onlyFrom)) return undefined;
       j.status = status;
       j.finished_at = this.now().toISOString();
       return { ...change(j), checkpoint: null };
     });
     if (job) rmSync(join(this.options.jobsDir, id), { recursive: true, force: true });
+    return job;
+  }
+
+  /**
+   * A transition by the holder of a run: with a shared store, written only while this process's claim is the job's
+   * claim (a job taken over elsewhere is `lost` here instead). Other writes, and every write with one process, are
+   * plain transitions.
+   */
+  private async fenced(id: string, change: (job: JobRecord) => JobChange | undefined): Promise<JobRecord | undefined> {
+    const shared = this.shared;
+    const attempt = this.attempts.get(id);
+    if (!shared || attempt === undefined) return this.transition(id, change);
+    let taken = false;
+    const job = await this.transition(id, (j) => {
+      if (holds(j, shared.worker, attempt)) return change(j);
+      taken = true;
+      return undefined;
+    });
+    if (taken && this.attempts.get(id) === attempt) await this.lost(id);
     return job;
   }
 

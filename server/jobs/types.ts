@@ -17,4 +17,4 @@ export const terminalStatuses: readonly TrainingJobStatus[] = ['succeeded', 'fai
 export const isTerminal = (status: TrainingJobStatus): boolean => terminalStatuses.includes(status);
 
 // The records the store keeps, named here too for the job code that reads them.
-export type { DataFile, DatasetRecord, EventDraft, JobRecord, Page, PageQuery } from '../store/records.js';
+export type { DataFile, DatasetRecord, EventDraft, JobClaim, JobRecord, Page, PageQuery } from '../store/records.js';

@@ -25,6 +25,21 @@ export interface DatasetRecord {
 export interface JobRecord extends Omit<TrainingJob, 'object' | 'queue_position'> {
   data: { train: DataFile; validation: DataFile | null };
   cancelRequested: boolean;
+  /** Who runs the job when several processes share the store (absent with one process). */
+  claim?: JobClaim;
+}
+
+/**
+ * A running job's holder, with a shared store: a process claims the job with a compare-and-set, renews its lease
+ * while it runs, and writes nothing once the claim is no longer its own (another process took over).
+ */
+export interface JobClaim {
+  /** 1 for the first run, +1 each time the job is handed to another process (the fencing token). */
+  attempt: number;
+  /** The process running it, or null while the job waits for one. */
+  worker: string | null;
+  /** ms since the epoch: past it, without a renewal, another process may take the job over. */
+  leaseUntil: number;
 }
 
 /** An event before the store numbers it. */

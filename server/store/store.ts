@@ -1,6 +1,6 @@
-// The persistence interfaces every service depends on. SQLite implements them (server/store/sqlite); a second store
-// (PostgreSQL) implements the same calls. Every call is asynchronous and every multi-record change is one call, so
-// a store over the network can make it one transaction.
+// The persistence interfaces every service depends on. SQLite (server/store/sqlite, one process) and PostgreSQL
+// (server/store/postgres, any number of processes) implement the same calls. Every call is asynchronous and every
+// multi-record change is one call, so a store over the network makes it one transaction.
 import type {
   Checkpoint,
   DatasetRecord,
@@ -64,6 +64,11 @@ export interface JobRecords {
 
 export interface IdempotencyRecords {
   get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Runs `fn` while no other process sharing these records runs one for the same scope + key (so two replicas
+   * given one key at once create one resource). Absent where one process owns the records.
+   */
+  exclusive?<T>(scope: string, key: string, fn: () => Promise<T>): Promise<T>;
   /** Stores (or replaces) the record under scope + key. */
   put(scope: string, key: string, record: IdempotencyRecord): Promise<void>;
   deleteBefore(createdAt: number): Promise<void>;
@@ -90,5 +95,32 @@ export interface Store {
   readonly jobs: JobRecords;
   readonly idempotency: IdempotencyRecords;
   readonly routing: ModelRoutingRecords;
+  /** Present when several processes share the store (PostgreSQL): how they hear of each other and agree. */
+  readonly shared?: SharedStore;
   close(): Promise<void>;
+}
+
+/** A committed write of one job, as every process sharing the store hears of it. */
+export interface JobNotice {
+  jobId: string;
+  status: TrainingJobStatus;
+  cancelRequested: boolean;
+  /** Ids of the events the write recorded (none for a write without events). */
+  events: { first: number; last: number } | null;
+  /** A process now runs the job (null while it waits for one); see JobRecord.claim. */
+  worker: string | null;
+}
+
+/**
+ * What processes sharing one store use to see each other's changes and to agree. Notices arrive in commit order,
+ * in every process, the writer included; after a lost connection `onResync` fires (notices may have been missed).
+ */
+export interface SharedStore {
+  onJob(listener: (notice: JobNotice) => void): () => void;
+  /** Tells every process (this one included) that `topic` changed; `detail` says what (a model name, say). */
+  publish(topic: string, detail: string): Promise<void>;
+  subscribe(topic: string, listener: (detail: string) => void): () => void;
+  onResync(listener: () => void): () => void;
+  /** Runs `fn` holding the lock `key` across every process (released at once if this process dies). */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }

@@ -139,6 +139,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/models/{model}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model configuration (Triton's model-configuration extension)
+         * @description The effective configuration: `config.json` with every default filled in, and `input`/`output` completed
+         *     from the loaded (default) version, as Triton's auto-complete does. See docs/serving.md for every field.
+         */
+        get: operations["getModelConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model configuration, with inputs and outputs of one version */
+        get: operations["getModelVersionConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of every model (Triton's statistics extension)
+         * @description Every version that is loaded or has served requests, with Triton's fields (counts and durations in ns).
+         */
+        get: operations["getAllModelStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of one model's versions */
+        get: operations["getModelStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics of one version */
+        get: operations["getModelVersionStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/models/{model}/infer": {
         parameters: {
             query?: never;
@@ -150,7 +242,8 @@ export interface paths {
         put?: never;
         /**
          * Inference (OIP v2)
-         * @description Runs the model's default version. The body is either JSON (`InferRequest`) or, with the binary tensor
+         * @description Runs the model's default version, or the version its traffic split picks (see `updateModel`; `X-Routing-Key`
+         *     keeps a client on one version). The body is either JSON (`InferRequest`) or, with the binary tensor
          *     extension, `application/octet-stream`: a JSON `InferRequest` header of `Inference-Header-Content-Length`
          *     bytes followed by the raw tensor data of every input whose `parameters.binary_data_size` is set, in order.
          *     Raw data is little-endian; BOOL is one byte per element; each BYTES element is a 4-byte little-endian length
@@ -283,6 +376,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/{model}/labels/{label}:predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict on a labelled version (TF-Serving REST)
+         * @description As `modelPredict`, on the version the label names (`PATCH /v1/models/{model}` sets labels).
+         */
+        post: operations["modelLabelPredict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -312,6 +425,52 @@ export interface paths {
         };
         /** Retrieve a model */
         get: operations["retrieveModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Route a model's traffic (pin, labels, split, shadow)
+         * @description Changes how unversioned requests are routed, and names versions. `default_version` pins them to a version
+         *     (null follows the version policy: the highest READY); `labels` name versions (`stable`, `canary`) for
+         *     `/v2/models/{model}/versions/{label}/…` and `/v1/models/{model}/labels/{label}:predict`; `traffic` splits
+         *     them by weight (sticky per `X-Routing-Key`), optionally guarded by `rollback`; `shadow` mirrors a fraction
+         *     to a version off the response path. Every version named stays loaded whatever the version policy says.
+         *     Each change is recorded with its time and `reason` (`listModelEvents`). Fields left out stay as they are.
+         */
+        patch: operations["updateModel"];
+        trace?: never;
+    };
+    "/v1/models/{model}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A model's routing changes
+         * @description Every change of default, labels, traffic or shadow (and every automatic rollback), oldest first.
+         */
+        get: operations["listModelEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{model}/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the shadow version compares with the primary */
+        get: operations["getModelShadow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -690,12 +849,191 @@ export interface components {
             name: components["schemas"]["ModelName"];
             description: string;
             platform: string;
-            /** @description The highest READY version, if any. */
+            /** @description Where unversioned requests go without a split - the pinned version, else the highest READY one. */
             default_version: string | null;
+            /** @description The version `updateModel` pinned as the default; null follows the version policy. */
+            pinned_version: string | null;
+            /** @description Version labels (`stable` → `3`). */
+            labels: {
+                [key: string]: string;
+            };
+            /** @description The weighted split of unversioned requests, if any. */
+            traffic: components["schemas"]["TrafficWeight"][] | null;
+            rollback: components["schemas"]["RollbackGuard"] | null;
+            shadow: components["schemas"]["Shadow"] | null;
+            /** @description KServe v1's model status: whether the model can serve (its default version is READY). */
+            ready: boolean;
+            /** @description TF Serving's model status (`GET /v1/models/{model}`), one entry per version, newest first. */
+            model_version_status: components["schemas"]["TfServingVersionStatus"][];
             versions: components["schemas"]["ModelVersion"][];
         };
         ModelList: components["schemas"]["ListEnvelope"] & {
             data: components["schemas"]["Model"][];
+        };
+        TrafficWeight: {
+            version: string;
+            /** @description Relative weight; the weights need not add up to 100. */
+            weight: number;
+        };
+        /**
+         * @description Guard on a split: once a canary (any version but the one with the largest weight) has served `min_requests`,
+         *     its weight goes to 0 when its error rate exceeds the stable version's by more than `max_error_rate`, or its
+         *     p99 latency exceeds `max_p99_ratio` × the stable version's. The change is recorded as a `rollback` event.
+         */
+        RollbackGuard: {
+            max_error_rate?: number;
+            max_p99_ratio?: number;
+            /** @default 100 */
+            min_requests?: number;
+        };
+        Shadow: {
+            version: string;
+            /** @description Share of unversioned requests mirrored. */
+            fraction: number;
+        };
+        TfServingVersionStatus: {
+            version: string;
+            /** @enum {string} */
+            state: "START" | "LOADING" | "AVAILABLE" | "UNLOADING" | "END";
+            status: {
+                /** @description `OK`, or `UNKNOWN` when the version failed to load. */
+                error_code: string;
+                error_message: string;
+            };
+        };
+        ModelUpdateRequest: {
+            /** @description Pin unversioned requests to this version; null follows the version policy (the highest READY). */
+            default_version?: string | null;
+            /** @description Label → version; null removes the label. Labels start with a letter. */
+            labels?: {
+                [key: string]: string | null;
+            };
+            /** @description Weighted split of unversioned requests (null removes it). */
+            traffic?: components["schemas"]["TrafficWeight"][] | null;
+            rollback?: components["schemas"]["RollbackGuard"] | null;
+            shadow?: components["schemas"]["Shadow"] | null;
+            /** @description Why; recorded with each change. */
+            reason?: string;
+        };
+        ModelEvent: {
+            id: number;
+            /** @constant */
+            object: "model.event";
+            model: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            kind: "default" | "labels" | "traffic" | "shadow" | "rollback";
+            reason: string;
+            /** @description The pin after the change. */
+            default_version: string | null;
+            labels: {
+                [key: string]: string;
+            };
+            traffic: components["schemas"]["TrafficWeight"][] | null;
+            shadow: components["schemas"]["Shadow"] | null;
+        };
+        ModelEventList: components["schemas"]["ListEnvelope"] & {
+            data: components["schemas"]["ModelEvent"][];
+        };
+        ShadowReport: {
+            /** @constant */
+            object: "model.shadow";
+            model: string;
+            /** @description The shadow version; null when none is set. */
+            version: string | null;
+            fraction: number;
+            /** @description Requests mirrored and compared. */
+            mirrored: number;
+            /** @description Chosen for mirroring but dropped because the server was busy. */
+            dropped: number;
+            /** @description Mirrored runs that failed. */
+            failed: number;
+            /** @description Share of rows whose top class agreed ([rows, classes] outputs). */
+            argmax_agreement: number | null;
+            rows_compared: number;
+            /** @description Largest absolute difference over every numeric output. */
+            max_abs_diff: number | null;
+            latency_ms: {
+                primary_p50: number | null;
+                primary_p99: number | null;
+                shadow_p50: number | null;
+                shadow_p99: number | null;
+            };
+        };
+        /** @description Triton's model configuration in its JSON form (docs/serving.md lists every field and default). */
+        ModelConfig: {
+            name: string;
+            platform: string;
+            backend: string;
+            description?: string;
+            /** @description latest, all or specific, as Triton writes it. */
+            version_policy: {
+                [key: string]: unknown;
+            };
+            max_batch_size: number;
+            input: components["schemas"]["ModelConfigTensor"][];
+            output: components["schemas"]["ModelConfigTensor"][];
+            dynamic_batching?: {
+                preferred_batch_size?: number[];
+                max_queue_delay_microseconds?: number;
+                default_queue_policy?: {
+                    max_queue_size?: number;
+                };
+            };
+            instance_group: {
+                name: string;
+                kind: string;
+                count: number;
+            }[];
+            parameters: {
+                [key: string]: {
+                    string_value: string;
+                };
+            };
+            model_warmup: {
+                [key: string]: unknown;
+            }[];
+        };
+        ModelConfigTensor: {
+            name: string;
+            /** @description Triton type, e.g. TYPE_FP32, TYPE_STRING. */
+            data_type: string;
+            dims: number[];
+        };
+        StatDuration: {
+            count: number;
+            ns: number;
+        };
+        ModelStatistics: {
+            name: string;
+            version: string;
+            /** @description Milliseconds since the epoch of the last request; 0 before any. */
+            last_inference: number;
+            /** @description Inferences (rows) of successful requests. */
+            inference_count: number;
+            /** @description Model executions; a batch of several requests is one. */
+            execution_count: number;
+            inference_stats: {
+                success: components["schemas"]["StatDuration"];
+                fail: components["schemas"]["StatDuration"];
+                queue: components["schemas"]["StatDuration"];
+                compute_input: components["schemas"]["StatDuration"];
+                compute_infer: components["schemas"]["StatDuration"];
+                compute_output: components["schemas"]["StatDuration"];
+                cache_hit?: components["schemas"]["StatDuration"];
+                cache_miss?: components["schemas"]["StatDuration"];
+            };
+            batch_stats: {
+                batch_size: number;
+                compute_input: components["schemas"]["StatDuration"];
+                compute_infer: components["schemas"]["StatDuration"];
+                compute_output: components["schemas"]["StatDuration"];
+            }[];
+            memory_usage?: unknown[];
+        };
+        ModelStatisticsResponse: {
+            model_stats: components["schemas"]["ModelStatistics"][];
         };
         ModelVersionDeleted: {
             /** @constant */
@@ -1219,6 +1557,132 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The model's effective configuration. */
+        ModelConfig: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "name": "keras_mlp",
+                 *       "platform": "onnxruntime_onnx",
+                 *       "backend": "onnxruntime",
+                 *       "description": "",
+                 *       "version_policy": {
+                 *         "latest": {
+                 *           "num_versions": 1
+                 *         }
+                 *       },
+                 *       "max_batch_size": 0,
+                 *       "input": [
+                 *         {
+                 *           "name": "input",
+                 *           "data_type": "TYPE_FP32",
+                 *           "dims": [
+                 *             -1,
+                 *             100
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "output": [
+                 *         {
+                 *           "name": "probabilities",
+                 *           "data_type": "TYPE_FP32",
+                 *           "dims": [
+                 *             -1,
+                 *             10
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "instance_group": [
+                 *         {
+                 *           "name": "keras_mlp",
+                 *           "kind": "KIND_CPU",
+                 *           "count": 1
+                 *         }
+                 *       ],
+                 *       "parameters": {},
+                 *       "model_warmup": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelConfig"];
+            };
+        };
+        /** @description Statistics per model version. */
+        ModelStatistics: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "model_stats": [
+                 *         {
+                 *           "name": "keras_mlp",
+                 *           "version": "1",
+                 *           "last_inference": 1764590400000,
+                 *           "inference_count": 10,
+                 *           "execution_count": 10,
+                 *           "inference_stats": {
+                 *             "success": {
+                 *               "count": 10,
+                 *               "ns": 2500000
+                 *             },
+                 *             "fail": {
+                 *               "count": 0,
+                 *               "ns": 0
+                 *             },
+                 *             "queue": {
+                 *               "count": 10,
+                 *               "ns": 150000
+                 *             },
+                 *             "compute_input": {
+                 *               "count": 10,
+                 *               "ns": 30000
+                 *             },
+                 *             "compute_infer": {
+                 *               "count": 10,
+                 *               "ns": 300000
+                 *             },
+                 *             "compute_output": {
+                 *               "count": 10,
+                 *               "ns": 20000
+                 *             },
+                 *             "cache_hit": {
+                 *               "count": 0,
+                 *               "ns": 0
+                 *             },
+                 *             "cache_miss": {
+                 *               "count": 0,
+                 *               "ns": 0
+                 *             }
+                 *           },
+                 *           "batch_stats": [
+                 *             {
+                 *               "batch_size": 1,
+                 *               "compute_input": {
+                 *                 "count": 10,
+                 *                 "ns": 30000
+                 *               },
+                 *               "compute_infer": {
+                 *                 "count": 10,
+                 *                 "ns": 300000
+                 *               },
+                 *               "compute_output": {
+                 *                 "count": 10,
+                 *                 "ns": 20000
+                 *               }
+                 *             }
+                 *           ],
+                 *           "memory_usage": []
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelStatisticsResponse"];
+            };
+        };
         /** @description An unexpected server error (never a stack trace). */
         InternalError: {
             headers: {
@@ -1242,6 +1706,12 @@ export interface components {
         ModelName: components["schemas"]["ModelName"];
         /** @description Model version, a positive integer. */
         ModelVersion: string;
+        /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+        VersionOrLabel: string;
+        /** @description A version label set by `updateModel`. */
+        VersionLabel: string;
+        /** @description Sticky routing for a traffic split; requests with the same key go to the same version while the weights stand. */
+        RoutingKey: string;
         /** @description Dataset id. */
         DatasetId: string;
         /** @description Training job id. */
@@ -1434,8 +1904,8 @@ export interface operations {
             path: {
                 /** @description Model name. */
                 model: components["parameters"]["ModelName"];
-                /** @description Model version, a positive integer. */
-                version: components["parameters"]["ModelVersion"];
+                /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+                version: components["parameters"]["VersionOrLabel"];
             };
             cookie?: never;
         };
@@ -1474,8 +1944,8 @@ export interface operations {
             path: {
                 /** @description Model name. */
                 model: components["parameters"]["ModelName"];
-                /** @description Model version, a positive integer. */
-                version: components["parameters"]["ModelVersion"];
+                /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+                version: components["parameters"]["VersionOrLabel"];
             };
             cookie?: never;
         };
@@ -1488,12 +1958,105 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getModelConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelConfig"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getModelVersionConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+                version: components["parameters"]["VersionOrLabel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelConfig"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAllModelStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelStatistics"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getModelStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelStatistics"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getModelVersionStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description Model version, a positive integer. */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ModelStatistics"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     modelInfer: {
         parameters: {
             query?: never;
             header?: {
                 /** @description Binary tensor extension — length in bytes of the JSON header at the start of an octet-stream body. */
                 "Inference-Header-Content-Length"?: components["parameters"]["InferenceHeaderContentLength"];
+                /** @description Sticky routing for a traffic split; requests with the same key go to the same version while the weights stand. */
+                "X-Routing-Key"?: components["parameters"]["RoutingKey"];
             };
             path: {
                 /** @description Model name. */
@@ -1523,8 +2086,8 @@ export interface operations {
             path: {
                 /** @description Model name. */
                 model: components["parameters"]["ModelName"];
-                /** @description Model version, a positive integer. */
-                version: components["parameters"]["ModelVersion"];
+                /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+                version: components["parameters"]["VersionOrLabel"];
             };
             cookie?: never;
         };
@@ -1637,7 +2200,10 @@ export interface operations {
     modelPredict: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Sticky routing for a traffic split; requests with the same key go to the same version while the weights stand. */
+                "X-Routing-Key"?: components["parameters"]["RoutingKey"];
+            };
             path: {
                 /** @description Model name. */
                 model: components["parameters"]["ModelName"];
@@ -1661,8 +2227,30 @@ export interface operations {
             path: {
                 /** @description Model name. */
                 model: components["parameters"]["ModelName"];
-                /** @description Model version, a positive integer. */
-                version: components["parameters"]["ModelVersion"];
+                /** @description A positive integer version, or a label set by `updateModel` (`stable`, `canary`). */
+                version: components["parameters"]["VersionOrLabel"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PredictRequest"];
+        responses: {
+            200: components["responses"]["PredictResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modelLabelPredict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+                /** @description A version label set by `updateModel`. */
+                label: components["parameters"]["VersionLabel"];
             };
             cookie?: never;
         };
@@ -1706,6 +2294,22 @@ export interface operations {
                      *           "description": "100 → 64 relu → 64 relu → 10 softmax",
                      *           "platform": "onnxruntime_onnx",
                      *           "default_version": "1",
+                     *           "pinned_version": null,
+                     *           "labels": {},
+                     *           "traffic": null,
+                     *           "rollback": null,
+                     *           "shadow": null,
+                     *           "ready": true,
+                     *           "model_version_status": [
+                     *             {
+                     *               "version": "1",
+                     *               "state": "AVAILABLE",
+                     *               "status": {
+                     *                 "error_code": "OK",
+                     *                 "error_message": ""
+                     *               }
+                     *             }
+                     *           ],
                      *           "versions": [
                      *             {
                      *               "object": "model.version",
@@ -1775,11 +2379,204 @@ export interface operations {
                      *       "name": "keras_mlp",
                      *       "description": "100 → 64 relu → 64 relu → 10 softmax",
                      *       "platform": "onnxruntime_onnx",
-                     *       "default_version": "1",
+                     *       "default_version": "2",
+                     *       "pinned_version": "2",
+                     *       "labels": {
+                     *         "stable": "2",
+                     *         "canary": "3"
+                     *       },
+                     *       "traffic": [
+                     *         {
+                     *           "version": "2",
+                     *           "weight": 90
+                     *         },
+                     *         {
+                     *           "version": "3",
+                     *           "weight": 10
+                     *         }
+                     *       ],
+                     *       "rollback": {
+                     *         "max_error_rate": 0.05,
+                     *         "min_requests": 200
+                     *       },
+                     *       "shadow": null,
+                     *       "ready": true,
+                     *       "model_version_status": [
+                     *         {
+                     *           "version": "3",
+                     *           "state": "AVAILABLE",
+                     *           "status": {
+                     *             "error_code": "OK",
+                     *             "error_message": ""
+                     *           }
+                     *         },
+                     *         {
+                     *           "version": "2",
+                     *           "state": "AVAILABLE",
+                     *           "status": {
+                     *             "error_code": "OK",
+                     *             "error_message": ""
+                     *           }
+                     *         }
+                     *       ],
                      *       "versions": []
                      *     }
                      */
                     "application/json": components["schemas"]["Model"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "labels": {
+                 *         "stable": "3",
+                 *         "canary": "4"
+                 *       },
+                 *       "traffic": [
+                 *         {
+                 *           "version": "3",
+                 *           "weight": 90
+                 *         },
+                 *         {
+                 *           "version": "4",
+                 *           "weight": 10
+                 *         }
+                 *       ],
+                 *       "rollback": {
+                 *         "max_error_rate": 0.05,
+                 *         "max_p99_ratio": 1.5,
+                 *         "min_requests": 200
+                 *       },
+                 *       "reason": "canary for the int8 candidate"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ModelUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The model with its new routing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Model"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    listModelEvents: {
+        parameters: {
+            query?: {
+                /** @description Return events with an id greater than this. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": 1,
+                     *           "object": "model.event",
+                     *           "model": "keras_mlp",
+                     *           "created_at": "2026-12-01T10:00:00Z",
+                     *           "kind": "labels",
+                     *           "reason": "label canary → version 2",
+                     *           "default_version": null,
+                     *           "labels": {
+                     *             "canary": "2"
+                     *           },
+                     *           "traffic": null,
+                     *           "shadow": null
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": "1"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ModelEventList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getModelShadow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model name. */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Requests mirrored and how the shadow's outputs and latency compare. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "model.shadow",
+                     *       "model": "keras_mlp",
+                     *       "version": "2",
+                     *       "fraction": 0.1,
+                     *       "mirrored": 120,
+                     *       "dropped": 0,
+                     *       "failed": 0,
+                     *       "argmax_agreement": 1,
+                     *       "rows_compared": 120,
+                     *       "max_abs_diff": 0.0009,
+                     *       "latency_ms": {
+                     *         "primary_p50": 0.4,
+                     *         "primary_p99": 1.2,
+                     *         "shadow_p50": 0.3,
+                     *         "shadow_p99": 0.9
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ShadowReport"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -22,7 +22,7 @@ export type QueryValue = string | number | boolean | null | undefined;
 
 /** One logical call, as the resources describe it. */
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path with its parameters already encoded (see `path`). */
   path: string;
   query?: Record<string, QueryValue> | undefined;

@@ -67,10 +67,16 @@ export class RequestContext {
 
   /** What the server does before its route runs: the media-type gate, the size limit, the JSON parse. */
   async prepare(parseJson: (text: string) => unknown): Promise<void> {
-    if (this.request.method !== 'POST') return;
-    await this.checkMediaType();
+    if (this.request.method !== 'POST' && this.request.method !== 'PATCH') return;
     const media = this.mediaType();
-    if (media === undefined || !JSON_TYPES.has(media)) {
+    // Infer and predict bodies without a Content-Type (Triton's clients send none): JSON, or binary with its header.
+    const untyped = media === undefined && /\/infer$|:predict$/.test(this.url.pathname);
+    if (untyped && this.header('inference-header-content-length') !== undefined) {
+      this.body = NOT_JSON;
+      return;
+    }
+    if (!untyped) await this.checkMediaType();
+    if (!untyped && (media === undefined || !JSON_TYPES.has(media))) {
       this.body = media === undefined ? undefined : NOT_JSON;
       return;
     }

@@ -1,5 +1,15 @@
 import { isValidModelName, parseModelVersion } from '../protocol/model-names.js';
+import type { ModelUpdate } from '../protocol/model-update.js';
+import { VersionStatistics } from '../protocol/statistics.js';
 import { modelNotFound, modelNotReady, unprocessable, versionNotFound } from './errors.js';
+import {
+  applyUpdate,
+  emptyRouting,
+  labelledVersion,
+  type RoutingRecord,
+  retainedVersions,
+  routedVersion,
+} from './routing.js';
 import type { MockInferFunction, MockModelSeed, MockModelVersionSeed } from './seed-models.js';
 import type { Model, ModelState, ModelVersion, RepositoryIndexEntry, TensorMetadata } from './types.js';
 
@@ -29,6 +39,10 @@ export interface ModelRecord {
   /** Explicitly unloaded: stays unloaded until an explicit load or a new version. */
   unloaded: boolean;
   versions: Map<string, VersionRecord>;
+  /** Pin, labels, split, shadow and their change log (PATCH /v1/models/{model}). */
+  routing: RoutingRecord;
+  /** Triton's statistics per version, counted as the server's data plane counts them. */
+  stats: Map<string, VersionStatistics>;
 }
 
 const byVersion = (a: VersionRecord, b: VersionRecord) => Number(a.version) - Number(b.version);
@@ -50,6 +64,8 @@ export class ModelStore {
       policy: seed.versionPolicy ?? { latest: 1 },
       unloaded: false,
       versions: new Map(),
+      routing: emptyRouting(),
+      stats: new Map(),
     };
     const explicit = new Set<string>();
     seed.versions.forEach((v, i) => {
@@ -83,19 +99,54 @@ export class ModelStore {
     return record;
   }
 
-  /** The version inference runs on: the given one if READY, else the highest READY one. */
+  /**
+   * The version a request names (a number, or a label) if READY; unversioned, the pinned default, else the highest
+   * READY one. (Inference's traffic split is `route`.)
+   */
   serving(name: string, version?: string): VersionRecord {
-    if (version !== undefined) {
-      const record = this.requireVersion(name, version);
-      if (record.state !== 'READY') throw modelNotReady(name, version, record.state, record.reason);
+    const model = this.require(name);
+    const named =
+      version !== undefined && !/^\d/.test(version) ? labelledVersion(name, model.routing, version) : version;
+    const target = named ?? model.routing.pinned ?? undefined;
+    if (target !== undefined) {
+      const record = this.requireVersion(name, target);
+      if (record.state !== 'READY') throw modelNotReady(name, target, record.state, record.reason);
       return record;
     }
-    const model = this.require(name);
     const ready = defaultVersion(model);
     if (ready) return ready;
     const latest = sortedVersions(model).pop();
     if (!latest) throw modelNotReady(name, undefined, 'UNAVAILABLE', 'it has no versions');
     throw modelNotReady(name, undefined, latest.state, latest.reason);
+  }
+
+  /** Inference's choice: as `serving`, but an unversioned request follows the traffic split (sticky per key). */
+  route(name: string, version: string | undefined, routingKey?: string): { record: VersionRecord; routed: boolean } {
+    if (version !== undefined) return { record: this.serving(name, version), routed: false };
+    const model = this.require(name);
+    const picked = routedVersion(model.routing, (v) => model.versions.get(v)?.state === 'READY', routingKey);
+    return { record: this.serving(name, picked), routed: true };
+  }
+
+  /** PATCH /v1/models/{model} (its shape already checked): versions checked, routing changed, events recorded. */
+  update(name: string, update: ModelUpdate): ModelRecord {
+    const model = this.require(name);
+    applyUpdate(
+      name,
+      model.routing,
+      update,
+      sortedVersions(model).map((v) => v.version),
+    );
+    applyPolicy(model);
+    return model;
+  }
+
+  /** The statistics of one version (created on first use). */
+  statistics(name: string, version: string): VersionStatistics {
+    const model = this.require(name);
+    let stats = model.stats.get(version);
+    if (!stats) model.stats.set(version, (stats = new VersionStatistics(name, Number(version))));
+    return stats;
   }
 
   /** The next version number: one above the highest present (as the next folder on disk would be). */
@@ -115,6 +166,8 @@ export class ModelStore {
         policy: { latest: 1 },
         unloaded: false,
         versions: new Map(),
+        routing: emptyRouting(),
+        stats: new Map(),
       };
       this.models.set(name, model);
     }
@@ -177,6 +230,8 @@ function applyPolicy(model: ModelRecord, keep: ReadonlySet<string> = new Set()):
       versions.map((v) => Number(v.version)),
     ).map(String),
   );
+  // Versions routing names stay loaded whatever the policy says (as the server's registry keeps them).
+  for (const v of retainedVersions(model.routing)) selected.add(v);
   for (const v of versions) {
     if (keep.has(v.version)) continue;
     if (model.unloaded) {
@@ -235,13 +290,36 @@ export function toModelVersion(model: string, v: VersionRecord): ModelVersion {
   return body;
 }
 
+const QUIET_REASON = /^(not loaded|not selected by the version policy|unloaded|removed|deleted|server shut down)/;
+
 export function toModel(model: ModelRecord): Model {
+  const r = model.routing;
+  const serving = r.pinned !== null ? model.versions.get(r.pinned) : defaultVersion(model);
   return {
     object: 'model',
     name: model.name,
     description: model.description,
     platform: model.platform,
-    default_version: defaultVersion(model)?.version ?? null,
+    default_version: r.pinned ?? serving?.version ?? null,
+    pinned_version: r.pinned,
+    labels: { ...r.labels },
+    traffic: r.traffic ? r.traffic.map((t) => ({ ...t })) : null,
+    rollback: r.rollback && { ...r.rollback },
+    shadow: r.shadow && { ...r.shadow },
+    ready: serving?.state === 'READY',
+    model_version_status: sortedVersions(model)
+      .reverse()
+      .map((v) => {
+        const failed = v.state === 'UNAVAILABLE' && v.reason !== '' && !QUIET_REASON.test(v.reason);
+        const state = ({ READY: 'AVAILABLE', LOADING: 'LOADING', UNLOADING: 'UNLOADING', UNAVAILABLE: 'END' } as const)[
+          v.state
+        ];
+        return {
+          version: v.version,
+          state,
+          status: { error_code: failed ? 'UNKNOWN' : 'OK', error_message: failed ? v.reason : '' },
+        };
+      }),
     versions: sortedVersions(model).map((v) => toModelVersion(model.name, v)),
   };
 }

@@ -4,7 +4,7 @@ import { RequestContext, type ResolvedOptions, requestIdFor } from './context.js
 import { errorResponse, MockError, unauthorized } from './errors.js';
 import type { MaasMockState } from './state.js';
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteDef {
   /** The openapi.yaml operation this answers. */
@@ -29,7 +29,7 @@ export interface Runtime {
 export function buildHandlers(routes: readonly RouteDef[], runtime: Runtime): HttpHandler[] {
   const base = runtime.options.baseUrl;
   const handlers = routes.map((route) => {
-    const register = route.method === 'GET' ? http.get : route.method === 'POST' ? http.post : http.delete;
+    const register = { GET: http.get, POST: http.post, PATCH: http.patch, DELETE: http.delete }[route.method];
     return register(`${base}${route.path}`, ({ request, params }) =>
       answer(runtime, request, params, route, route.handle),
     );

@@ -2,8 +2,9 @@
 // (422 training_spec_invalid). Shared by the server and the msw mock so both accept, reject and resolve alike.
 // Every problem of a body is reported at once, each in `details` as { field, message }.
 import type { components } from '../generated/openapi.js';
-import { ContractError, describeReceived as describe, type ErrorDetail } from './contract-error.js';
+import { describeReceived as describe } from './contract-error.js';
 import { type ColumnStats, DISTINCT_CAP, type NotNumericCells } from './datasets/table.js';
+import { FieldIssues } from './field-issues.js';
 import { isValidModelName, MODEL_NAME_PATTERN } from './model-names.js';
 
 type Schemas = components['schemas'];
@@ -77,24 +78,11 @@ const FIELDS = [
   'seed',
 ];
 
-/** Problems found so far; thrown together as one error whose message lists them all. */
-class Issues {
-  readonly list: ErrorDetail[] = [];
-
-  add(field: string, message: string): void {
-    this.list.push({ field, message });
-  }
-
-  throwIfAny(status: 400 | 422, code: 'invalid_input' | 'training_spec_invalid'): void {
-    if (this.list.length === 0) return;
-    const message = this.list.map((d) => `${d.field}: ${d.message}`).join('; ');
-    throw new ContractError(status, code, message, this.list);
-  }
-}
+type Issues = FieldIssues;
 
 /** Checks the create body's shape against TrainingJobCreateRequest: 400 invalid_input listing every bad field. */
 export function checkCreateBody(body: unknown): TrainingJobCreateRequest {
-  const issues = new Issues();
+  const issues = new FieldIssues();
   const b = object(issues, body, 'body');
   if (b) checkFields(issues, b);
   issues.throwIfAny(400, 'invalid_input');
@@ -197,7 +185,7 @@ export function resolveHyperparameters(
   validation: DatasetFacts | null,
   randomSeed: () => number,
 ): SpecResolution {
-  const issues = new Issues();
+  const issues = new FieldIssues();
   const notes: string[] = [];
   const columns = data.dataset.columns;
   const rows = data.dataset.rows;

@@ -10,11 +10,17 @@ import { stringifyJson } from '../protocol/json-text.js';
 import type {
   ColumnarPredictResponse,
   Model,
+  ModelConfig,
+  ModelEventList,
+  ModelEventListParams,
   ModelListParams,
   ModelMetadata,
+  ModelStatisticsResponse,
+  ModelUpdateRequest,
   ModelVersion,
   ModelVersionDeleted,
   RowPredictResponse,
+  ShadowReport,
 } from '../types.js';
 
 /**
@@ -52,8 +58,24 @@ export interface ModelUploadParams {
   description?: string | undefined;
 }
 
-interface PredictCommon {
+/**
+ * Options of `models.infer()`/`predict()` routing: which version answers when none is named.
+ *
+ * @example
+ * ```ts
+ * await client.models.predict('iris', { instances: [[5.1, 3.5, 1.4, 0.2]], routingKey: 'user-42' });
+ * ```
+ */
+export interface RoutingParams {
+  /** Keeps this caller on one version of a traffic split (sent as `X-Routing-Key`). */
+  routingKey?: string | undefined;
+}
+
+interface PredictCommon extends RoutingParams {
+  /** A version number, or a label set by `models.update()` (`'stable'`). */
   version?: string | number | undefined;
+  /** A version label (`'canary'`): TF Serving's `/v1/models/{model}/labels/{label}:predict`. */
+  label?: string | undefined;
   /** TF-Serving signature name (accepted and ignored by ONNX models). */
   signatureName?: string | undefined;
 }
@@ -234,7 +256,7 @@ export class ModelsResource extends APIResource {
         body: { contentType: encoded.contentType, data: encoded.body },
         headers: encoded.headers,
         accept: 'application/json, application/octet-stream',
-        options,
+        options: withRoutingKey(options, params.routingKey),
         // A JSON response is read as text at once; a binary one (it has this header) as bytes.
         bytesWhenHeader: INFERENCE_HEADER_CONTENT_LENGTH,
       })
@@ -271,17 +293,123 @@ export class ModelsResource extends APIResource {
     if (params.signatureName !== undefined) body.signature_name = params.signatureName;
     if (params.instances !== undefined) body.instances = plain(params.instances);
     else body.inputs = plain(params.inputs);
-    const version = params.version;
+    const { version, label } = params;
     return this.core.json({
       method: 'POST',
       path:
-        version === undefined
-          ? path`/v1/models/${model}:predict`
-          : path`/v1/models/${model}/versions/${version}:predict`,
+        label !== undefined
+          ? path`/v1/models/${model}/labels/${label}:predict`
+          : version === undefined
+            ? path`/v1/models/${model}:predict`
+            : path`/v1/models/${model}/versions/${version}:predict`,
       body: { contentType: 'application/json', data: stringifyJson(body) },
+      options: withRoutingKey(options, params.routingKey),
+    });
+  }
+
+  /**
+   * The model's effective configuration (Triton's model-configuration extension): `config.json` with every default
+   * filled in, inputs and outputs completed from the loaded version.
+   *
+   * @example
+   * ```ts
+   * const config = await client.models.config('keras_mlp');
+   * console.log(config.max_batch_size, config.dynamic_batching, config.instance_group);
+   * ```
+   */
+  config(model: string, params: VersionParams = {}, options?: RequestOptions): APIPromise<ModelConfig> {
+    return this.core.json<ModelConfig>({ method: 'GET', path: v2Path(model, params.version, '/config'), options });
+  }
+
+  /**
+   * Serving statistics (Triton's statistics extension): per version, requests, executions, and where the time went.
+   * Without a model, every model's.
+   *
+   * @example
+   * ```ts
+   * const { model_stats } = await client.models.stats('keras_mlp');
+   * const [s] = model_stats;
+   * console.log(s?.inference_count, s?.execution_count, s?.inference_stats.queue.ns);
+   * ```
+   */
+  stats(
+    model?: string,
+    params: { version?: string | number | undefined } = {},
+    options?: RequestOptions,
+  ): APIPromise<ModelStatisticsResponse> {
+    const target =
+      model === undefined
+        ? '/v2/models/stats'
+        : params.version === undefined
+          ? path`/v2/models/${model}/stats`
+          : path`/v2/models/${model}/versions/${params.version}/stats`;
+    return this.core.json<ModelStatisticsResponse>({ method: 'GET', path: target, options });
+  }
+
+  /**
+   * Routes the model's traffic: pin the default version, name versions with labels, split unversioned requests by
+   * weight (optionally guarded by a rollback), or mirror a fraction to a shadow version. Fields left out stay.
+   *
+   * @example
+   * ```ts
+   * await client.models.update('iris', { labels: { stable: '3', canary: '4' } });
+   * await client.models.update('iris', {
+   *   traffic: [{ version: '3', weight: 90 }, { version: '4', weight: 10 }],
+   *   rollback: { max_error_rate: 0.05, min_requests: 200 },
+   *   reason: 'canary for the int8 candidate',
+   * });
+   * await client.models.update('iris', { default_version: '4', traffic: null, reason: 'promote v4' });
+   * ```
+   */
+  update(model: string, body: ModelUpdateRequest, options?: RequestOptions): APIPromise<Model> {
+    return this.core.json<Model>({
+      method: 'PATCH',
+      path: path`/v1/models/${model}`,
+      body: { contentType: 'application/json', data: JSON.stringify(body) },
       options,
     });
   }
+
+  /**
+   * The model's routing changes (default, labels, traffic, shadow, automatic rollbacks), oldest first, one page.
+   *
+   * @example
+   * ```ts
+   * const { data } = await client.models.events('iris');
+   * for (const e of data) console.log(e.created_at, e.kind, e.reason);
+   * ```
+   */
+  events(model: string, params: ModelEventListParams = {}, options?: RequestOptions): APIPromise<ModelEventList> {
+    return this.core.json<ModelEventList>({
+      method: 'GET',
+      path: path`/v1/models/${model}/events`,
+      query: params,
+      options,
+    });
+  }
+
+  /**
+   * How the shadow version compares with the primary: requests mirrored and dropped, argmax agreement, the largest
+   * output difference, and both latencies.
+   *
+   * @example
+   * ```ts
+   * const report = await client.models.shadow('iris');
+   * console.log(report.mirrored, report.argmax_agreement, report.latency_ms.shadow_p99);
+   * ```
+   */
+  shadow(model: string, options?: RequestOptions): APIPromise<ShadowReport> {
+    return this.core.json<ShadowReport>({ method: 'GET', path: path`/v1/models/${model}/shadow`, options });
+  }
+}
+
+/** Adds `X-Routing-Key` to a call's headers when a routing key is given. */
+function withRoutingKey(
+  options: RequestOptions | undefined,
+  routingKey: string | undefined,
+): RequestOptions | undefined {
+  if (routingKey === undefined) return options;
+  return { ...options, headers: { ...options?.headers, 'x-routing-key': routingKey } };
 }
 
 function v2Path(model: string, version: string | number | undefined, suffix: string): string {

@@ -12,5 +12,5 @@ it('every operation of openapi.yaml is covered by one contract file', () => {
       .map((o) => o.operationId)
       .sort(),
   );
-  expect(covered).toHaveLength(29);
+  expect(covered.length).toBeGreaterThanOrEqual(38);
 });

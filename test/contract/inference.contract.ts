@@ -63,7 +63,13 @@ describeContract('inference', CONTRACT_AREAS.inference, (t) => {
       status: 404,
       code: 'version_not_found',
     });
+    // A version segment that is not a number is a label: none is set, so 404 naming it.
     expect(await apiError(t.client.models.metadata('keras_mlp', { version: 'latest' }))).toMatchObject({
+      status: 404,
+      code: 'version_not_found',
+      message: "Model 'keras_mlp' has no version labelled 'latest'",
+    });
+    expect(await apiError(t.client.models.metadata('keras_mlp', { version: '0' }))).toMatchObject({
       status: 400,
       code: 'invalid_parameter',
     });

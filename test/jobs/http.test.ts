@@ -100,10 +100,14 @@ describe('training jobs over HTTP (fake runner)', () => {
     // Deploying needs a real ONNX model, which the fake run does not make: the job fails at deploy time.
     await finishRun(fake.runs.length - 1, 2);
     // The deploy opens a real ONNX Runtime session on the bytes first: wait for it to refuse them.
-    await vi.waitFor(async () => {
-      const done = (await get(`/v1/training-jobs/${job.id}`)).json();
-      expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
-    });
+    // (vi.waitFor gives up after 1 s by default: too short for a session on a busy machine.)
+    await vi.waitFor(
+      async () => {
+        const done = (await get(`/v1/training-jobs/${job.id}`)).json();
+        expect(done).toMatchObject({ status: 'failed', error: { code: 'deploy_failed' } });
+      },
+      { timeout: 15_000, interval: 20 },
+    );
   });
 
   it('maps errors: 400 invalid_input, 404 dataset/job, 422 spec, 409 cancel of an ended job', async () => {

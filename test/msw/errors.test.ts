@@ -179,9 +179,9 @@ describe('errors, as the server gives them', () => {
       {},
       405,
       'method_not_allowed',
-      'PUT is not allowed on /v1/models/keras_mlp; allowed: GET',
+      'PUT is not allowed on /v1/models/keras_mlp; allowed: GET, PATCH',
     );
-    expect(r.headers.get('allow')).toBe('GET');
+    expect(r.headers.get('allow')).toBe('GET, PATCH');
   });
 
   it('model_not_ready after unload, and the server not ready', async () => {

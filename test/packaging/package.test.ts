@@ -1,33 +1,87 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relativeLinks } from './markdown-links.js';
 
-// Packs the real tarball, installs it into a fresh consumer project, and uses it the way an app would.
+// Packs the real tarball, installs it into a fresh consumer project, and uses it the way an app would. Offline:
+// npm installs the tarball with `--offline`, and the package's own dependencies come from this project's
+// node_modules as local folders, so the test needs no registry (and fails loudly if npm wanted one).
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'maas-pack-'));
 const consumer = join(work, 'consumer');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  license: string;
+  dependencies: Record<string, string>;
+};
+let packed: string[] = [];
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
 }
 
+/** `file:` specs for the package's dependencies, from this project's node_modules (they must have none of their own). */
+function localDependencies(): Record<string, string> {
+  const specs: Record<string, string> = {};
+  for (const name of Object.keys(manifest.dependencies)) {
+    const dir = realpathSync(join(root, 'node_modules', name));
+    const own = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: object };
+    if (Object.keys(own.dependencies ?? {}).length > 0) {
+      throw new Error(`${name} has dependencies of its own: link them here too, or the offline install fails`);
+    }
+    specs[name] = `file:${dir}`;
+  }
+  return specs;
+}
+
 beforeAll(() => {
   if (!existsSync(join(root, 'dist/index.js'))) run('npm', ['run', 'build'], root);
-  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], root);
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error('npm pack made no tarball');
-  execFileSync('mkdir', ['-p', consumer]);
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const [pack] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root)) as [
+    { filename: string; files: { path: string }[] },
+  ];
+  packed = pack.files.map((f) => f.path);
+  mkdirSync(consumer);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: { ...localDependencies(), maas: `file:${join(work, pack.filename)}` },
+    }),
+  );
   run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', join(work, tarball)],
+    [
+      'install',
+      '--offline',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--no-update-notifier',
+      '--ignore-scripts',
+    ],
     consumer,
   );
 }, 300_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the tarball', () => {
+  it('ships the LICENSE package.json names', () => {
+    expect(manifest.license).toBe('MIT');
+    expect(packed).toContain('LICENSE');
+    expect(readFileSync(join(consumer, 'node_modules/maas/LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+  });
+
+  it('holds every file README.md links to, so the links work from the installed package and the npm page', () => {
+    const links = relativeLinks(readFileSync(join(root, 'README.md'), 'utf8'));
+    expect(links.length).toBeGreaterThan(0);
+    const missing = links.filter((link) => !packed.includes(posix.normalize(link)));
+    expect(missing, `README.md links to files not in package.json "files": ${missing.join(', ')}`).toEqual([]);
+  });
+});
 
 describe('the published package', () => {
   it('loads as ESM without the optional server and msw peers', () => {

@@ -79,6 +79,8 @@ describe('server layout', () => {
       'onnxruntime-node': ['server/inference/onnx-model.ts'],
       fastify: ['server/http/fastify.ts'],
       'better-sqlite3': ['server/store/sqlite/index.ts'],
+      pg: ['server/store/postgres/index.ts'],
+      'pg-boss': ['server/jobs/pg-boss-queue.ts'],
     };
     for (const [pkg, allowed] of Object.entries(adapters)) {
       const users = sources.filter((file) => runtimeImports(file, pkg)).map((file) => relative(root, file));

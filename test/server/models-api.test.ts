@@ -57,6 +57,13 @@ describe('models API', () => {
       description: '',
       platform: 'onnxruntime_onnx',
       default_version: '1',
+      pinned_version: null,
+      labels: {},
+      traffic: null,
+      rollback: null,
+      shadow: null,
+      ready: true,
+      model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }],
       versions: [
         {
           object: 'model.version',
@@ -77,6 +84,10 @@ describe('models API', () => {
     });
     const broken = (await get('/v1/models/broken')).json();
     expect(broken.default_version).toBeNull();
+    expect(broken.ready).toBe(false);
+    // TF Serving's status for a version that failed to load: END with the load error.
+    expect(broken.model_version_status[0]).toMatchObject({ state: 'END', status: { error_code: 'UNKNOWN' } });
+    expect(broken.model_version_status[0].status.error_message).not.toBe('');
     expect(broken.versions[0]).toMatchObject({
       state: 'UNAVAILABLE',
       reason: expect.stringContaining('Protobuf parsing failed'),

@@ -33,6 +33,9 @@ describe('settings', () => {
       drainDelay: 5,
       apiKeys: [],
       dataDir: '/srv/.maas-data',
+      database: null,
+      queue: null,
+      jobLease: 30,
       maxConcurrentJobs: 1,
       shutdownTimeout: 10,
       logLevel: 'warn',
@@ -129,5 +132,25 @@ describe('settings', () => {
       expect(help).toContain(`--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ''}\n`);
       expect(help).toContain(`env ${spec.env}; default ${spec.defaultText}`);
     }
+  });
+
+  it('takes a PostgreSQL --database and a --queue on the same database, and explains what does not fit', () => {
+    const pg = 'postgres://maas:pw@db.internal:5432/maas';
+    expect(
+      loadSettings({ env: { MAAS_DATABASE: pg, MAAS_QUEUE: pg }, flags: { 'max-concurrent-jobs': '0' } }),
+    ).toMatchObject({ database: pg, queue: pg, maxConcurrentJobs: 0, jobLease: 30 });
+    expect(() => loadSettings({ env: {}, flags: { database: 'mysql://h/db' } })).toThrow(
+      '--database: expected a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL, got mysql://h/db',
+    );
+    expect(() => loadSettings({ env: {}, flags: { database: pg, queue: 'redis://cache:6379' } })).toThrow(
+      '--queue: Redis is not supported; maas keeps jobs and their queue (pg-boss) in PostgreSQL',
+    );
+    expect(() => loadSettings({ env: {}, flags: { queue: pg } })).toThrow('--queue needs --database');
+    expect(() => loadSettings({ env: {}, flags: { database: pg, queue: 'postgres://db.internal/other' } })).toThrow(
+      '--queue must name the --database database',
+    );
+    expect(() => loadSettings({ env: {}, flags: { 'max-concurrent-jobs': '0' } })).toThrow(
+      '--max-concurrent-jobs 0 needs --queue',
+    );
   });
 });

@@ -32,6 +32,15 @@ const EXPECTED_OPERATIONS: Record<string, string> = {
   retrieveTrainingJob: 'GET /v1/training-jobs/{job_id}',
   cancelTrainingJob: 'POST /v1/training-jobs/{job_id}/cancel',
   listTrainingJobEvents: 'GET /v1/training-jobs/{job_id}/events',
+  getModelConfig: 'GET /v2/models/{model}/config',
+  getModelVersionConfig: 'GET /v2/models/{model}/versions/{version}/config',
+  getAllModelStats: 'GET /v2/models/stats',
+  getModelStats: 'GET /v2/models/{model}/stats',
+  getModelVersionStats: 'GET /v2/models/{model}/versions/{version}/stats',
+  modelLabelPredict: 'POST /v1/models/{model}/labels/{label}:predict',
+  updateModel: 'PATCH /v1/models/{model}',
+  listModelEvents: 'GET /v1/models/{model}/events',
+  getModelShadow: 'GET /v1/models/{model}/shadow',
   getOpenApiSpec: 'GET /openapi.yaml',
 };
 

@@ -22,6 +22,8 @@ export const CONTRACT_AREAS = {
     'repositoryModelLoad',
     'repositoryModelUnload',
   ],
+  serving: ['getModelConfig', 'getModelVersionConfig', 'getAllModelStats', 'getModelStats', 'getModelVersionStats'],
+  routing: ['updateModel', 'listModelEvents', 'getModelShadow', 'modelLabelPredict'],
   datasets: ['createDataset', 'listDatasets', 'retrieveDataset', 'deleteDataset'],
   training: [
     'createTrainingJob',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { type Dispatcher, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
 import { MaasClient, type TrainingJob } from '../../src/index.js';
 import { createMaasHandlers, DEFAULT_MODELS, type MaasMockState } from '../../src/msw/index.js';
 import { startMswBridge } from './contract-msw-bridge.js';
@@ -235,6 +236,15 @@ export interface ContractContext {
   readonly client: MaasClient;
 }
 
+/** How a contract file runs on each target. */
+export interface ContractOptions extends StartOptions {
+  /**
+   * Why this file's tests must run in the order written (each continues what an earlier one left in the session).
+   * Leave it out when the tests run in any order: then they are shuffled along with `--sequence.shuffle`.
+   */
+  inOrderBecause?: string;
+}
+
 /**
  * Runs `define` once per target. Every response is validated (a violation fails the test that caused it), and a last
  * test checks that the suite really exercised each operation it claims to cover.
@@ -243,38 +253,47 @@ export function describeContract(
   area: string,
   covers: readonly string[],
   define: (t: ContractContext) => void,
-  options: StartOptions = {},
+  options: ContractOptions = {},
 ): void {
   const known = new Set(allOperations().map((o) => o.operationId));
   for (const op of covers) if (!known.has(op)) throw new Error(`describeContract: openapi.yaml has no '${op}'`);
-  describe.each(CONTRACT_TARGETS)(`${area} — $name`, (target) => {
-    let session: ContractSession | undefined;
-    const ctx: ContractContext = {
-      target,
-      cap: target.capabilities,
-      get session() {
-        if (!session) throw new Error(`${target.name} did not start`);
-        return session;
-      },
-      get client() {
-        return ctx.session.client;
-      },
-    };
-    beforeAll(async () => {
-      session = await target.start(options);
-    });
-    afterEach(() => {
-      if (session) expect(session.recorder.takeViolations(), 'responses that openapi.yaml does not allow').toEqual([]);
-    });
-    afterAll(async () => {
-      await session?.close();
-    });
+  const { inOrderBecause, ...startOptions } = options;
+  // `--sequence.shuffle` as the run has it (vitest records it on the file while collecting).
+  const shuffleRun = getCurrentSuite().file.shuffle ?? false;
+  for (const target of CONTRACT_TARGETS) {
+    // In order on purpose: the coverage test reads what every behaviour test sent, so it runs after them.
+    describe(`${area} — '${target.name}'`, { shuffle: false }, () => {
+      let session: ContractSession | undefined;
+      const ctx: ContractContext = {
+        target,
+        cap: target.capabilities,
+        get session() {
+          if (!session) throw new Error(`${target.name} did not start`);
+          return session;
+        },
+        get client() {
+          return ctx.session.client;
+        },
+      };
+      beforeAll(async () => {
+        session = await target.start(startOptions);
+      });
+      afterEach(() => {
+        if (session)
+          expect(session.recorder.takeViolations(), 'responses that openapi.yaml does not allow').toEqual([]);
+      });
+      afterAll(async () => {
+        await session?.close();
+      });
 
-    define(ctx);
+      describe(inOrderBecause ? 'in order' : 'any order', { shuffle: inOrderBecause ? false : shuffleRun }, () =>
+        define(ctx),
+      );
 
-    it(`exercised every operation it covers (${covers.length})`, () => {
-      const seen = ctx.session.recorder.operationsSeen();
-      expect(covers.filter((op) => !seen.has(op))).toEqual([]);
+      it(`exercised every operation it covers (${covers.length})`, () => {
+        const seen = ctx.session.recorder.operationsSeen();
+        expect(covers.filter((op) => !seen.has(op))).toEqual([]);
+      });
     });
-  });
+  }
 }

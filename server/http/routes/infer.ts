@@ -6,7 +6,7 @@ import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
 import { readUntyped } from '../body-parsers.js';
 import { clientGone, modelMustExist } from '../inference-request.js';
-import { modelParam, versionParam } from '../params.js';
+import { modelParam, routingKey, versionRef } from '../params.js';
 
 /**
  * Decodes the body. A binary body (octet-stream) without Inference-Header-Content-Length is read as JSON alone, as
@@ -32,7 +32,7 @@ export const inferRoutes: ServerFeature = {
   setup(app, { dataPlane, registry }) {
     const infer = async (request: FastifyRequest, reply: FastifyReply) => {
       const name = modelParam(request.params);
-      const version = versionParam(request.params);
+      const { version, label } = versionRef(request.params);
       if (typeof request.body === 'string') {
         throw new UnsupportedMediaTypeError(request.headers['content-type'], [
           'application/json',
@@ -46,7 +46,7 @@ export const inferRoutes: ServerFeature = {
         version,
         decoded.inputs,
         decoded.outputs?.map((o) => o.name),
-        { signal: clientGone(reply) },
+        { signal: clientGone(reply), label, routingKey: routingKey(request.headers) },
       );
       const encoded = encodeInferResponse(decoded, result);
       reply.header('content-type', encoded.contentType);

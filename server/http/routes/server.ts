@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '../../errors.js';
 import type { ServerFeature } from '../../services.js';
-import { modelParam, versionParam } from '../params.js';
+import { modelParam, versionParam, versionRef } from '../params.js';
 
 /** OIP server metadata, health, model metadata and model readiness. */
 export const serverRoutes: ServerFeature = {
@@ -16,19 +16,25 @@ export const serverRoutes: ServerFeature = {
       return { ready: true };
     });
 
-    const metadata = async (request: { params: unknown }) =>
-      dataPlane.modelMetadata(modelParam(request.params), versionParam(request.params));
+    const metadata = async (request: { params: unknown }) => {
+      const { version, label } = versionRef(request.params);
+      return dataPlane.modelMetadata(modelParam(request.params), version, label);
+    };
     app.get('/v2/models/:model', metadata);
     app.get('/v2/models/:model/versions/:version', metadata);
 
-    const ready = async (request: { params: unknown }) =>
-      dataPlane.modelReady(modelParam(request.params), versionParam(request.params));
+    const ready = async (request: { params: unknown }) => {
+      const { version, label } = versionRef(request.params);
+      return dataPlane.modelReady(modelParam(request.params), version, label);
+    };
     app.get('/v2/models/:model/ready', ready);
     app.get('/v2/models/:model/versions/:version/ready', ready);
 
     // Triton's model-configuration extension: the effective configuration, defaults filled in.
-    const config = async (request: { params: unknown }) =>
-      dataPlane.modelConfig(modelParam(request.params), versionParam(request.params));
+    const config = async (request: { params: unknown }) => {
+      const { version, label } = versionRef(request.params);
+      return dataPlane.modelConfig(modelParam(request.params), version, label);
+    };
     app.get('/v2/models/:model/config', config);
     app.get('/v2/models/:model/versions/:version/config', config);
 

@@ -1,13 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import type { components } from '../../../src/generated/openapi.js';
-import { InvalidParameterError } from '../../errors.js';
 import type { JobEvents } from '../../jobs/events.js';
 import type { JobService } from '../../jobs/service.js';
 import { isTerminal, type TrainingJobEvent } from '../../jobs/types.js';
 import type { ServerFeature } from '../../services.js';
 import { idempotencyKeyFrom, requestFingerprint } from '../idempotency.js';
 import { listBody } from '../list-page.js';
-import { pageParams, stringQuery } from '../params.js';
+import { boundedInteger, pageParams, stringQuery } from '../params.js';
 import { openSseStream } from '../sse.js';
 
 type TrainingJob = components['schemas']['TrainingJob'];
@@ -49,13 +48,13 @@ export const trainingJobRoutes: ServerFeature = {
       const lastEventId = request.headers['last-event-id'];
       const after =
         typeof lastEventId === 'string' && lastEventId !== ''
-          ? integer(lastEventId, 'Last-Event-ID header', 0, Number.MAX_SAFE_INTEGER)
+          ? boundedInteger(lastEventId, 'Last-Event-ID header', 0, Number.MAX_SAFE_INTEGER)
           : query.after === undefined
             ? 0
-            : integer(query.after, 'after', 0, Number.MAX_SAFE_INTEGER);
+            : boundedInteger(query.after, 'after', 0, Number.MAX_SAFE_INTEGER);
       const wantsStream = (request.headers.accept ?? '').includes('text/event-stream');
       if (!wantsStream) {
-        const limit = query.limit === undefined ? 100 : integer(query.limit, 'limit', 1, 1000);
+        const limit = query.limit === undefined ? 100 : boundedInteger(query.limit, 'limit', 1, 1000);
         const page = await jobs.listEvents(id, after, limit);
         return listBody(page, (event) => String(event.id), { cursorOnLastPage: true });
       }
@@ -116,11 +115,4 @@ async function streamEvents(
 
 function jobId(params: unknown): string {
   return (params as { job_id: string }).job_id;
-}
-
-function integer(value: unknown, name: string, min: number, max: number): number {
-  const text = String(value);
-  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new InvalidParameterError(name, `an integer from ${min} to ${max}`, text);
-  return n;
 }

@@ -1,4 +1,5 @@
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../protocol/binary-tensor.js';
+import { compareOutputs } from '../../protocol/compare-outputs.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { checkInputs, checkOutputNames } from '../../protocol/input-signature.js';
 import { stringifyJson } from '../../protocol/json-text.js';
@@ -9,8 +10,9 @@ import { NOT_JSON, type RequestContext } from '../context.js';
 import { badRequest, MockError, modelNotReady, unsupportedMediaType } from '../errors.js';
 import { runFakeModel } from '../fake-model.js';
 import type { VersionRecord } from '../model-store.js';
-import { modelParam, versionParam } from '../params.js';
+import { labelParam, modelParam, versionOrLabelParam } from '../params.js';
 import type { RouteDef } from '../router.js';
+import { shadowTally } from '../routing.js';
 
 /** Codec errors become a 400 with the codec's code, as the server's error handler maps them. */
 async function protocol<T>(run: () => T | Promise<T>): Promise<T> {
@@ -22,14 +24,68 @@ async function protocol<T>(run: () => T | Promise<T>): Promise<T> {
   }
 }
 
-/** The data plane's infer: readiness, the serving version, the signature checks, then the model. */
-function run(ctx: RequestContext, name: string, version: string | undefined, inputs: Tensor[], outputNames?: string[]) {
+/** Which version answers: the one named (number or label), else the model's routing (split, pin, highest READY). */
+function choose(ctx: RequestContext, name: string, version: string | undefined): Chosen {
   if (!ctx.state.isReady()) throw modelNotReady(name, version, 'UNLOADING', 'the server is shutting down');
-  const serving: VersionRecord = ctx.state.models.serving(name, version);
+  return ctx.state.models.route(name, version, ctx.header('x-routing-key') || undefined);
+}
+
+interface Chosen {
+  record: VersionRecord;
+  /** Chosen by routing, not named: may be mirrored to the shadow version. */
+  routed: boolean;
+}
+
+/** The data plane's infer: the signature checks, then the model; counted in the version's statistics. */
+function run(ctx: RequestContext, name: string, chosen: Chosen, inputs: Tensor[], outputNames?: string[]) {
+  const serving = chosen.record;
+  const stats = ctx.state.models.statistics(name, serving.version);
+  const started = performance.now();
+  try {
+    const outputs = execute(name, serving, inputs, outputNames);
+    const ns = Math.round((performance.now() - started) * 1e6);
+    stats.succeeded(ns, inputs[0]?.shape[0] ?? 1, { ...UNBATCHED, computeInferNs: ns });
+    if (chosen.routed) mirror(ctx, name, inputs, outputNames, outputs, ns / 1e6);
+    return { modelName: name, modelVersion: serving.version, outputs };
+  } catch (error) {
+    stats.failed(Math.round((performance.now() - started) * 1e6));
+    throw error;
+  }
+}
+
+const UNBATCHED = { queueNs: 0, computeInputNs: 0, computeOutputNs: 0, batchSize: 1, countsExecution: true };
+
+function execute(name: string, serving: VersionRecord, inputs: Tensor[], outputNames: string[] | undefined): Tensor[] {
   const ordered = checkInputs(name, serving.inputs, inputs);
   const names = outputNames === undefined ? undefined : checkOutputNames(name, serving.outputs, outputNames);
-  const outputs = serving.infer ? runCustom(name, serving, ordered, names) : runFakeModel(serving, ordered, names);
-  return { modelName: name, modelVersion: serving.version, outputs };
+  return serving.infer ? runCustom(name, serving, ordered, names) : runFakeModel(serving, ordered, names);
+}
+
+/** Shadow traffic, as the server's: a fraction of routed requests also runs on the shadow version and is compared. */
+function mirror(
+  ctx: RequestContext,
+  name: string,
+  inputs: Tensor[],
+  outputNames: string[] | undefined,
+  primary: Tensor[],
+  primaryMs: number,
+) {
+  const model = ctx.state.models.require(name);
+  const shadow = model.routing.shadow;
+  const tally = shadowTally(model.routing);
+  if (!shadow || !tally || Math.random() >= shadow.fraction) return;
+  const record = model.versions.get(shadow.version);
+  if (record?.state !== 'READY') {
+    tally.failed++;
+    return;
+  }
+  const started = performance.now();
+  try {
+    const outputs = execute(name, record, inputs, outputNames);
+    tally.record(primaryMs, performance.now() - started, compareOutputs(primary, outputs));
+  } catch {
+    tally.failed++;
+  }
 }
 
 /** A seed's own infer function; what it throws is a run failure, which the server reports as a 400. */
@@ -58,9 +114,9 @@ function pick(outputs: Tensor[], names: string[] | undefined): Tensor[] {
 
 async function infer(ctx: RequestContext, withVersion: boolean): Promise<Response> {
   const name = modelParam(ctx);
-  const version = withVersion ? versionParam(ctx) : undefined;
+  const version = withVersion ? versionOrLabelParam(ctx, ctx.state.models.require(name).name) : undefined;
   const media = ctx.mediaType();
-  if (ctx.body === NOT_JSON && media !== 'application/octet-stream') {
+  if (ctx.body === NOT_JSON && media !== 'application/octet-stream' && media !== undefined) {
     throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json', 'application/octet-stream']);
   }
   const body = ctx.body === NOT_JSON ? await ctx.bytes() : ctx.body;
@@ -68,7 +124,7 @@ async function infer(ctx: RequestContext, withVersion: boolean): Promise<Respons
   const result = run(
     ctx,
     name,
-    version,
+    choose(ctx, name, version),
     decoded.inputs,
     decoded.outputs?.map((o) => o.name),
   );
@@ -78,19 +134,26 @@ async function infer(ctx: RequestContext, withVersion: boolean): Promise<Respons
   return new Response(encoded.body as string | Uint8Array<ArrayBuffer>, { headers });
 }
 
-async function predict(ctx: RequestContext, withVersion: boolean): Promise<Response> {
+async function predict(ctx: RequestContext, withVersion: boolean | 'label'): Promise<Response> {
   const name = modelParam(ctx);
-  const requested = withVersion ? versionParam(ctx) : undefined;
+  const requested =
+    withVersion === 'label'
+      ? labelParam(ctx, ctx.state.models.require(name).name)
+      : withVersion
+        ? versionOrLabelParam(ctx, ctx.state.models.require(name).name)
+        : undefined;
   if (ctx.body === NOT_JSON) throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json']);
   if (ctx.body === undefined) {
     throw badRequest('invalid_json', 'Request body is empty; expected {"instances": [...]} or {"inputs": ...}');
   }
   // Row-format decoding needs the model's inputs; the same version then runs the request.
-  const serving = ctx.state.models.serving(name, requested);
-  const decoded = await protocol(() => decodePredictRequest(ctx.body, serving.inputs));
-  const result = run(ctx, name, serving.version, decoded.tensors);
+  const chosen = choose(ctx, name, requested);
+  const decoded = await protocol(() => decodePredictRequest(ctx.body, chosen.record.inputs));
+  const result = run(ctx, name, chosen, decoded.tensors);
   const body = await protocol(() => encodePredictResponse(decoded.format, result.outputs));
-  return new Response(stringifyJson(body), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return new Response(stringifyJson(body), {
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-model-version': result.modelVersion },
+  });
 }
 
 export const inferenceRoutes: RouteDef[] = [
@@ -112,5 +175,11 @@ export const inferenceRoutes: RouteDef[] = [
     method: 'POST',
     path: '/v1/models/:model/versions/:version\\:predict',
     handle: (ctx) => predict(ctx, true),
+  },
+  {
+    operationId: 'modelLabelPredict',
+    method: 'POST',
+    path: '/v1/models/:model/labels/:label\\:predict',
+    handle: (ctx) => predict(ctx, 'label'),
   },
 ];

@@ -1,12 +1,15 @@
+import { checkModelUpdate } from '../../protocol/model-update.js';
+import { ShadowTally } from '../../protocol/shadow-report.js';
 import { json, NOT_JSON, type RequestContext } from '../context.js';
 import { badRequest, unprocessable, unsupportedMediaType } from '../errors.js';
 import { isoTime } from '../ids.js';
 import { toModel, toModelVersion } from '../model-store.js';
 import { OnnxFormatError, readOnnxSignature } from '../onnx-signature.js';
 import { page } from '../pagination.js';
-import { modelParam, pageParams, stringQuery, versionParam } from '../params.js';
+import { integerQuery, modelParam, pageParams, stringQuery, versionParam } from '../params.js';
 import type { RouteDef } from '../router.js';
-import type { ModelList, ModelVersionDeleted } from '../types.js';
+import { shadowTally } from '../routing.js';
+import type { ModelEventList, ModelList, ModelVersionDeleted } from '../types.js';
 
 async function upload(ctx: RequestContext): Promise<Response> {
   const name = modelParam(ctx);
@@ -72,6 +75,47 @@ export const modelsRoutes: RouteDef[] = [
     method: 'GET',
     path: '/v1/models/:model',
     handle: (ctx) => json(toModel(ctx.state.models.require(modelParam(ctx)))),
+  },
+  {
+    operationId: 'updateModel',
+    method: 'PATCH',
+    path: '/v1/models/:model',
+    handle: (ctx) => {
+      const name = modelParam(ctx);
+      ctx.state.models.require(name);
+      if (ctx.body === NOT_JSON) throw unsupportedMediaType(ctx.header('content-type') ?? null, ['application/json']);
+      return json(toModel(ctx.state.models.update(name, checkModelUpdate(ctx.body))));
+    },
+  },
+  {
+    operationId: 'listModelEvents',
+    method: 'GET',
+    path: '/v1/models/:model/events',
+    handle: (ctx) => {
+      const model = ctx.state.models.require(modelParam(ctx));
+      const after = integerQuery(ctx, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+      const limit = integerQuery(ctx, 'limit', 1, 1000) ?? 100;
+      const rows = model.routing.events.filter((e) => e.id > after);
+      const data = rows.slice(0, limit);
+      const last = data[data.length - 1];
+      const body: ModelEventList = {
+        object: 'list',
+        data,
+        has_more: rows.length > limit,
+        next_cursor: last ? String(last.id) : null,
+      };
+      return json(body);
+    },
+  },
+  {
+    operationId: 'getModelShadow',
+    method: 'GET',
+    path: '/v1/models/:model/shadow',
+    handle: (ctx) => {
+      const name = modelParam(ctx);
+      const routing = ctx.state.models.require(name).routing;
+      return json((shadowTally(routing) ?? new ShadowTally()).report(name, routing.shadow));
+    },
   },
   { operationId: 'uploadModelVersion', method: 'POST', path: '/v1/models/:model/versions', handle: upload },
   {

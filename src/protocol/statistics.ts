@@ -1,6 +1,18 @@
 // Per model version, what Triton's statistics extension reports: requests that succeeded or failed and how long they
-// took, where their time went (queue, compute input / infer / output), and executions by batch size.
-import type { RunTiming } from './onnx-model.js';
+// took, where their time went (queue, compute input / infer / output), and executions by batch size. Kept by the
+// server's data plane and by the msw mock alike.
+
+/** Where one request's time went, in nanoseconds, and the execution it was part of. */
+export interface RequestTiming {
+  queueNs: number;
+  computeInputNs: number;
+  computeInferNs: number;
+  computeOutputNs: number;
+  /** Rows of the execution this request was part of (1 when unbatched). */
+  batchSize: number;
+  /** Set on exactly one request of each execution, so executions are counted once. */
+  countsExecution: boolean;
+}
 
 export interface Duration {
   count: number;
@@ -64,7 +76,7 @@ export class VersionStatistics {
   ) {}
 
   /** A request that ran: its end-to-end duration, the rows it had and where its time went. */
-  succeeded(durationNs: number, rows: number, timing: RunTiming, nowMs = Date.now()): void {
+  succeeded(durationNs: number, rows: number, timing: RequestTiming, nowMs = Date.now()): void {
     this.lastInference = nowMs;
     this.inferences += rows;
     add(this.stats.success, durationNs);

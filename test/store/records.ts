@@ -1,0 +1,40 @@
+// Records for store tests and benchmarks (no test runner imports: bench/ uses them too).
+import type { DatasetRecord, JobRecord } from '../../server/store/records.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+export function datasetRecord(id: string): DatasetRecord {
+  return {
+    dataset: {
+      id,
+      object: 'dataset',
+      name: null,
+      format: 'csv',
+      rows: 1,
+      columns: [{ name: 'a', type: 'number', missing: 0 }],
+      bytes: 4,
+      created_at: at,
+    },
+    path: `/data/${id}.csv`,
+    stats: [],
+  } as unknown as DatasetRecord;
+}
+
+export function jobRecord(id: string, status: JobRecord['status'] = 'queued'): JobRecord {
+  return {
+    id,
+    status,
+    model: 'm',
+    dataset: 'ds_1',
+    validation_dataset: null,
+    created_at: at,
+    started_at: null,
+    finished_at: null,
+    hyperparameters: {} as JobRecord['hyperparameters'],
+    metrics: null,
+    error: null,
+    result: null,
+    data: { train: { path: '/t.csv', format: 'csv' }, validation: null },
+    cancelRequested: false,
+  };
+}
