@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { ModelStats } from '../../server/console/src/api/extensions.js';
+import type { ModelStatistics as ModelStats } from '../../src/index.js';
 import { ratesBetween, trimSamples } from '../../server/console/src/lib/traffic.js';
 
 const d = (count: number, ns = 0) => ({ count, ns });

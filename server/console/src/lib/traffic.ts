@@ -1,7 +1,7 @@
 // Requests per second and latency per model, from two snapshots of Triton's statistics (cumulative counters per
 // version): the difference of the counters over the time between the snapshots. The statistics carry sums, not
 // distributions, so the latency here is the mean of the interval; percentiles need the /metrics histograms.
-import type { ModelStats } from '../api/extensions.js';
+import type { ModelStatistics as ModelStats } from '../../../../src/index.js';
 
 export interface StatsSample {
   /** Milliseconds since the epoch when the snapshot was taken. */

@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { ModelVersion, TensorMetadata } from '../../../../src/index.js';
-import { type ModelStats, modelConfig, modelStats } from '../api/extensions.js';
+import type { Model, ModelStatistics, ModelVersion, TensorMetadata } from '../../../../src/index.js';
 import { session } from '../api/session.js';
 import { DropZone } from '../components/drop-zone.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
 import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
 import { formatBytes, formatMs, formatShape, formatTime } from '../lib/format.js';
 import { href, Link } from '../router.js';
+import { PromoteButton, Routing } from './model-routing.js';
 import { StateBadge } from './models.js';
 
 function Tensors({ title, tensors }: { title: string; tensors: TensorMetadata[] }) {
@@ -66,7 +66,11 @@ function DeleteVersion({ model, version, onDone }: { model: string; version: str
   );
 }
 
-function Versions({ model, versions, onChange }: { model: string; versions: ModelVersion[]; onChange(): void }) {
+function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): void; onUpdate(m: Model): void }) {
+  const labelsOf = (version: string) =>
+    Object.entries(model.labels)
+      .filter(([, v]) => v === version)
+      .map(([label]) => label);
   return (
     <div class="table-wrap">
       <table data-testid="versions-table">
@@ -83,9 +87,17 @@ function Versions({ model, versions, onChange }: { model: string; versions: Mode
           </tr>
         </thead>
         <tbody>
-          {versions.map((v) => (
+          {model.versions.map((v) => (
             <tr key={v.version} data-version={v.version}>
-              <th scope="row">{v.version}</th>
+              <th scope="row">
+                {v.version}
+                {v.version === model.default_version && <span class="badge">default</span>}
+                {labelsOf(v.version).map((l) => (
+                  <span key={l} class="badge">
+                    {l}
+                  </span>
+                ))}
+              </th>
               <td>
                 <StateBadge version={v} />
                 {v.reason && <div class="muted small">{v.reason}</div>}
@@ -102,7 +114,8 @@ function Versions({ model, versions, onChange }: { model: string; versions: Mode
               </td>
               <td>{formatTime(v.created_at)}</td>
               <td>
-                <DeleteVersion model={model} version={v.version} onDone={onChange} />
+                {v.state !== 'UNLOADING' && <PromoteButton model={model} version={v.version} onChange={onUpdate} />}{' '}
+                <DeleteVersion model={model.name} version={v.version} onDone={onChange} />
               </td>
             </tr>
           ))}
@@ -114,7 +127,7 @@ function Versions({ model, versions, onChange }: { model: string; versions: Mode
 
 const meanMs = (d: { count: number; ns: number }) => (d.count > 0 ? d.ns / d.count / 1e6 : Number.NaN);
 
-function Statistics({ stats }: { stats: ModelStats[] }) {
+function Statistics({ stats }: { stats: ModelStatistics[] }) {
   if (stats.length === 0) return <p class="muted">No statistics yet.</p>;
   return (
     <div class="table-wrap">
@@ -187,8 +200,11 @@ function UploadVersion({ model, onDone }: { model: string; onDone(): void }) {
 
 export function ModelDetailPage({ name }: { name: string }) {
   const model = useAsync((signal) => session.client.models.retrieve(name, { signal }), [name]);
-  const config = useAsync((signal) => modelConfig(name, signal), [name]);
-  const stats = useAsync((signal) => modelStats(name, signal), [name]);
+  const config = useAsync((signal) => session.client.models.config(name, {}, { signal }), [name]);
+  const stats = useAsync(
+    async (signal) => (await session.client.models.stats(name, {}, { signal })).model_stats,
+    [name],
+  );
   useInterval(stats.refresh, 5000);
   const reloadAll = () => {
     model.reload();
@@ -223,7 +239,9 @@ export function ModelDetailPage({ name }: { name: string }) {
             </p>
           )}
           <h2>Versions</h2>
-          <Versions model={name} versions={m.versions} onChange={reloadAll} />
+          <Versions model={m} onChange={reloadAll} onUpdate={model.replace} />
+          <h2>Routing</h2>
+          <Routing model={m} onChange={model.replace} />
           {shown && (
             <>
               <h2>Signature (version {shown.version})</h2>

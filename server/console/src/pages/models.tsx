@@ -5,7 +5,8 @@ import { session } from '../api/session.js';
 import { DropZone } from '../components/drop-zone.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
 import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
-import { formatBytes } from '../lib/format.js';
+import { formatBytes, formatNumber } from '../lib/format.js';
+import { splitPercentages } from '../lib/routing.js';
 import { href, Link } from '../router.js';
 
 export function StateBadge({ version }: { version: ModelVersion }) {
@@ -78,6 +79,8 @@ export function ModelsPage() {
                 <th scope="col">Model</th>
                 <th scope="col">Default</th>
                 <th scope="col">Versions</th>
+                <th scope="col">Labels</th>
+                <th scope="col">Traffic</th>
                 <th scope="col">Size</th>
                 <th scope="col">Platform</th>
                 <th scope="col">
@@ -99,6 +102,21 @@ export function ModelsPage() {
                       {m.versions.map((v) => (
                         <StateBadge key={v.version} version={v} />
                       ))}
+                    </td>
+                    <td data-col="labels">
+                      {Object.entries(m.labels).map(([label, v]) => (
+                        <span key={label} class="badge">
+                          {label} → v{v}
+                        </span>
+                      ))}
+                    </td>
+                    <td data-col="traffic">
+                      {m.traffic
+                        ? splitPercentages(m.traffic)
+                            .map((t) => `v${t.version} ${formatNumber(Number(t.percent.toFixed(1)))}%`)
+                            .join(' · ')
+                        : ''}
+                      {m.shadow && <div class="muted small">shadow v{m.shadow.version}</div>}
                     </td>
                     <td data-col="size" class="num">
                       {def ? formatBytes(def.size_bytes) : '–'}

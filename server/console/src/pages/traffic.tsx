@@ -2,7 +2,6 @@
 // seconds while the page is open. The samples stay in memory while the console is open, so coming back to the page
 // keeps the history.
 import { useEffect, useState } from 'preact/hooks';
-import { modelStats } from '../api/extensions.js';
 import { session } from '../api/session.js';
 import { ErrorView } from '../components/error-view.js';
 import { LineChart } from '../components/line-chart.js';
@@ -44,7 +43,7 @@ export function TrafficPage() {
     if (history.sampling) return;
     history.sampling = true;
     try {
-      const stats = await modelStats();
+      const stats = (await session.client.models.stats()).model_stats;
       history.samples.push({ at: Date.now(), stats });
       history.samples = trimSamples(history.samples, WINDOW_MS);
       const n = history.samples.length;
