@@ -1,38 +1,15 @@
 // With API keys on, the console's static files stay open, the page asks for the key, keeps it in sessionStorage and
 // sends it only as the Authorization header — on plain calls, on the SSE stream and from the API reference.
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MaasClient } from '../../src/index.js';
-import type { TestServer } from '../support/server.js';
-import {
-  ABORTED_STREAM,
-  type Browser,
-  describeInBrowser,
-  launchBrowser,
-  screenshot,
-  startConsoleServer,
-  watchPage,
-} from './support/browser.js';
+import { expect, it } from 'vitest';
+import { ABORTED_STREAM, consoleTestEnv, describeInBrowser, screenshot, watchPage } from './support/browser.js';
 
 const KEY = 'console-test-key-4f9d2c';
 /** Before the key is given, the server's 401s are expected (they are what opens the prompt). */
 const UNAUTHORIZED = [/HTTP 401: /, /status of 401/];
 
 describeInBrowser('console with API keys', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: MaasClient;
-
-  beforeAll(async () => {
-    server = await startConsoleServer({ apiKeys: [KEY] });
-    browser = await launchBrowser();
-    client = new MaasClient({ baseUrl: server.baseUrl, apiKey: KEY });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await client?.close();
-    await server?.close();
-  });
+  const env = consoleTestEnv({ apiKeys: [KEY] });
 
   /** Every request the page sends, with its Authorization header. */
   const record = (page: Page) => {
@@ -49,10 +26,10 @@ describeInBrowser('console with API keys', () => {
   };
 
   it('asks for the key, refuses a wrong one, and then lists the models with the right one', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
     const requests = record(page);
-    const response = await page.goto(`${server.baseUrl}/console`);
+    const response = await page.goto(`${env.server.baseUrl}/console`);
     expect(response?.status()).toBe(200);
     const dialog = page.getByRole('dialog', { name: 'API key' });
     await dialog.waitFor({ timeout: 20_000 });
@@ -85,8 +62,8 @@ describeInBrowser('console with API keys', () => {
   });
 
   it('streams a job with the key (SSE over fetch) and runs the playground with it', async () => {
-    const dataset = await client.datasets.create('x,y\n0,0\n1,2\n2,4\n3,6\n4,8\n5,10\n', { format: 'csv' });
-    const job = await client.trainingJobs.create({
+    const dataset = await env.client.datasets.create('x,y\n0,0\n1,2\n2,4\n3,6\n4,8\n5,10\n', { format: 'csv' });
+    const job = await env.client.trainingJobs.create({
       model: 'line',
       dataset: dataset.id,
       target: 'y',
@@ -96,12 +73,12 @@ describeInBrowser('console with API keys', () => {
       validation_split: 0,
       seed: 3,
     });
-    const done = await client.trainingJobs.wait(job.id);
+    const done = await env.client.trainingJobs.wait(job.id);
     expect(done.status).toBe('succeeded');
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
     const requests = record(page);
-    await page.goto(`${server.baseUrl}/console/jobs/${job.id}`);
+    await page.goto(`${env.server.baseUrl}/console/jobs/${job.id}`);
     await enterKey(page, KEY); // a new tab has its own sessionStorage: it asks again
     await expect.poll(() => page.locator('#loss-chart').getAttribute('data-points'), { timeout: 20_000 }).toBe('12');
     // The stream tried before the key was given went without one (and got the 401 that opened the prompt).
@@ -112,7 +89,7 @@ describeInBrowser('console with API keys', () => {
     await page.getByTestId('input-0').fill('3.5');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByTestId('outputs').waitFor({ timeout: 20_000 });
-    const api = await client.models.infer('line', {
+    const api = await env.client.models.infer('line', {
       inputs: { input: { data: new Float32Array([3.5]), shape: [1, 1] } },
     });
     expect(JSON.parse((await page.getByTestId('output-value').textContent())!)).toEqual(
@@ -124,13 +101,13 @@ describeInBrowser('console with API keys', () => {
   });
 
   it('the API reference sends the console key with its try-it requests', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}/console`);
+    await page.goto(`${env.server.baseUrl}/console`);
     await enterKey(page, KEY);
     await page.locator('[data-testid=models-table]').waitFor({ timeout: 20_000 });
     const requests = record(page);
-    await page.goto(`${server.baseUrl}/docs`);
+    await page.goto(`${env.server.baseUrl}/docs`);
     const op = page.locator('#operations-models-listModels');
     await op.locator('.opblock-summary').click();
     await op.getByRole('button', { name: 'Try it out' }).click();
@@ -139,7 +116,7 @@ describeInBrowser('console with API keys', () => {
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('200');
     const sent = requests.find((r) => new URL(r.url).pathname === '/v1/models');
     expect(sent?.authorization).toBe(`Bearer ${KEY}`);
-    expect(new URL(sent!.url).origin).toBe(server.baseUrl);
+    expect(new URL(sent!.url).origin).toBe(env.server.baseUrl);
     expect(
       await op.locator('.live-responses-table tbody .response-col_description .microlight').first().textContent(),
     ).toContain('iris_classifier');

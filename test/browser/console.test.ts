@@ -1,45 +1,26 @@
 // The console loads clean (no console error, no failed request) under its strict CSP, lists the demo models with
 // what the API says of them, is usable by keyboard, and fits a phone's width.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MaasClient, type Model } from '../../src/index.js';
-import type { TestServer } from '../support/server.js';
-import {
-  type Browser,
-  describeInBrowser,
-  launchBrowser,
-  screenshot,
-  startConsoleServer,
-  watchPage,
-} from './support/browser.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { Model } from '../../src/index.js';
+import { consoleTestEnv, describeInBrowser, screenshot, watchPage } from './support/browser.js';
 
 describeInBrowser('console', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: MaasClient;
+  const env = consoleTestEnv();
   let models: Model[];
-
   beforeAll(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    client = new MaasClient({ baseUrl: server.baseUrl, apiKey: null });
-    models = (await client.models.list({ limit: 100 })).data;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await client?.close();
-    await server?.close();
+    models = (await env.client.models.list({ limit: 100 })).data;
   });
 
   const open = async (path: string): Promise<{ page: Page; problems: ReturnType<typeof watchPage> }> => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}${path}`);
+    await page.goto(`${env.server.baseUrl}${path}`);
     return { page, problems };
   };
 
   it('is served with a strict Content-Security-Policy and no inline script', async () => {
-    const response = await fetch(`${server.baseUrl}/console`);
+    const response = await fetch(`${env.server.baseUrl}/console`);
     expect(response.status).toBe(200);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
@@ -55,8 +36,8 @@ describeInBrowser('console', () => {
       expect(body!.trim()).toBe('');
     }
     // A page path the console routes itself gets the same document; a missing asset is a 404 error body.
-    expect(await (await fetch(`${server.baseUrl}/console/models/iris_classifier`)).text()).toBe(html);
-    const missing = await fetch(`${server.baseUrl}/console/assets/nope.js`);
+    expect(await (await fetch(`${env.server.baseUrl}/console/models/iris_classifier`)).text()).toBe(html);
+    const missing = await fetch(`${env.server.baseUrl}/console/assets/nope.js`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { code: string }).code).toBe('not_found');
   });
@@ -82,12 +63,12 @@ describeInBrowser('console', () => {
 
   it('shows a model with its versions, statistics and configuration as the API reports them', async () => {
     const infer = { inputs: { input: { data: new Float32Array([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] } } };
-    await client.models.infer('iris_classifier', infer);
-    await client.models.infer('iris_classifier', infer);
-    const stats = (await (await fetch(`${server.baseUrl}/v2/models/iris_classifier/stats`)).json()) as {
+    await env.client.models.infer('iris_classifier', infer);
+    await env.client.models.infer('iris_classifier', infer);
+    const stats = (await (await fetch(`${env.server.baseUrl}/v2/models/iris_classifier/stats`)).json()) as {
       model_stats: { version: string; inference_count: number }[];
     };
-    const config = (await (await fetch(`${server.baseUrl}/v2/models/iris_classifier/config`)).json()) as object;
+    const config = (await (await fetch(`${env.server.baseUrl}/v2/models/iris_classifier/config`)).json()) as object;
     const { page, problems } = await open('/console/models/iris_classifier');
     await expect.poll(() => page.getByTestId('default-version').textContent(), { timeout: 20_000 }).toBe('1');
     const count = page.locator('[data-testid=stats-table] tr[data-version="1"] [data-col=inference_count]');
@@ -110,7 +91,7 @@ describeInBrowser('console', () => {
     await page.keyboard.press('Tab'); // Datasets
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Datasets');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${server.baseUrl}/console/datasets`);
+    await page.waitForURL(`${env.server.baseUrl}/console/datasets`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Datasets');
     expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Datasets');
     // Back goes back, without a reload.
@@ -126,8 +107,8 @@ describeInBrowser('console', () => {
     await iris.waitFor({ timeout: 20_000 });
     // A burst of inferences while the page samples: the next interval shows them.
     const infer = { inputs: { input: { data: new Float32Array([6.1, 2.8, 4.7, 1.2]), shape: [1, 4] } } };
-    for (let i = 0; i < 25; i++) await client.models.infer('iris_classifier', infer);
-    const stats = (await (await fetch(`${server.baseUrl}/v2/models/iris_classifier/stats`)).json()) as {
+    for (let i = 0; i < 25; i++) await env.client.models.infer('iris_classifier', infer);
+    const stats = (await (await fetch(`${env.server.baseUrl}/v2/models/iris_classifier/stats`)).json()) as {
       model_stats: { inference_count: number }[];
     };
     const total = String(stats.model_stats.reduce((n, s) => n + s.inference_count, 0));
@@ -149,10 +130,10 @@ describeInBrowser('console', () => {
   });
 
   it('fits a phone: no horizontal scroll of the page at 390 px', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.baseUrl}/console`);
+    await page.goto(`${env.server.baseUrl}/console`);
     await page.locator('[data-testid=models-table] tbody tr').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -2,17 +2,9 @@
 // openapi.yaml under the strict CSP, and its try-it requests go to this server (not the spec's default port).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { TestServer } from '../support/server.js';
-import {
-  type Browser,
-  describeInBrowser,
-  launchBrowser,
-  screenshot,
-  startConsoleServer,
-  watchPage,
-} from './support/browser.js';
+import { consoleTestEnv, describeInBrowser, screenshot, watchPage } from './support/browser.js';
 
 const spec = parse(readFileSync(join(import.meta.dirname, '../../openapi.yaml'), 'utf8')) as {
   paths: Record<string, Record<string, { operationId?: string }>>;
@@ -25,24 +17,14 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
 );
 
 describeInBrowser('API reference at /docs', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = consoleTestEnv();
 
   it('renders every operation of openapi.yaml, offline, with no console error', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
     const origins = new Set<string>();
     page.on('request', (r) => origins.add(new URL(r.url()).origin));
-    const response = await page.goto(`${server.baseUrl}/docs`);
+    const response = await page.goto(`${env.server.baseUrl}/docs`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     const blocks = page.locator('.opblock');
     await expect.poll(() => blocks.count(), { timeout: 30_000 }).toBe(operations.length);
@@ -55,26 +37,26 @@ describeInBrowser('API reference at /docs', () => {
     expect(rendered.sort()).toEqual([...operations].sort());
     expect(operations.length).toBeGreaterThanOrEqual(29);
     // Everything came from this server: no CDN, no font service.
-    expect([...origins].filter((o) => o !== server.baseUrl && o !== 'null' && !o.startsWith('data:'))).toEqual([]);
+    expect([...origins].filter((o) => o !== env.server.baseUrl && o !== 'null' && !o.startsWith('data:'))).toEqual([]);
     await screenshot(page, 'docs');
     expect(problems.all).toEqual([]);
     await page.close();
   });
 
   it('tries a request against this server and shows its answer', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}/docs`);
+    await page.goto(`${env.server.baseUrl}/docs`);
     const op = page.locator('#operations-inference-getModelMetadata');
     await op.locator('.opblock-summary').click();
     await op.getByRole('button', { name: 'Try it out' }).click();
     await op.locator('input[placeholder=model]').fill('iris_classifier');
     const sent = page.waitForRequest((r) => r.url().endsWith('/v2/models/iris_classifier'));
     await op.getByRole('button', { name: 'Execute' }).click();
-    expect(new URL((await sent).url()).origin).toBe(server.baseUrl);
+    expect(new URL((await sent).url()).origin).toBe(env.server.baseUrl);
     const status = op.locator('.live-responses-table tbody .response-col_status').first();
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('200');
-    const api = await (await fetch(`${server.baseUrl}/v2/models/iris_classifier`)).json();
+    const api = await (await fetch(`${env.server.baseUrl}/v2/models/iris_classifier`)).json();
     const body = (await op
       .locator('.live-responses-table tbody .response-col_description .microlight')
       .first()

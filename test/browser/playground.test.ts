@@ -1,39 +1,16 @@
 // The playground sends one inference from a form generated from the model's metadata; what it shows must be exactly
 // what the API returns for the same inputs (read here with the SDK over undici, a different path than the page's).
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MaasClient } from '../../src/index.js';
-import type { TestServer } from '../support/server.js';
-import {
-  type Browser,
-  describeInBrowser,
-  launchBrowser,
-  type PageProblems,
-  screenshot,
-  startConsoleServer,
-  watchPage,
-} from './support/browser.js';
+import { expect, it } from 'vitest';
+import { consoleTestEnv, describeInBrowser, type PageProblems, screenshot, watchPage } from './support/browser.js';
 
 describeInBrowser('playground', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: MaasClient;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    client = new MaasClient({ baseUrl: server.baseUrl, apiKey: null });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await client?.close();
-    await server?.close();
-  });
+  const env = consoleTestEnv();
 
   const open = async (model: string): Promise<{ page: Page; problems: PageProblems }> => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}/console/playground/${model}`);
+    await page.goto(`${env.server.baseUrl}/console/playground/${model}`);
     await page.locator('form.card fieldset.tensor').first().waitFor({ timeout: 20_000 });
     return { page, problems };
   };
@@ -54,7 +31,7 @@ describeInBrowser('playground', () => {
     const row = [5.9, 3.0, 5.1, 1.8];
     for (const [i, v] of row.entries()) await page.getByTestId(`input-${i}`).fill(String(v));
     await send(page);
-    const api = await client.models.infer('iris_classifier', {
+    const api = await env.client.models.infer('iris_classifier', {
       inputs: { input: { data: new Float32Array(row), shape: [1, 4] } },
     });
     const probabilities = Array.from(api.output('probabilities').data as Float32Array);
@@ -74,7 +51,7 @@ describeInBrowser('playground', () => {
     const values = Array.from({ length: 100 }, (_, i) => Math.round(Math.sin(i) * 1000) / 1000);
     await page.getByTestId('input-values').fill(values.join(', '));
     await send(page);
-    const api = await client.models.infer('keras_mlp', {
+    const api = await env.client.models.infer('keras_mlp', {
       inputs: { input: { data: new Float32Array(values), shape: [1, 100] } },
     });
     const probabilities = Array.from(api.output('probabilities').data as Float32Array);
@@ -96,7 +73,7 @@ describeInBrowser('playground', () => {
     await checks.nth(2).check();
     await page.getByTestId('text-0').fill('héllo wörld');
     await send(page);
-    const api = await client.models.infer('multi_io', {
+    const api = await env.client.models.infer('multi_io', {
       inputs: {
         ids: { data: new BigInt64Array(ids), shape: [1, 3] },
         mask: { data: [true, false, true], shape: [1, 3], datatype: 'BOOL' },

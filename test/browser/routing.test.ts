@@ -3,41 +3,22 @@
 // API, not only on screen.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MaasClient } from '../../src/index.js';
-import type { TestServer } from '../support/server.js';
-import {
-  type Browser,
-  describeInBrowser,
-  launchBrowser,
-  screenshot,
-  startConsoleServer,
-  watchPage,
-} from './support/browser.js';
+import { beforeAll, expect, it } from 'vitest';
+import { consoleTestEnv, describeInBrowser, screenshot, watchPage } from './support/browser.js';
 
 const ONNX = readFileSync(join(import.meta.dirname, '../../examples/models/iris_classifier/1/model.onnx'));
 
 describeInBrowser('routing from the console', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: MaasClient;
+  const env = consoleTestEnv();
 
   beforeAll(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    client = new MaasClient({ baseUrl: server.baseUrl, apiKey: null });
-    await client.models.upload('twin', ONNX);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await client?.close();
-    await server?.close();
+    await env.client.models.upload('twin', ONNX);
   });
 
   it('uploads a version by drag and drop, promotes, labels and splits traffic as the API then reports', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}/console/models/twin`);
+    await page.goto(`${env.server.baseUrl}/console/models/twin`);
     await page.getByTestId('default-version').waitFor({ timeout: 20_000 });
 
     // Drop an .onnx file on the upload zone: it becomes version 2.
@@ -51,7 +32,7 @@ describeInBrowser('routing from the console', () => {
     );
     await page.getByTestId('upload-version-file-drop').dispatchEvent('drop', { dataTransfer: transfer });
     await expect.poll(() => page.getByTestId('default-version').textContent(), { timeout: 20_000 }).toBe('2');
-    expect((await client.models.retrieve('twin')).versions.map((v) => v.version)).toEqual(['1', '2']);
+    expect((await env.client.models.retrieve('twin')).versions.map((v) => v.version)).toEqual(['1', '2']);
 
     // Promote version 1: pinned, and unversioned inference is answered by it.
     await page
@@ -59,9 +40,9 @@ describeInBrowser('routing from the console', () => {
       .getByRole('button', { name: 'Promote' })
       .click();
     await expect.poll(() => page.getByTestId('default-version').textContent(), { timeout: 20_000 }).toBe('1');
-    const promoted = await client.models.retrieve('twin');
+    const promoted = await env.client.models.retrieve('twin');
     expect([promoted.default_version, promoted.pinned_version]).toEqual(['1', '1']);
-    const answer = await client.models.infer('twin', {
+    const answer = await env.client.models.infer('twin', {
       inputs: { input: { data: new Float32Array([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] } },
     });
     expect(answer.modelVersion).toBe('1');
@@ -72,20 +53,20 @@ describeInBrowser('routing from the console', () => {
     await page.locator('#label-version').selectOption('2');
     await page.getByRole('button', { name: 'Set label' }).click();
     await page.locator('[data-testid=labels] li[data-label=canary]').waitFor({ timeout: 20_000 });
-    expect((await client.models.retrieve('twin')).labels).toEqual({ canary: '2' });
+    expect((await env.client.models.retrieve('twin')).labels).toEqual({ canary: '2' });
 
     // A 90/10 split.
     await page.getByTestId('weight-1').fill('90');
     await page.getByTestId('weight-2').fill('10');
     await page.getByRole('button', { name: 'Apply split' }).click();
     await expect.poll(() => page.getByTestId('split').textContent(), { timeout: 20_000 }).toBe('v1 90% · v2 10%');
-    expect((await client.models.retrieve('twin')).traffic).toEqual([
+    expect((await env.client.models.retrieve('twin')).traffic).toEqual([
       { version: '1', weight: 90 },
       { version: '2', weight: 10 },
     ]);
 
     // Every change is in the routing log, newest first, with the reason the console gave.
-    const events = (await client.models.events('twin')).data;
+    const events = (await env.client.models.events('twin')).data;
     expect(events.map((e) => e.kind)).toEqual(['default', 'labels', 'traffic']);
     await expect.poll(() => page.locator('[data-testid=routing-events] li').count()).toBe(3);
     expect(await page.locator('[data-testid=routing-events] li').first().textContent()).toContain(events[2]!.reason);

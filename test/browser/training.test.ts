@@ -4,49 +4,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APIError, MaasClient, type TrainingJobEvent } from '../../src/index.js';
-import type { TestServer } from '../support/server.js';
+import { expect, it } from 'vitest';
+import { APIError, type TrainingJobEvent } from '../../src/index.js';
 import {
   ABORTED_STREAM,
-  type Browser,
+  consoleTestEnv,
   describeInBrowser,
-  launchBrowser,
   type PageProblems,
   screenshot,
-  startConsoleServer,
   watchPage,
 } from './support/browser.js';
 
 const DIGITS = join(import.meta.dirname, '../data/digits/train.csv');
 
 describeInBrowser('datasets and training jobs', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let client: MaasClient;
-
-  beforeAll(async () => {
-    server = await startConsoleServer();
-    browser = await launchBrowser();
-    client = new MaasClient({ baseUrl: server.baseUrl, apiKey: null });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await client?.close();
-    await server?.close();
-  });
+  const env = consoleTestEnv();
 
   const open = async (path: string): Promise<{ page: Page; problems: PageProblems }> => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
-    await page.goto(`${server.baseUrl}/console${path}`);
+    await page.goto(`${env.server.baseUrl}/console${path}`);
     return { page, problems };
   };
 
   const allEvents = async (jobId: string): Promise<TrainingJobEvent[]> => {
     const events: TrainingJobEvent[] = [];
     for (let after = 0; ; ) {
-      const page = await client.trainingJobs.events(jobId, { after, limit: 100 });
+      const page = await env.client.trainingJobs.events(jobId, { after, limit: 100 });
       events.push(...page.data);
       if (!page.has_more) return events;
       after = Number(page.next_cursor);
@@ -55,7 +39,7 @@ describeInBrowser('datasets and training jobs', () => {
 
   it('shows a refused upload line by line, as the API reports it', async () => {
     const csv = 'a,b,label\n1,2,x\n3\n4,5,y\n6,7,8,9\nnope,1,z\n';
-    const api = await client.datasets.create(csv, { format: 'csv', name: 'bad.csv' }).catch((e: unknown) => e);
+    const api = await env.client.datasets.create(csv, { format: 'csv', name: 'bad.csv' }).catch((e: unknown) => e);
     expect(api).toBeInstanceOf(APIError);
     const details = (api as APIError).details!;
     expect(details.length).toBeGreaterThanOrEqual(2);
@@ -85,7 +69,7 @@ describeInBrowser('datasets and training jobs', () => {
     const accepted = page.getByTestId('dataset-accepted');
     await accepted.waitFor({ timeout: 20_000 });
     const id = (await accepted.locator('code').first().textContent())!;
-    const dataset = await client.datasets.retrieve(id);
+    const dataset = await env.client.datasets.retrieve(id);
     expect(dataset.rows).toBe(3);
     expect(dataset.columns).toEqual([
       { name: 'x', type: 'number', missing: 0 },
@@ -99,7 +83,9 @@ describeInBrowser('datasets and training jobs', () => {
     await row.getByRole('button', { name: 'Delete' }).click();
     await row.getByRole('button', { name: `Yes, delete ${id}` }).click();
     await row.waitFor({ state: 'detached', timeout: 20_000 });
-    expect(await client.datasets.retrieve(id).catch((e: unknown) => (e as APIError).code)).toBe('dataset_not_found');
+    expect(await env.client.datasets.retrieve(id).catch((e: unknown) => (e as APIError).code)).toBe(
+      'dataset_not_found',
+    );
     expect(problems.all).toEqual([]);
     await page.close();
   });
@@ -148,7 +134,7 @@ describeInBrowser('datasets and training jobs', () => {
       if (['succeeded', 'failed', 'cancelled'].includes(sample.status)) break;
       await page.waitForTimeout(100);
     }
-    const job = await client.trainingJobs.retrieve(jobId);
+    const job = await env.client.trainingJobs.retrieve(jobId);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     const events = await allEvents(jobId);
     const metrics = events.filter((e) => e.type === 'metrics');
@@ -177,9 +163,9 @@ describeInBrowser('datasets and training jobs', () => {
   });
 
   it('cancels a running job from its page, and lists jobs by status', async () => {
-    const datasets = (await client.datasets.list({ limit: 100 })).data;
+    const datasets = (await env.client.datasets.list({ limit: 100 })).data;
     const digits = datasets.find((d) => d.name === 'digits.csv')!;
-    const long = await client.trainingJobs.create({
+    const long = await env.client.trainingJobs.create({
       model: 'digits_cancel',
       dataset: digits.id,
       target: 'label',
@@ -196,7 +182,7 @@ describeInBrowser('datasets and training jobs', () => {
     await expect
       .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 60_000 })
       .toBe('cancelled');
-    const cancelled = await client.trainingJobs.retrieve(long.id);
+    const cancelled = await env.client.trainingJobs.retrieve(long.id);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.result).toBeNull();
     const points = Number(await chart.getAttribute('data-points'));
@@ -209,7 +195,7 @@ describeInBrowser('datasets and training jobs', () => {
     const cancelledRows = await page
       .locator('[data-testid=jobs-table] tbody tr')
       .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-job')));
-    const api = (await client.trainingJobs.list({ status: 'cancelled' })).data.map((j) => j.id);
+    const api = (await env.client.trainingJobs.list({ status: 'cancelled' })).data.map((j) => j.id);
     expect(cancelledRows).toEqual(api);
     await page.getByRole('link', { name: 'succeeded', exact: true }).click();
     await expect
@@ -218,15 +204,15 @@ describeInBrowser('datasets and training jobs', () => {
           .locator('[data-testid=jobs-table] tbody tr')
           .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-job'))),
       )
-      .toEqual((await client.trainingJobs.list({ status: 'succeeded' })).data.map((j) => j.id));
+      .toEqual((await env.client.trainingJobs.list({ status: 'succeeded' })).data.map((j) => j.id));
     expect(problems.unexpected(ABORTED_STREAM)).toEqual([]);
     await page.close();
   });
 
   it('resumes the event stream with Last-Event-ID after the connection drops', async () => {
-    const done = (await client.trainingJobs.list({ status: 'succeeded' })).data[0]!;
+    const done = (await env.client.trainingJobs.list({ status: 'succeeded' })).data[0]!;
     const events = await allEvents(done.id);
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     const problems = watchPage(page);
     const streams: { lastEventId: string | undefined }[] = [];
     let dropAfter = 0;
@@ -244,7 +230,7 @@ describeInBrowser('datasets and training jobs', () => {
         body: `${frames.slice(0, 10).join('\n\n')}\n\n`,
       });
     });
-    await page.goto(`${server.baseUrl}/console/jobs/${done.id}`);
+    await page.goto(`${env.server.baseUrl}/console/jobs/${done.id}`);
     await expect
       .poll(() => page.locator('[data-testid=event-log] li').count(), { timeout: 30_000 })
       .toBe(events.length);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { ModelStatistics as ModelStats } from '../../src/index.js';
 import { ratesBetween, trimSamples } from '../../server/console/src/lib/traffic.js';
+import type { ModelStatistics as ModelStats } from '../../src/index.js';
 
 const d = (count: number, ns = 0) => ({ count, ns });
 function stats(name: string, version: string, success: number, successNs: number, fail: number): ModelStats {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { MaasClient } from '../../../src/index.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../support/server.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -121,4 +122,27 @@ export async function startConsoleServer(options: TestServerOptions = {}): Promi
       rmSync(models, { recursive: true, force: true });
     },
   };
+}
+
+export interface ConsoleTestEnv {
+  server: TestServer;
+  browser: Browser;
+  /** The SDK over undici (not the page's path), with the server's first API key when it has keys. */
+  client: MaasClient;
+}
+
+/** A console server, a browser and an SDK client for one test file, started before its tests and closed after. */
+export function consoleTestEnv(options: TestServerOptions = {}): ConsoleTestEnv {
+  const env = {} as ConsoleTestEnv;
+  beforeAll(async () => {
+    env.server = await startConsoleServer(options);
+    env.browser = await launchBrowser();
+    env.client = new MaasClient({ baseUrl: env.server.baseUrl, apiKey: options.apiKeys?.[0] ?? null });
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.client?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -4,8 +4,10 @@ import { useState } from 'preact/hooks';
 import type { Dataset } from '../../../../src/index.js';
 import { listAllDatasets } from '../api/lists.js';
 import { session } from '../api/session.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { DropZone } from '../components/drop-zone.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
+import { TableHead } from '../components/table-head.js';
 import { useAction, useAsync } from '../hooks/use-async.js';
 import { formatBytes, formatTime } from '../lib/format.js';
 import { Link } from '../router.js';
@@ -16,13 +18,7 @@ function Columns({ dataset }: { dataset: Dataset }) {
       <caption>
         {dataset.rows} rows · {dataset.columns.length} columns
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Column</th>
-          <th scope="col">Type</th>
-          <th scope="col">Missing</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Column', 'Type', 'Missing']} />
       <tbody>
         {dataset.columns.map((c) => (
           <tr key={c.name}>
@@ -79,35 +75,6 @@ function Upload({ onDone }: { onDone(): void }) {
   );
 }
 
-function DeleteButton({ dataset, onDone }: { dataset: Dataset; onDone(): void }) {
-  const action = useAction();
-  const [confirming, setConfirming] = useState(false);
-  if (!confirming)
-    return (
-      <button type="button" class="danger small" onClick={() => setConfirming(true)}>
-        Delete
-      </button>
-    );
-  return (
-    <span class="confirm">
-      <button
-        type="button"
-        class="danger small"
-        disabled={action.busy}
-        onClick={async () => {
-          if (await action.run(() => session.client.datasets.delete(dataset.id))) onDone();
-        }}
-      >
-        Yes, delete {dataset.id}
-      </button>{' '}
-      <button type="button" class="small" onClick={() => setConfirming(false)}>
-        Keep
-      </button>
-      <ErrorView error={action.error} />
-    </span>
-  );
-}
-
 export function DatasetsPage() {
   const datasets = useAsync(listAllDatasets, []);
   const [open, setOpen] = useState<string | null>(null);
@@ -120,19 +87,7 @@ export function DatasetsPage() {
       {datasets.data && datasets.data.length > 0 && (
         <div class="table-wrap">
           <table data-testid="datasets-table">
-            <thead>
-              <tr>
-                <th scope="col">Dataset</th>
-                <th scope="col">Format</th>
-                <th scope="col">Rows</th>
-                <th scope="col">Columns</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Dataset', 'Format', 'Rows', 'Columns', 'Size', 'Uploaded', '']} />
             <tbody>
               {datasets.data.map((d) => (
                 <tr key={d.id} data-dataset={d.id}>
@@ -157,7 +112,12 @@ export function DatasetsPage() {
                   <td>{formatTime(d.created_at)}</td>
                   <td>
                     <Link to={`/jobs/new?dataset=${encodeURIComponent(d.id)}`}>Train</Link>{' '}
-                    <DeleteButton dataset={d} onDone={datasets.reload} />
+                    <ConfirmButton
+                      label="Delete"
+                      confirm={`Yes, delete ${d.id}`}
+                      action={() => session.client.datasets.delete(d.id)}
+                      onDone={datasets.reload}
+                    />
                   </td>
                 </tr>
               ))}

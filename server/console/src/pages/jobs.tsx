@@ -1,6 +1,7 @@
 import type { TrainingJob, TrainingJobStatus } from '../../../../src/index.js';
 import { session } from '../api/session.js';
 import { LoadState } from '../components/error-view.js';
+import { TableHead } from '../components/table-head.js';
 import { useAsync, useInterval } from '../hooks/use-async.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { href, Link, useLocation } from '../router.js';
@@ -56,17 +57,7 @@ function JobsTable({ jobs }: { jobs: TrainingJob[] }) {
   return (
     <div class="table-wrap">
       <table data-testid="jobs-table">
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Status</th>
-            <th scope="col">Model</th>
-            <th scope="col">Epoch</th>
-            <th scope="col">Loss</th>
-            <th scope="col">Created</th>
-            <th scope="col">Result</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Job', 'Status', 'Model', 'Epoch', 'Loss', 'Created', 'Result']} />
         <tbody>
           {jobs.map((j) => (
             <tr key={j.id} data-job={j.id}>

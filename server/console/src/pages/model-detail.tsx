@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { Model, ModelStatistics, ModelVersion, TensorMetadata } from '../../../../src/index.js';
 import { session } from '../api/session.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { DropZone } from '../components/drop-zone.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
+import { TableHead } from '../components/table-head.js';
 import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
 import { formatBytes, formatMs, formatShape, formatTime } from '../lib/format.js';
 import { href, Link } from '../router.js';
@@ -13,13 +15,7 @@ function Tensors({ title, tensors }: { title: string; tensors: TensorMetadata[] 
   return (
     <table class="compact">
       <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Datatype</th>
-          <th scope="col">Shape</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Name', 'Datatype', 'Shape']} />
       <tbody>
         {tensors.map((t) => (
           <tr key={t.name}>
@@ -35,37 +31,6 @@ function Tensors({ title, tensors }: { title: string; tensors: TensorMetadata[] 
   );
 }
 
-function DeleteVersion({ model, version, onDone }: { model: string; version: string; onDone(): void }) {
-  const [confirming, setConfirming] = useState(false);
-  const action = useAction();
-  if (!confirming) {
-    return (
-      <button type="button" class="danger small" onClick={() => setConfirming(true)}>
-        Delete
-      </button>
-    );
-  }
-  return (
-    <span class="confirm">
-      Delete version {version}?{' '}
-      <button
-        type="button"
-        class="danger small"
-        disabled={action.busy}
-        onClick={async () => {
-          if (await action.run(() => session.client.models.deleteVersion(model, version))) onDone();
-        }}
-      >
-        Yes, delete
-      </button>{' '}
-      <button type="button" class="small" onClick={() => setConfirming(false)}>
-        Keep
-      </button>
-      <ErrorView error={action.error} />
-    </span>
-  );
-}
-
 function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): void; onUpdate(m: Model): void }) {
   const labelsOf = (version: string) =>
     Object.entries(model.labels)
@@ -74,18 +39,7 @@ function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): voi
   return (
     <div class="table-wrap">
       <table data-testid="versions-table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">State</th>
-            <th scope="col">Size</th>
-            <th scope="col">Source</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Version', 'State', 'Size', 'Source', 'Created', '']} />
         <tbody>
           {model.versions.map((v) => (
             <tr key={v.version} data-version={v.version}>
@@ -115,7 +69,12 @@ function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): voi
               <td>{formatTime(v.created_at)}</td>
               <td>
                 {v.state !== 'UNLOADING' && <PromoteButton model={model} version={v.version} onChange={onUpdate} />}{' '}
-                <DeleteVersion model={model.name} version={v.version} onDone={onChange} />
+                <ConfirmButton
+                  label="Delete"
+                  confirm={`Yes, delete version ${v.version}`}
+                  action={() => session.client.models.deleteVersion(model.name, v.version)}
+                  onDone={onChange}
+                />
               </td>
             </tr>
           ))}
@@ -132,19 +91,19 @@ function Statistics({ stats }: { stats: ModelStatistics[] }) {
   return (
     <div class="table-wrap">
       <table data-testid="stats-table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Inferences</th>
-            <th scope="col">Executions</th>
-            <th scope="col">Succeeded</th>
-            <th scope="col">Failed</th>
-            <th scope="col">Mean latency</th>
-            <th scope="col">Mean queue</th>
-            <th scope="col">Mean compute</th>
-            <th scope="col">Batch sizes</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Version',
+            'Inferences',
+            'Executions',
+            'Succeeded',
+            'Failed',
+            'Mean latency',
+            'Mean queue',
+            'Mean compute',
+            'Batch sizes',
+          ]}
+        />
         <tbody>
           {stats.map((s) => (
             <tr key={s.version} data-version={s.version}>

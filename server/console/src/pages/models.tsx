@@ -4,6 +4,7 @@ import { listAllModels } from '../api/lists.js';
 import { session } from '../api/session.js';
 import { DropZone } from '../components/drop-zone.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
+import { TableHead } from '../components/table-head.js';
 import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
 import { formatBytes, formatNumber } from '../lib/format.js';
 import { splitPercentages } from '../lib/routing.js';
@@ -74,20 +75,7 @@ export function ModelsPage() {
       {models.data && models.data.length > 0 && (
         <div class="table-wrap">
           <table data-testid="models-table">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Default</th>
-                <th scope="col">Versions</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Traffic</th>
-                <th scope="col">Size</th>
-                <th scope="col">Platform</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Model', 'Default', 'Versions', 'Labels', 'Traffic', 'Size', 'Platform', '']} />
             <tbody>
               {models.data.map((m) => {
                 const def = m.versions.find((v) => v.version === m.default_version);

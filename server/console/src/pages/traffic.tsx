@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { session } from '../api/session.js';
 import { ErrorView } from '../components/error-view.js';
 import { LineChart } from '../components/line-chart.js';
+import { TableHead } from '../components/table-head.js';
 import { useInterval } from '../hooks/use-async.js';
 import { formatMs, formatNumber } from '../lib/format.js';
 import { type ModelRate, ratesBetween, type StatsSample, trimSamples } from '../lib/traffic.js';
@@ -83,15 +84,7 @@ export function TrafficPage() {
         <>
           <div class="table-wrap">
             <table data-testid="traffic-table">
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Requests/s</th>
-                  <th scope="col">Errors/s</th>
-                  <th scope="col">Mean latency</th>
-                  <th scope="col">Inferences (total)</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Model', 'Requests/s', 'Errors/s', 'Mean latency', 'Inferences (total)']} />
               <tbody>
                 {latest.map((r) => (
                   <tr key={r.model} data-model={r.model}>
