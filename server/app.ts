@@ -7,6 +7,7 @@ import { installErrorHandling, mapError } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { listenMetrics, type MetricsServer } from './http/metrics-server.js';
 import { requestIdFor } from './http/request-id.js';
+import { consoleRoutes } from './http/routes/console.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
 import { metricsRoutes } from './http/routes/metrics.js';
@@ -55,6 +56,7 @@ export const features: ServerFeature[] = [
   datasetRoutes,
   trainingJobRoutes,
   metricsRoutes,
+  consoleRoutes,
 ];
 
 export interface MaasServer {
