@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { TrainingJob, TrainingJobStatus } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './client.js';
-import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
+import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { checkArguments, HELP, runClientWork } from './client-command.js';
+import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { followJob } from './follow.js';
-import { interruptible } from './interrupt.js';
 import { textTable } from './text-table.js';
 
 const STATUSES: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -35,25 +35,19 @@ type Action = 'list' | 'show' | 'follow' | 'cancel';
 
 /** `maas jobs`; `signal` stands in for Ctrl-C (tests). */
 export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  let request: { action: Action; id: string | undefined; limit: number; status: TrainingJobStatus | undefined };
-  try {
-    parsed = parse(args);
-    if (parsed.values.help) {
-      io.stdout.write(help);
-      return EXIT.ok;
-    }
-    request = checkArgs(parsed);
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'jobs', (err as Error).message);
-    throw err;
-  }
-  const { values } = parsed;
-  const { action, id, limit, status } = request;
+  const checked = await checkArguments(io, 'jobs', help, () => {
+    const parsed = parse(args);
+    return parsed.values.help ? HELP : { values: parsed.values, request: checkArgs(parsed) };
+  });
+  if (typeof checked === 'number') return checked;
+  const { values } = checked;
+  const { action, id, limit, status } = checked.request;
   const client = clientFrom(values);
   const print = (text: string, json: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  return interruptible(
+  return runClientWork(
+    io,
+    'jobs',
     async (interrupt) => {
       const options = { signal: interrupt.signal };
       switch (action) {
@@ -83,19 +77,12 @@ export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): 
       }
     },
     {
-      onError(err) {
-        io.stderr.write(`maas jobs: ${describeError(err)}\n`);
-        return EXIT.failed;
-      },
-      onInterrupted() {
-        io.stderr.write(
-          action === 'follow'
-            ? `maas jobs: stopped following ${id}; it keeps running ('maas jobs cancel ${id}' stops it)\n`
-            : 'maas jobs: interrupted\n',
-        );
-      },
+      signal,
+      interrupted: () =>
+        action === 'follow'
+          ? `maas jobs: stopped following ${id}; it keeps running ('maas jobs cancel ${id}' stops it)`
+          : 'maas jobs: interrupted',
     },
-    signal,
   );
 }
 

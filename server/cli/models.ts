@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { MaasClient } from '../../src/index.js';
 import type { Model, ModelUpdateRequest } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './client.js';
-import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
-import { interruptible } from './interrupt.js';
+import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { checkArguments, HELP, runClientWork } from './client-command.js';
+import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { textTable } from './text-table.js';
 
 const help = `Usage: maas models <action> [arguments] [options]
@@ -108,24 +108,18 @@ type Request =
 
 /** `maas models`; `signal` stands in for Ctrl-C (tests). */
 export async function runModels(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  let parsed: Parsed;
-  let request: Request;
-  try {
-    parsed = parse(args);
-    if (parsed.values.help) {
-      io.stdout.write(help);
-      return EXIT.ok;
-    }
-    request = checkArgs(parsed);
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'models', (err as Error).message);
-    throw err;
-  }
-  const { values } = parsed;
+  const checked = await checkArguments(io, 'models', help, () => {
+    const parsed = parse(args);
+    return parsed.values.help ? HELP : { values: parsed.values, request: checkArgs(parsed) };
+  });
+  if (typeof checked === 'number') return checked;
+  const { values, request } = checked;
   const client = clientFrom(values);
   const print = (text: string, json: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  return interruptible(
+  return runClientWork(
+    io,
+    'models',
     async (interrupt) => {
       const options = { signal: interrupt.signal };
       switch (request.action) {
@@ -180,16 +174,7 @@ export async function runModels(args: string[], io: CliIO, signal?: AbortSignal)
         }
       }
     },
-    {
-      onError(err) {
-        io.stderr.write(`maas models: ${describeError(err)}\n`);
-        return EXIT.failed;
-      },
-      onInterrupted() {
-        io.stderr.write('maas models: interrupted\n');
-      },
-    },
-    signal,
+    { signal },
   );
 }
 

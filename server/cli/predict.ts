@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { parseDataset } from '../../src/protocol/datasets/parse.js';
 import type { Table } from '../../src/protocol/datasets/table.js';
 import type { ModelMetadata } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './client.js';
-import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
-import { interruptible } from './interrupt.js';
+import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { checkArguments, HELP, runClientWork } from './client-command.js';
+import { type CliCommand, type CliIO, EXIT, processIO, UsageError, usageFailure } from './command.js';
 import { textTable } from './text-table.js';
 
 const help = `Usage: maas predict MODEL (--data FILE.csv|FILE.jsonl | --instances JSON) [options]
@@ -56,40 +56,28 @@ type Format = 'table' | 'csv' | 'json';
 
 /** `maas predict`; `signal` stands in for Ctrl-C (tests). */
 export async function runPredict(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  let model: string;
-  let format: Format;
-  let batch: number;
-  let given: unknown[] | undefined;
-  let table: Table | undefined;
-  try {
-    parsed = parse(args);
-    if (parsed.values.help) {
-      io.stdout.write(help);
-      return EXIT.ok;
-    }
-    const { values, positionals } = parsed;
+  const checked = await checkArguments(io, 'predict', help, async () => {
+    const { values, positionals } = parse(args);
+    if (values.help) return HELP;
     if (positionals.length !== 1) throw new UsageError('usage: maas predict MODEL (--data FILE | --instances JSON)');
-    model = positionals[0]!;
     if ((values.data === undefined) === (values.instances === undefined)) {
       throw new UsageError('give exactly one of --data FILE or --instances JSON');
     }
     if (values.version !== undefined && values.label !== undefined)
       throw new UsageError('give --version or --label, not both');
-    format = (values.format ?? 'table') as Format;
+    const format = (values.format ?? 'table') as Format;
     if (!['table', 'csv', 'json'].includes(format))
       throw new UsageError(`--format: expected table, csv or json, got '${values.format}'`);
-    batch = Number(values.batch ?? 256);
+    const batch = Number(values.batch ?? 256);
     if (!/^[1-9]\d*$/.test(values.batch ?? '256') || batch > 100_000) {
       throw new UsageError(`--batch: expected an integer from 1 to 100000, got '${values.batch}'`);
     }
-    if (values.instances !== undefined) given = instancesFrom(values.instances);
-    else table = await tableFrom(values.data!);
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'predict', (err as Error).message);
-    throw err;
-  }
-  const { values } = parsed;
+    const given = values.instances !== undefined ? instancesFrom(values.instances) : undefined;
+    const table = given ? undefined : await tableFrom(values.data!);
+    return { values, model: positionals[0]!, format, batch, given, table };
+  });
+  if (typeof checked === 'number') return checked;
+  const { values, model, format, batch, given, table } = checked;
   const client = clientFrom(values);
   const target =
     values.label !== undefined
@@ -97,7 +85,9 @@ export async function runPredict(args: string[], io: CliIO, signal?: AbortSignal
       : values.version !== undefined
         ? { version: values.version }
         : {};
-  return interruptible(
+  return runClientWork(
+    io,
+    'predict',
     async (interrupt) => {
       const options = { signal: interrupt.signal };
       let instances = given;
@@ -130,16 +120,7 @@ export async function runPredict(args: string[], io: CliIO, signal?: AbortSignal
       io.stdout.write(render(predictions, format));
       return EXIT.ok;
     },
-    {
-      onError(err) {
-        io.stderr.write(`maas predict: ${describeError(err)}\n`);
-        return EXIT.failed;
-      },
-      onInterrupted() {
-        io.stderr.write('maas predict: interrupted\n');
-      },
-    },
-    signal,
+    { signal },
   );
 }
 
