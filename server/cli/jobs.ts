@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { TrainingJob, TrainingJobStatus } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { clientFrom, clientOptionsHelp, parseClientArgs } from './client.js';
 import { checkArguments, HELP, runClientWork } from './client-command.js';
 import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { followJob } from './follow.js';
@@ -87,16 +86,10 @@ export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): 
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ...clientOptions,
-      status: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+  return parseClientArgs(args, {
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
   });
 }
 

@@ -1,10 +1,9 @@
 // `maas models`: the models on a server, their versions and routing — list, show, upload, delete, promote, label,
 // traffic, shadow, events — all through MaasClient.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { MaasClient } from '../../src/index.js';
 import type { Model, ModelUpdateRequest } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { clientFrom, clientOptionsHelp, parseClientArgs } from './client.js';
 import { checkArguments, HELP, runClientWork } from './client-command.js';
 import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { textTable } from './text-table.js';
@@ -79,21 +78,15 @@ const USAGE: Record<Action, string> = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ...clientOptions,
-      json: { type: 'boolean' },
-      reason: { type: 'string' },
-      description: { type: 'string' },
-      clear: { type: 'boolean' },
-      fraction: { type: 'string' },
-      'max-error-rate': { type: 'string' },
-      'max-p99-ratio': { type: 'string' },
-      'min-requests': { type: 'string' },
-    },
+  return parseClientArgs(args, {
+    json: { type: 'boolean' },
+    reason: { type: 'string' },
+    description: { type: 'string' },
+    clear: { type: 'boolean' },
+    fraction: { type: 'string' },
+    'max-error-rate': { type: 'string' },
+    'max-p99-ratio': { type: 'string' },
+    'min-requests': { type: 'string' },
   });
 }
 

@@ -2,11 +2,10 @@
 // rows built from the file's columns as the model's inputs ask, predictions printed as a table, CSV or JSON.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDataset } from '../../src/protocol/datasets/parse.js';
 import type { Table } from '../../src/protocol/datasets/table.js';
 import type { ModelMetadata } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp } from './client.js';
+import { clientFrom, clientOptionsHelp, parseClientArgs } from './client.js';
 import { checkArguments, HELP, runClientWork } from './client-command.js';
 import { type CliCommand, type CliIO, EXIT, processIO, UsageError, usageFailure } from './command.js';
 import { textTable } from './text-table.js';
@@ -35,20 +34,14 @@ export const predictCommand: CliCommand = {
 };
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ...clientOptions,
-      data: { type: 'string' },
-      instances: { type: 'string' },
-      features: { type: 'string' },
-      version: { type: 'string' },
-      label: { type: 'string' },
-      format: { type: 'string' },
-      batch: { type: 'string' },
-    },
+  return parseClientArgs(args, {
+    data: { type: 'string' },
+    instances: { type: 'string' },
+    features: { type: 'string' },
+    version: { type: 'string' },
+    label: { type: 'string' },
+    format: { type: 'string' },
+    batch: { type: 'string' },
   });
 }
 
