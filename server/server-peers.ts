@@ -3,6 +3,7 @@
 import { loadFastify } from './http/fastify.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { loadPgBoss } from './jobs/pg-boss-queue.js';
+import { loadPromClient } from './observability/metrics.js';
 import { importPeer, requirePeers } from './peers.js';
 import { loadPg } from './store/postgres/index.js';
 import { loadSqlite } from './store/sqlite/index.js';
@@ -15,13 +16,13 @@ export interface PeerNeeds {
   database?: string | null;
   /** The queue engine (pg-boss). */
   queue?: string | null;
-  /** Serving over HTTP (fastify); `maas worker` does not. */
+  /** Serving over HTTP (fastify, and prom-client for `GET /metrics`); `maas worker` does not. */
   http?: boolean;
 }
 
 /**
- * Throws one MissingPeerError naming every absent peer: onnxruntime-node and onnx-proto always, fastify to serve,
- * better-sqlite3 or pg for the store, pg-boss for a queue.
+ * Throws one MissingPeerError naming every absent peer: onnxruntime-node and onnx-proto always, fastify and
+ * prom-client to serve, better-sqlite3 or pg for the store, pg-boss for a queue.
  */
 export function requireServerPeers(needs: PeerNeeds = {}): Promise<void> {
   return requirePeers([
@@ -30,5 +31,6 @@ export function requireServerPeers(needs: PeerNeeds = {}): Promise<void> {
     needs.database ? loadPg : loadSqlite,
     ...(needs.queue ? [loadPgBoss] : []),
     loadOnnxProto,
+    ...(needs.http === false ? [] : [loadPromClient]),
   ]);
 }

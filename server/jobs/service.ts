@@ -15,7 +15,7 @@ import {
 import type { JobChange, JobNotice, JobRecords, SharedStore } from '../store/store.js';
 import { claim, claimable, holds, reap, release, renew, unclaimed } from './claims.js';
 import type { Deployer } from './deployer.js';
-import type { JobEvents } from './events.js';
+import type { JobEvents, JobOrigin } from './events.js';
 import type { JobKind, Outcome } from './kind.js';
 import type { JobQueue } from './queue.js';
 import type { RunHandle, Runner } from './runner.js';
@@ -129,9 +129,10 @@ export class JobService {
 
   /**
    * Validates the body (400 invalid_input; 404 dataset or model not found; 422 a spec that does not fit the data or
-   * the model) and queues the job: a training job, or one of the `kind` given.
+   * the model) and queues the job: a training job, or one of the `kind` given. `origin` (the creating request's
+   * trace) goes to the event observers with the job's first events.
    */
-  async create<T = TrainingJob>(body: unknown, kindName: JobKindName = 'training'): Promise<T> {
+  async create<T = TrainingJob>(body: unknown, kindName: JobKindName = 'training', origin?: JobOrigin): Promise<T> {
     const kind = this.kinds.get(kindName);
     if (!kind) throw new Error(`no ${kindName} jobs in this server`);
     const createdAt = this.now();
@@ -150,7 +151,7 @@ export class JobService {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    this.events.publish(id, events);
+    this.events.publish(id, events, origin);
     // With a shared store another process may have claimed it already: read it back, so status and position agree.
     const wire = this.shared ? await this.retrieve(id, kindName) : await this.toWire(job);
     this.schedulePump();

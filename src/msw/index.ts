@@ -16,6 +16,7 @@ import type { ResolvedOptions } from './context.js';
 import { MockError } from './errors.js';
 import { datasetsRoutes } from './handlers/datasets.js';
 import { inferenceRoutes } from './handlers/inference.js';
+import { metricsRoutes } from './handlers/metrics.js';
 import { modelsRoutes } from './handlers/models.js';
 import { optimizationJobsRoutes } from './handlers/optimization-jobs.js';
 import { repositoryRoutes } from './handlers/repository.js';
@@ -71,6 +72,7 @@ export const MOCK_ROUTES: readonly RouteDef[] = [
   ...trainingJobsRoutes,
   ...optimizationJobsRoutes,
   ...specRoutes,
+  ...metricsRoutes,
 ];
 
 export const PACKAGE_VERSION = '0.1.0';

@@ -6,6 +6,9 @@ import { evaluateVersion } from '../../server/optimize/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { convModel, IRIS, readTable, trainedModel } from './support.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
+type Json = Record<string, any>;
+
 const iris = readTable(IRIS);
 const parent = trainedModel(iris, {
   task: 'classification',
@@ -24,7 +27,7 @@ describe('evaluation and optimisation jobs over HTTP', () => {
       url,
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
-    return { status: res.statusCode, body: res.json() as Record<string, any> };
+    return { status: res.statusCode, body: res.json() as Json };
   };
   const finished = async (id: string) => {
     for (;;) {
@@ -126,9 +129,7 @@ describe('evaluation and optimisation jobs over HTTP', () => {
     );
     expect(job.report.rewritten.length).toBeGreaterThan(0);
 
-    const events = (await call('GET', `/v1/optimization-jobs/${job.id}/events`)).body.data as Array<
-      Record<string, any>
-    >;
+    const events = (await call('GET', `/v1/optimization-jobs/${job.id}/events`)).body.data as Array<Json>;
     expect(events.every((e) => e.object === 'optimization_job.event')).toBe(true);
     expect(events.filter((e) => e.type === 'stage').map((e) => e.stage)).toEqual([
       'evaluating_parent',
@@ -196,7 +197,7 @@ describe('evaluation and optimisation jobs over HTTP', () => {
     expect(p).toMatchObject({ status: 'succeeded', result: { model: 'iris_pruned', version: '1' } });
     expect(p.report.fine_tune.epochs).toBe(5);
     expect(p.report.notes.join(' ')).toMatch(/densifies on load/);
-    const pEvents = (await call('GET', `/v1/optimization-jobs/${p.id}/events`)).body.data as Array<Record<string, any>>;
+    const pEvents = (await call('GET', `/v1/optimization-jobs/${p.id}/events`)).body.data as Array<Json>;
     expect(pEvents.filter((e) => e.type === 'metrics').map((e) => e.metrics.epoch)).toEqual([1, 2, 3, 4, 5]);
     // A new model: its first version serves (nothing to hold traffic for), and it is still a candidate.
     const prunedModel = (await call('GET', '/v1/models/iris_pruned')).body;

@@ -9,6 +9,9 @@ import type { OptimizationRunner } from '../../server/jobs/optimization-kind.js'
 import { startTestServer, type TestServer } from '../support/server.js';
 import { IRIS, readTable, trainedModel } from './support.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
+type Json = Record<string, any>;
+
 const parent = trainedModel(readTable(IRIS), { task: 'classification', target: 'species', epochs: 20 });
 
 /** A run that reports its first stage and then waits for cancel (or a stop): what is recorded of a run cut off. */
@@ -50,7 +53,7 @@ describe('optimisation jobs: restart, cancel, idempotency', () => {
       headers,
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
-    return { status: res.statusCode, headers: res.headers, body: res.json() as Record<string, any> };
+    return { status: res.statusCode, headers: res.headers, body: res.json() as Json };
   };
   const upload = async (server: TestServer) =>
     (

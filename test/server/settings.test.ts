@@ -23,6 +23,7 @@ describe('settings', () => {
       demo: false,
       host: '127.0.0.1',
       port: 8000,
+      metricsPort: undefined,
       pollInterval: 0,
       maxBodySize: 64 * 1024 * 1024,
       maxDatasetSize: 100 * 1024 * 1024,
@@ -39,6 +40,7 @@ describe('settings', () => {
       maxConcurrentJobs: 1,
       shutdownTimeout: 10,
       logLevel: 'warn',
+      logFormat: 'json',
     });
   });
 

@@ -48,6 +48,7 @@ const EXPECTED_OPERATIONS: Record<string, string> = {
   cancelOptimizationJob: 'POST /v1/optimization-jobs/{job_id}/cancel',
   listOptimizationJobEvents: 'GET /v1/optimization-jobs/{job_id}/events',
   getOpenApiSpec: 'GET /openapi.yaml',
+  getMetrics: 'GET /metrics',
 };
 
 const CREATE_OPERATIONS = ['uploadModelVersion', 'createDataset', 'createTrainingJob', 'createOptimizationJob'];

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { JobEvents } from '../../jobs/events.js';
 import type { JobService } from '../../jobs/service.js';
 import { isTerminal } from '../../jobs/types.js';
+import { requestTrace } from '../../observability/trace.js';
 import type { ServerServices } from '../../services.js';
 import type { JobEvent, JobKindName } from '../../store/records.js';
 import { idempotencyKeyFrom, requestFingerprint } from '../idempotency.js';
@@ -38,7 +39,7 @@ export function registerJobRoutes(
     const fingerprint = requestFingerprint([of.createOperation, JSON.stringify(request.body ?? null)]);
     const result = await idempotency.run<unknown>(of.createOperation, key, fingerprint, async () => ({
       status: 201,
-      body: await jobs.create<unknown>(request.body, kind),
+      body: await jobs.create<unknown>(request.body, kind, { traceId: requestTrace(request.raw)?.traceId }),
     }));
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(result.status).send(result.body);
