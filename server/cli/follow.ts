@@ -17,7 +17,7 @@ export async function followJob(
   command: string,
   options: { cancelOnInterrupt: boolean },
 ): Promise<number> {
-  const progress = new Progress(io.stderr, job);
+  const progress = new Progress(io.stderr, { model: job.model, epochs: job.hyperparameters.epochs });
   if (options.cancelOnInterrupt) {
     interrupt.onFirst(() => {
       progress.note(`Cancelling ${job.id} (Ctrl-C again to stop waiting)...`);

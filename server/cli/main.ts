@@ -5,8 +5,9 @@ import { type CliCommand, EXIT } from './command.js';
 export const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   worker: async () => (await import('./worker.js')).workerCommand,
-  // Client commands over MaasClient (server/cli/train.ts, jobs.ts, models.ts, predict.ts).
+  // Client commands over MaasClient (server/cli/train.ts, optimize.ts, jobs.ts, models.ts, predict.ts).
   train: async () => (await import('./train.js')).trainCommand,
+  optimize: async () => (await import('./optimize.js')).optimizeCommand,
   jobs: async () => (await import('./jobs.js')).jobsCommand,
   models: async () => (await import('./models.js')).modelsCommand,
   predict: async () => (await import('./predict.js')).predictCommand,

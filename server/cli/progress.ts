@@ -1,24 +1,25 @@
 import { isDeployedMessage } from '../../src/protocol/training-job.js';
-import type { TrainingJob, TrainingJobEvent } from '../../src/types.js';
+import type { OptimizationJobEvent, TrainingJobEvent } from '../../src/types.js';
 import type { CliIO } from './command.js';
 
 /**
  * A job's events on stderr: a redrawn line on a TTY (epoch, bar, loss, accuracy), one plain line per epoch otherwise,
- * and every message and status change on its own line. The deploy message is left out: the command prints the
+ * and every message, stage and status change on its own line. The deploy message is left out: the command prints the
  * result itself, once, on stdout.
  */
 export class Progress {
   private drawn = false;
   private readonly epochs: number;
 
+  /** `job`: the model it deploys, and how many epochs it trains (a training job's, or a fine-tuning's). */
   constructor(
     private readonly out: CliIO['stderr'],
-    private readonly job: Pick<TrainingJob, 'model' | 'hyperparameters'>,
+    private readonly job: { model: string; epochs: number },
   ) {
-    this.epochs = job.hyperparameters.epochs;
+    this.epochs = job.epochs;
   }
 
-  event(event: TrainingJobEvent): void {
+  event(event: TrainingJobEvent | OptimizationJobEvent): void {
     if (event.type === 'metrics' && event.metrics) {
       const m = event.metrics;
       const width = String(this.epochs).length;
@@ -38,6 +39,8 @@ export class Progress {
       }
     } else if (event.type === 'message' && event.message) {
       if (!isDeployedMessage(event.message, this.job.model)) this.note(event.message);
+    } else if (event.type === 'stage' && event.stage) {
+      this.note(`stage: ${event.stage.replaceAll('_', ' ')}`);
     } else if (event.type === 'status' && event.status) {
       this.note(`status: ${event.status}${event.message ? ` (${event.message})` : ''}`);
     }

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { MaasClient } from '../../src/index.js';
 import type { Dataset, TrainingJob } from '../../src/types.js';
 import { clientFrom, clientOptionsHelp } from './client.js';
 import { checkArguments, HELP, runClientWork } from './client-command.js';
-import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
+import { type CliCommand, type CliIO, EXIT, processIO } from './command.js';
 import { followJob } from './follow.js';
 import type { Interrupt } from './interrupt.js';
 import { parseTrainArgs, type TrainFlags, trainBody } from './train-flags.js';
+import { readDataFile, removeUploads, uploadFiles } from './uploads.js';
 
 const help = `Usage: maas train --data FILE --target COLUMN --model NAME [options]
 
@@ -62,8 +62,8 @@ export async function runTrain(args: string[], io: CliIO, signal?: AbortSignal):
     // Every flag and file is checked before anything is sent.
     const body = trainBody(values);
     const files = {
-      data: await readData(values.data!),
-      validation: values['validation-data'] ? await readData(values['validation-data']) : undefined,
+      data: await readDataFile(values.data!),
+      validation: values['validation-data'] ? await readDataFile(values['validation-data']) : undefined,
     };
     return { values, body, files };
   });
@@ -82,7 +82,7 @@ export async function runTrain(args: string[], io: CliIO, signal?: AbortSignal):
           { signal: interrupt.signal },
         );
       } catch (err) {
-        await removeUploads(client, uploaded, io);
+        await removeUploads(client, uploaded, io, 'train');
         throw err;
       }
       io.stderr.write(`Created ${job.id} (${describeSpec(job)})\n`);
@@ -103,15 +103,7 @@ export async function runTrain(args: string[], io: CliIO, signal?: AbortSignal):
   );
 }
 
-async function readData(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-async function uploadAll(
+function uploadAll(
   client: MaasClient,
   values: TrainFlags,
   files: { data: Uint8Array; validation: Uint8Array | undefined },
@@ -120,32 +112,7 @@ async function uploadAll(
 ): Promise<Dataset[]> {
   const uploads: [string, Uint8Array][] = [[values.data!, files.data]];
   if (files.validation) uploads.push([values['validation-data']!, files.validation]);
-  const done: Dataset[] = [];
-  try {
-    for (const [file, bytes] of uploads) {
-      const format = /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv';
-      const name = file.split(/[\\/]/).pop() ?? file;
-      const dataset = await client.datasets.create(bytes, { format, name }, { signal: interrupt.signal });
-      io.stderr.write(`Uploaded ${file}: ${dataset.id}, ${dataset.rows} rows, ${dataset.columns.length} columns\n`);
-      done.push(dataset);
-    }
-  } catch (err) {
-    await removeUploads(client, done, io);
-    throw err;
-  }
-  return done;
-}
-
-/** A job that was never created leaves no dataset behind. */
-async function removeUploads(client: MaasClient, datasets: Dataset[], io: CliIO): Promise<void> {
-  for (const d of datasets) {
-    try {
-      await client.datasets.delete(d.id);
-      io.stderr.write(`Deleted ${d.id} again (no job was created)\n`);
-    } catch {
-      io.stderr.write(`maas train: could not delete ${d.id}; 'DELETE /v1/datasets/${d.id}' removes it\n`);
-    }
-  }
+  return uploadFiles(client, uploads, io, interrupt, 'train');
 }
 
 /** With --detach, what spec resolution said (the job's message events so far) still reaches the terminal. */
