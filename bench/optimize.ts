@@ -8,7 +8,9 @@
 //   3. pruning that digits MLP to 50 % and 90 % (with and without fine-tuning): gzip size and accuracy;
 //   4. distillation of it into a 32-unit student: with every label, and with only 500 (transfer set = all 1,437
 //      training rows) against the same student trained on those 500 labels alone — same epochs, and same number
-//      of optimizer steps — over several seeds.
+//      of optimizer steps — over several seeds;
+//   5. the same rewrites as optimisation jobs through the HTTP API (bench/optimize-jobs.ts): seconds per job, and
+//      the report's figures, which must be the library's.
 // Env: BENCH_OPT_ROUNDS (default 5), BENCH_OPT_SEEDS (default 3), BENCH_DIGITS_DIR (default test/data/digits).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +37,7 @@ import type { ArchitectureSpec, TrainingSpec } from '../server/training/types.js
 import { parseDataset } from '../src/protocol/datasets/parse.js';
 import type { Table } from '../src/protocol/datasets/table.js';
 import type { Tensor } from '../src/protocol/tensor.js';
+import { optimizationJobs } from './optimize-jobs.js';
 import { seededFloats } from './support/data.js';
 import { envNumber } from './support/env.js';
 import { repoRoot } from './support/paths.js';
@@ -418,6 +421,7 @@ async function main(): Promise<void> {
   await digitsQuantize(d, parent.bytes, evaluation);
   await digitsPrune(d, parent.bytes, evaluation);
   await digitsDistill(d, parent.bytes, evaluation);
+  results.jobs = await optimizationJobs(parent.bytes, join(digitsDir, 'train.csv'), join(digitsDir, 'test.csv'));
   await saveResults('optimize', { rounds, seeds, ...results });
 }
 
