@@ -1,17 +1,17 @@
-// Evaluating a served version on a dataset (POST /v1/models/{model}/versions/{version}/evaluate), and where a
-// version's file and session config are (what an optimisation job reads of its parent). The figures come from
-// server/optimize; its OptimizeErrors become 422s here.
-import { readFile } from 'node:fs/promises';
+// Evaluating a served version on a dataset (POST /v1/models/{model}/versions/{version}/evaluate) in a worker thread,
+// and where a version's file and session config are (what an optimisation job reads of its parent). The figures
+// come from server/optimize; a dataset or model that does not fit is a 422 naming both.
 import { join } from 'node:path';
 import type { components } from '../src/generated/openapi.js';
 import type { EvaluateRequest } from '../src/protocol/evaluate-request.js';
 import type { DatasetService } from './datasets/service.js';
-import { MaasServerError, UnprocessableError } from './errors.js';
+import { UnprocessableError } from './errors.js';
 import type { ModelRegistry } from './inference/registry.js';
 import { modelFileName } from './inference/repository.js';
 import type { Router } from './inference/routing.js';
-import { readTable } from './jobs/train-job.js';
-import { evaluateVersion, evaluationFigures, OptimizeError } from './optimize/index.js';
+import { evaluateInWorker } from './jobs/evaluate-run.js';
+import { jobWorkerScript } from './jobs/runner.js';
+import type { WorkerScript } from './worker-script.js';
 
 export type ModelEvaluation = components['schemas']['ModelEvaluation'];
 
@@ -27,6 +27,7 @@ export class Evaluations {
     private readonly registry: ModelRegistry,
     private readonly datasets: DatasetService,
     private readonly router: Router,
+    private readonly script: WorkerScript = jobWorkerScript(),
   ) {}
 
   /**
@@ -50,53 +51,41 @@ export class Evaluations {
   /** Runs the version (and `compare_to`) over the dataset and scores it; 422 naming both when they do not fit. */
   async evaluate(model: string, version: number, body: EvaluateRequest): Promise<ModelEvaluation> {
     const file = this.versionFile(model, version);
-    const compare = body.compare_to === undefined ? undefined : this.versionFile(model, Number(body.compare_to));
+    const compare = body.compare_to === undefined ? null : this.versionFile(model, Number(body.compare_to));
     const record = await this.datasets.record(body.dataset);
-    const table = readTable({ path: record.path, format: record.dataset.format });
-    const columns = table.columns.map((c) => c.name);
+    const columns = record.dataset.columns.map((c) => c.name);
     if (!columns.includes(body.target)) {
       throw new UnprocessableError(
         'optimize_data_invalid',
         `target: column '${body.target}' is not in dataset ${body.dataset}; its columns are ${columns.join(', ')}`,
       );
     }
-    const selection = { target: body.target, ...(body.features ? { features: [...body.features] } : {}) };
-    try {
-      const reference = compare
-        ? (
-            await evaluateVersion(await read(compare.path), table, {
-              ...selection,
-              sessionConfig: compare.sessionConfig,
-              latency: false,
-            })
-          ).outputs
-        : null;
-      const evaluated = await evaluateVersion(await read(file.path), table, {
-        ...selection,
-        sessionConfig: file.sessionConfig,
-        reference,
-      });
-      return {
-        object: 'model.evaluation',
-        model,
-        version: String(version),
-        dataset: body.dataset,
-        compare_to: body.compare_to ?? null,
-        ...evaluationFigures(evaluated),
-      };
-    } catch (err) {
-      throw unprocessable(err, `model '${model}' version ${version} and dataset ${body.dataset}`);
+    const output = await evaluateInWorker(
+      {
+        kind: 'evaluate',
+        model: file,
+        compare,
+        data: { path: record.path, format: record.dataset.format },
+        target: body.target,
+        features: body.features ? [...body.features] : null,
+      },
+      this.script,
+    );
+    if (!output.ok) {
+      if (output.code === null) throw new Error(`evaluating ${model} version ${version}: ${output.message}`);
+      const field = output.field ? `${output.field}: ` : '';
+      throw new UnprocessableError(
+        output.code,
+        `${field}model '${model}' version ${version} and dataset ${body.dataset} do not fit: ${output.message}`,
+      );
     }
+    return {
+      object: 'model.evaluation',
+      model,
+      version: String(version),
+      dataset: body.dataset,
+      compare_to: body.compare_to ?? null,
+      ...output.figures,
+    };
   }
-}
-
-async function read(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
-}
-
-/** An OptimizeError as a 422 with its code, saying what did not fit; anything else as it came. */
-export function unprocessable(err: unknown, what: string): unknown {
-  if (err instanceof MaasServerError || !(err instanceof OptimizeError)) return err;
-  const field = err.field ? `${err.field}: ` : '';
-  return new UnprocessableError(err.code, `${field}${what} do not fit: ${err.message}`);
 }

@@ -1,9 +1,10 @@
 import type { DatasetFormat } from '../../src/protocol/datasets/table.js';
+import type { EvaluateRunInput } from './evaluate-run.js';
 import type { OptimizeRunInput } from './optimize-run.js';
 import type { DataFile, EpochMetrics, Hyperparameters, JobError } from './types.js';
 
 /** What the worker is started with (its workerData). Structured-cloneable. */
-export type WorkerData = WorkerInput | SummarizeInput;
+export type WorkerData = WorkerInput | SummarizeInput | EvaluateRunInput;
 
 /** Validate and describe a big dataset upload off the main thread; the worker posts back one UploadSummary. */
 export interface SummarizeInput {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateVersion } from '../../server/optimize/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { convModel, IRIS, readTable, trainedModel } from './support.js';
+import { convModel, IRIS, maxAbsDiff, readTable, run, trainedModel } from './support.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
 type Json = Record<string, any>;
@@ -155,12 +155,47 @@ describe('evaluation and optimisation jobs over HTTP', () => {
     const x = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [5.1, 3.5, 1.4, 0.2] }] };
     expect((await call('POST', '/v2/models/iris/infer', x)).body.model_version).toBe('1');
     expect((await call('POST', '/v2/models/iris/versions/2/infer', x)).body.model_version).toBe('2');
+    // TF Serving's path follows the same routing (its answer names the version in a header).
+    const rows = { instances: [[5.1, 3.5, 1.4, 0.2]] };
+    const tfBefore = await server.app.inject({ method: 'POST', url: '/v1/models/iris:predict', payload: rows });
+    expect(tfBefore.headers['x-model-version']).toBe('1');
 
     const promoted = await call('PATCH', '/v1/models/iris', { default_version: '2' });
     expect(promoted.status).toBe(200);
     expect(promoted.body.default_version).toBe('2');
     expect(promoted.body.versions.find((v: { version: string }) => v.version === '2').candidate).toBeUndefined();
     expect((await call('POST', '/v2/models/iris/infer', x)).body.model_version).toBe('2');
+    const tfAfter = await server.app.inject({ method: 'POST', url: '/v1/models/iris:predict', payload: rows });
+    expect(tfAfter.headers['x-model-version']).toBe('2');
+    expect(tfAfter.json().predictions).toHaveLength(1);
+  });
+
+  it('publishes int8 weight-only with the session config it needs, which the server opens it with', async () => {
+    const created = await call('POST', '/v1/optimization-jobs', {
+      model: 'iris',
+      version: '1',
+      method: { type: 'quantize', precision: 'int8', mode: 'weight_only' },
+      evaluation: { dataset, target: 'species' },
+      output_model: 'iris_w8',
+      promote: true,
+    });
+    const job = await finished(created.body.id);
+    expect(job.error).toBeNull();
+    expect(job.report.session_config).toEqual({ 'session.disable_quant_qdq': '1' });
+    const version = (await call('GET', '/v1/models/iris_w8/versions/1')).body;
+    expect(version).toMatchObject({ state: 'READY', session_config: { 'session.disable_quant_qdq': '1' } });
+    expect(version.candidate).toBeUndefined();
+    // Served with the option, its outputs are the ones the job evaluated: the parent's class on every row.
+    const x = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], data: [6.7, 3.0, 5.2, 2.3] }] };
+    const w8Out = (await call('POST', '/v2/models/iris_w8/infer', x)).body.outputs as Array<{
+      name: string;
+      data: number[];
+    }>;
+    const served = w8Out.find((t) => t.name === 'probabilities')!.data;
+    const [expected] = await run(parent, { input: [Float32Array.from([6.7, 3.0, 5.2, 2.3]), [1, 4]] });
+    const argmax = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
+    expect(argmax(served)).toBe(argmax(expected!));
+    expect(maxAbsDiff(served, expected!)).toBeLessThan(0.05);
   });
 
   it('ends a job whose candidate fails its gate `failed` with the report, publishing nothing', async () => {
