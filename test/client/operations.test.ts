@@ -74,6 +74,22 @@ const CALLS: Record<string, (c: MaasClient) => Promise<unknown>> = {
       // drain
     }
   },
+  evaluateModelVersion: (c) => c.models.evaluate('iris', 2, { dataset: 'ds_1', target: 'y', compare_to: '1' }),
+  createOptimizationJob: (c) =>
+    c.optimizationJobs.create({
+      model: 'iris',
+      method: { type: 'quantize', precision: 'int8', mode: 'dynamic' },
+      evaluation: { dataset: 'ds_1', target: 'y' },
+    }),
+  listOptimizationJobs: (c) => c.optimizationJobs.list({ status: 'queued' }).page(),
+  retrieveOptimizationJob: (c) => c.optimizationJobs.retrieve('job_1'),
+  cancelOptimizationJob: (c) => c.optimizationJobs.cancel('job_1'),
+  listOptimizationJobEvents: async (c) => {
+    await c.optimizationJobs.events('job_1', { after: 0 });
+    for await (const _ of c.optimizationJobs.stream('job_1')) {
+      // drain
+    }
+  },
   getModelConfig: (c) => c.models.config('iris'),
   getModelVersionConfig: (c) => c.models.config('iris', { version: 'stable' }),
   getAllModelStats: (c) => c.models.stats(),
@@ -110,7 +126,10 @@ function respond(req: RecordedRequest, res: Parameters<Parameters<typeof startMo
     sendJson(res, 200, { model_name: 'iris', outputs: [] });
   } else if (req.pathname === '/v2/repository/index') {
     sendJson(res, 200, []);
-  } else if (req.method === 'GET' && /^\/v1\/(models|datasets|training-jobs)$|\/events$/.test(req.pathname)) {
+  } else if (
+    req.method === 'GET' &&
+    /^\/v1\/(models|datasets|training-jobs|optimization-jobs)$|\/events$/.test(req.pathname)
+  ) {
     sendJson(res, 200, LIST);
   } else {
     sendJson(res, req.method === 'POST' ? 201 : 200, { name: 'iris', status: 'succeeded' });

@@ -1,5 +1,5 @@
 // Records for store tests and benchmarks (no test runner imports: bench/ uses them too).
-import type { DatasetRecord, JobRecord, TrainingJobRecord } from '../../server/store/records.js';
+import type { DatasetRecord, JobRecord, OptimizationJobRecord, TrainingJobRecord } from '../../server/store/records.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -36,6 +36,36 @@ export function jobRecord(id: string, status: JobRecord['status'] = 'queued'): T
     error: null,
     result: null,
     data: { train: { path: '/t.csv', format: 'csv' }, validation: null },
+    cancelRequested: false,
+  };
+}
+
+export function optimizationJobRecord(id: string, status: JobRecord['status'] = 'queued'): OptimizationJobRecord {
+  return {
+    kind: 'optimization',
+    id,
+    status,
+    model: 'm',
+    version: '1',
+    method: { type: 'quantize', precision: 'fp16', mode: 'weight_only', per_channel: false, reduce_range: false },
+    evaluation: { dataset: 'ds_1', target: 'y', features: null },
+    gate: {},
+    promote: false,
+    output_model: 'm',
+    stage: null,
+    created_at: at,
+    started_at: null,
+    finished_at: null,
+    error: null,
+    result: null,
+    report: null,
+    data: {
+      parent: { path: '/parent.onnx', sessionConfig: {} },
+      evaluation: { path: '/e.csv', format: 'csv' },
+      training: null,
+    },
+    gateMethod: 'quantize_fp16',
+    gateOverrides: {},
     cancelRequested: false,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../server/store/records.js';
 import type { Store } from '../../server/store/store.js';
-import { datasetRecord, jobRecord } from './records.js';
+import { datasetRecord, jobRecord, optimizationJobRecord } from './records.js';
 
 export { datasetRecord, jobRecord };
 
@@ -72,6 +72,29 @@ export function storeSuite(target: StoreTarget): void {
         expect(newest.hasMore).toBe(true);
         expect((await store.jobs.list({ limit: 5, after: 'job_2' })).items.map((j) => j.id)).toEqual(['job_1']);
         expect((await store.jobs.list({ limit: 5, status: 'running' })).items).toEqual([]);
+      }));
+
+    it('keeps training and optimisation jobs in one queue, lists them by kind, and names their events by kind', () =>
+      withStore(async (store) => {
+        await store.jobs.insert(jobRecord('job_t'), [{ type: 'status', status: 'queued' }], at);
+        const first = await store.jobs.insert(
+          optimizationJobRecord('job_o'),
+          [{ type: 'status', status: 'queued' }],
+          at,
+        );
+        expect(first).toEqual([
+          { id: 1, object: 'optimization_job.event', created_at: at, type: 'status', status: 'queued' },
+        ]);
+        const staged = await store.jobs.appendEvents('job_o', [{ type: 'stage', stage: 'optimizing' }], at);
+        expect(staged).toEqual([
+          { id: 2, object: 'optimization_job.event', created_at: at, type: 'stage', stage: 'optimizing' },
+        ]);
+        expect((await store.jobs.withStatus('queued')).map((j) => j.id)).toEqual(['job_t', 'job_o']);
+        expect((await store.jobs.list({ limit: 10, kind: 'optimization' })).items.map((j) => j.id)).toEqual(['job_o']);
+        expect((await store.jobs.list({ limit: 10, kind: 'training' })).items.map((j) => j.id)).toEqual(['job_t']);
+        expect((await store.jobs.list({ limit: 10 })).items.map((j) => j.id)).toEqual(['job_o', 'job_t']);
+        expect(await store.jobs.get('job_o')).toMatchObject({ kind: 'optimization', gateMethod: 'quantize_fp16' });
+        expect((await store.jobs.listEvents('job_t', 0, 10))[0]!.object).toBe('training_job.event');
       }));
 
     it('updates a job, its events and its checkpoint atomically, and writes nothing when the change declines', () =>

@@ -76,7 +76,7 @@ describe('checkCreateBody: the shape, every problem at once (400 invalid_input)'
       {
         field: 'colour',
         message:
-          'unknown field; expected one of model, dataset, validation_dataset, task, target, features, architecture, optimizer, loss, epochs, batch_size, validation_split, early_stopping, seed',
+          'unknown field; expected one of model, dataset, validation_dataset, task, target, features, architecture, optimizer, loss, epochs, batch_size, validation_split, early_stopping, seed, promote',
       },
       { field: 'model', message: "expected a name matching ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$, got 'bad name'" },
       { field: 'architecture.hidden_layers[0]', message: 'expected an integer from 1 to 4096, got 0' },
