@@ -217,4 +217,39 @@ describe.skipIf(!postgres)('two replicas and two workers on one PostgreSQL', () 
       });
     }
   });
+  it('runs an optimisation job in a worker and publishes a candidate every replica keeps out of unversioned traffic', async () => {
+    interface Model {
+      default_version: string | null;
+      pinned_version: string | null;
+      versions: Array<{ version: string; state: string; candidate?: boolean; source: string }>;
+    }
+    const parent = (await call<Model>(replicas[0]!, 'GET', '/v1/models/digits')).body.default_version!;
+    const created = await call<Job>(replicas[1]!, 'POST', '/v1/optimization-jobs', {
+      model: 'digits',
+      method: { type: 'quantize', precision: 'int8', mode: 'dynamic' },
+      evaluation: { dataset, target: 'label' },
+      // The machinery is under test here, not the rounding of a 3-epoch model.
+      gate: { min_agreement: 0, max_accuracy_drop_pt: 100 },
+    });
+    expect(created.status).toBe(201);
+    const done = await until('the optimisation job to end', async () => {
+      const j = (await call<Job>(replicas[0]!, 'GET', `/v1/optimization-jobs/${created.body.id}`)).body;
+      return ['succeeded', 'failed', 'cancelled'].includes(j.status) ? j : undefined;
+    });
+    expect([done.status, done.error]).toEqual(['succeeded', null]);
+    const log = (
+      await call<{ data: JobEvent[] }>(replicas[1]!, 'GET', `/v1/optimization-jobs/${done.id}/events?limit=1000`)
+    ).body.data;
+    expect(log.some((e) => workers.some((w) => e.message === `Running in ${w.id}`))).toBe(true);
+    const candidate = done.result!.version;
+    for (const r of replicas) {
+      const model = await until('the candidate and its routing on every replica', async () => {
+        const m = (await call<Model>(r, 'GET', '/v1/models/digits')).body;
+        const v = m.versions.find((x) => x.version === candidate);
+        return v?.state === 'READY' && v.candidate === true && m.pinned_version === parent ? m : undefined;
+      });
+      expect(model.default_version).toBe(parent);
+      expect(model.versions.find((v) => v.version === parent)?.state).toBe('READY');
+    }
+  });
 });
