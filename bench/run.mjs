@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const benchmarks = ['server', 'sdk', 'payload', 'training', 'memory', 'engine', 'cluster', 'optimize', 'metrics', 'rollout'];
+const benchmarks = [
+  'server',
+  'sdk',
+  'payload',
+  'training',
+  'memory',
+  'engine',
+  'cluster',
+  'optimize',
+  'metrics',
+  'rollout',
+];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !benchmarks.includes(name));
