@@ -3,6 +3,7 @@
 // "default" (task, loss, features, seed) are left out so the server decides and says how in its message events.
 import type { TrainingJobCreateRequest } from '../../../../src/index.js';
 import { SPEC_DEFAULTS } from '../../../../src/protocol/training-spec.js';
+import { numberReader } from './form-numbers.js';
 
 export type OptimizerType = 'gd' | 'sgd' | 'adam';
 export type ArchitectureType = 'linear' | 'logistic' | 'mlp';
@@ -88,14 +89,7 @@ export type FieldErrors = Partial<Record<keyof JobForm, string>>;
 /** The create body, or the fields that cannot become one (by form field, each with what was expected). */
 export function buildJobRequest(form: JobForm): { body: TrainingJobCreateRequest } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const num = (field: keyof JobForm, integer = false): number => {
-    const text = String(form[field]).trim();
-    const value = text === '' ? Number.NaN : Number(text);
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-      errors[field] = `expected ${integer ? 'a whole number' : 'a number'}, got "${text}"`;
-    }
-    return value;
-  };
+  const num = numberReader(form, errors);
   if (!form.model.trim()) errors.model = 'expected a model name to deploy the trained version under';
   if (!form.dataset) errors.dataset = 'expected a dataset (upload one on the Datasets page)';
   if (!form.target) errors.target = 'expected the column to predict';
@@ -142,10 +136,20 @@ export function buildJobRequest(form: JobForm): { body: TrainingJobCreateRequest
 }
 
 function hiddenLayers(text: string, errors: FieldErrors): number[] {
-  const parts = text.split(/[\s,]+/).filter(Boolean);
-  const sizes = parts.map(Number);
-  if (parts.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    errors.hidden_layers = `expected layer sizes such as "64, 64", got "${text}"`;
-  }
-  return sizes;
+  const sizes = parseLayerSizes(text);
+  if (!sizes) errors.hidden_layers = `expected layer sizes such as "64, 64", got "${text}"`;
+  return sizes ?? [];
+}
+
+/**
+ * Hidden layer sizes typed as "64, 64" (commas or spaces); null unless every one is a positive whole number.
+ *
+ * @example parseLayerSizes('128, 64') // [128, 64]
+ */
+export function parseLayerSizes(text: string): number[] | null {
+  const sizes = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+  return sizes.length > 0 && sizes.every((n) => Number.isInteger(n) && n >= 1) ? sizes : null;
 }

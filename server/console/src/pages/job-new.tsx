@@ -1,11 +1,11 @@
 // The create form: every field of the training spec with the contract's default filled in; the dataset's columns
 // offer the target and the features. What the server refuses comes back field by field.
-import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Dataset } from '../../../../src/index.js';
 import { listAllDatasets } from '../api/lists.js';
 import { session } from '../api/session.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
+import { CheckField, Field, SelectField, type SetterOf, TextField } from '../components/form-fields.js';
 import { useAction, useAsync } from '../hooks/use-async.js';
 import {
   buildJobRequest,
@@ -17,104 +17,8 @@ import {
 } from '../lib/job-form.js';
 import { href, Link, navigate, useLocation } from '../router.js';
 
-type Setter = <K extends keyof JobForm>(key: K, value: JobForm[K]) => void;
-
-function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  children: ComponentChildren;
-}) {
-  return (
-    <div class={`field${error ? ' invalid' : ''}`}>
-      <label for={id}>{label}</label>
-      {children}
-      {hint && (
-        <span class="muted small" id={`${id}-hint`}>
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span class="error small" id={`${id}-error`} role="alert">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
-
-function TextField({
-  name,
-  label,
-  form,
-  set,
-  errors,
-  hint,
-  inputMode = 'decimal',
-}: {
-  name: keyof JobForm;
-  label: string;
-  form: JobForm;
-  set: Setter;
-  errors: FieldErrors;
-  hint?: string;
-  inputMode?: 'decimal' | 'numeric' | 'text';
-}) {
-  const id = `job-${name}`;
-  return (
-    <Field id={id} label={label} hint={hint} error={errors[name]}>
-      <input
-        id={id}
-        name={name}
-        inputMode={inputMode}
-        value={String(form[name])}
-        aria-invalid={errors[name] ? true : undefined}
-        onInput={(e) => set(name, e.currentTarget.value as never)}
-      />
-    </Field>
-  );
-}
-
-function Select<K extends keyof JobForm>({
-  name,
-  label,
-  form,
-  set,
-  options,
-  hint,
-}: {
-  name: K;
-  label: string;
-  form: JobForm;
-  set: Setter;
-  options: [string, string][];
-  hint?: string;
-}) {
-  const id = `job-${name}`;
-  return (
-    <Field id={id} label={label} hint={hint}>
-      <select
-        id={id}
-        name={name}
-        value={String(form[name])}
-        onChange={(e) => set(name, e.currentTarget.value as never)}
-      >
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </Field>
-  );
-}
+type Setter = SetterOf<JobForm>;
+const prefix = 'job';
 
 function Features({ dataset, form, set, error }: { dataset: Dataset; form: JobForm; set: Setter; error?: string }) {
   const candidates = dataset.columns.map((c) => c.name).filter((n) => n !== form.target);
@@ -212,7 +116,7 @@ export function JobNewPage() {
             label="Deploy as model"
             inputMode="text"
             hint="The trained network becomes this model's next version."
-            {...{ form, set, errors }}
+            {...{ form, set, errors, prefix }}
           />
           <Field id="job-dataset" label="Dataset" error={errors.dataset}>
             <select id="job-dataset" value={form.dataset} onChange={(e) => set('dataset', e.currentTarget.value)}>
@@ -251,7 +155,7 @@ export function JobNewPage() {
               ))}
             </select>
           </Field>
-          <Select
+          <SelectField
             name="task"
             label="Task"
             options={[
@@ -259,13 +163,13 @@ export function JobNewPage() {
               ['classification', 'classification'],
               ['regression', 'regression'],
             ]}
-            {...{ form, set }}
+            {...{ form, set, prefix }}
           />
           {dataset && <Features dataset={dataset} form={form} set={set} error={errors.features} />}
         </fieldset>
         <fieldset>
           <legend>Network</legend>
-          <Select
+          <SelectField
             name="architecture"
             label="Architecture"
             options={[
@@ -273,7 +177,7 @@ export function JobNewPage() {
               ['logistic', 'logistic (softmax regression)'],
               ['linear', 'linear'],
             ]}
-            {...{ form, set }}
+            {...{ form, set, prefix }}
           />
           {form.architecture === 'mlp' && (
             <>
@@ -282,9 +186,9 @@ export function JobNewPage() {
                 label="Hidden layers"
                 hint="Sizes, comma separated"
                 inputMode="text"
-                {...{ form, set, errors }}
+                {...{ form, set, errors, prefix }}
               />
-              <Select
+              <SelectField
                 name="activation"
                 label="Activation"
                 options={[
@@ -292,11 +196,11 @@ export function JobNewPage() {
                   ['tanh', 'tanh'],
                   ['sigmoid', 'sigmoid'],
                 ]}
-                {...{ form, set }}
+                {...{ form, set, prefix }}
               />
             </>
           )}
-          <Select
+          <SelectField
             name="loss"
             label="Loss"
             options={[
@@ -304,7 +208,7 @@ export function JobNewPage() {
               ['cross_entropy', 'cross_entropy'],
               ['mse', 'mse'],
             ]}
-            {...{ form, set }}
+            {...{ form, set, prefix }}
           />
         </fieldset>
         <fieldset>
@@ -320,57 +224,48 @@ export function JobNewPage() {
               <option value="gd">gd (full batch)</option>
             </select>
           </Field>
-          <TextField name="learning_rate" label="Learning rate" {...{ form, set, errors }} />
+          <TextField name="learning_rate" label="Learning rate" {...{ form, set, errors, prefix }} />
           {form.optimizer === 'sgd' && (
             <>
-              <TextField name="momentum" label="Momentum" {...{ form, set, errors }} />
-              <label class="inline field">
-                <input
-                  type="checkbox"
-                  checked={form.nesterov}
-                  onChange={(e) => set('nesterov', e.currentTarget.checked)}
-                />{' '}
-                Nesterov (needs momentum &gt; 0)
-              </label>
+              <TextField name="momentum" label="Momentum" {...{ form, set, errors, prefix }} />
+              <CheckField name="nesterov" label="Nesterov (needs momentum > 0)" {...{ form, set, prefix }} />
             </>
           )}
           {form.optimizer === 'adam' && (
             <>
-              <TextField name="beta1" label="β1" {...{ form, set, errors }} />
-              <TextField name="beta2" label="β2" {...{ form, set, errors }} />
-              <TextField name="epsilon" label="ε" {...{ form, set, errors }} />
-              <TextField name="weight_decay" label="Weight decay (AdamW)" {...{ form, set, errors }} />
+              <TextField name="beta1" label="β1" {...{ form, set, errors, prefix }} />
+              <TextField name="beta2" label="β2" {...{ form, set, errors, prefix }} />
+              <TextField name="epsilon" label="ε" {...{ form, set, errors, prefix }} />
+              <TextField name="weight_decay" label="Weight decay (AdamW)" {...{ form, set, errors, prefix }} />
             </>
           )}
         </fieldset>
         <fieldset>
           <legend>Schedule</legend>
-          <TextField name="epochs" label="Epochs" inputMode="numeric" {...{ form, set, errors }} />
+          <TextField name="epochs" label="Epochs" inputMode="numeric" {...{ form, set, errors, prefix }} />
           <TextField
             name="batch_size"
             label="Batch size"
             inputMode="numeric"
             hint={form.optimizer === 'gd' ? 'gd uses the whole training split per step' : undefined}
-            {...{ form, set, errors }}
+            {...{ form, set, errors, prefix }}
           />
           <TextField
             name="validation_split"
             label="Validation split"
             hint={form.validation_dataset ? 'not used with a validation dataset' : '0 disables validation'}
-            {...{ form, set, errors }}
+            {...{ form, set, errors, prefix }}
           />
-          <label class="inline field">
-            <input
-              type="checkbox"
-              checked={form.early_stopping}
-              onChange={(e) => set('early_stopping', e.currentTarget.checked)}
-            />{' '}
-            Early stopping on validation loss
-          </label>
+          <CheckField name="early_stopping" label="Early stopping on validation loss" {...{ form, set, prefix }} />
           {form.early_stopping && (
             <>
-              <TextField name="patience" label="Patience (epochs)" inputMode="numeric" {...{ form, set, errors }} />
-              <TextField name="min_delta" label="Minimum improvement" {...{ form, set, errors }} />
+              <TextField
+                name="patience"
+                label="Patience (epochs)"
+                inputMode="numeric"
+                {...{ form, set, errors, prefix }}
+              />
+              <TextField name="min_delta" label="Minimum improvement" {...{ form, set, errors, prefix }} />
             </>
           )}
           <TextField
@@ -378,7 +273,7 @@ export function JobNewPage() {
             label="Seed"
             inputMode="numeric"
             hint="Empty: a random seed (reported in the job)"
-            {...{ form, set, errors }}
+            {...{ form, set, errors, prefix }}
           />
         </fieldset>
         <ErrorView error={create.error} title="The server refused the job" />

@@ -1,25 +1,14 @@
-import type { TrainingJob, TrainingJobStatus } from '../../../../src/index.js';
+import type { TrainingJob } from '../../../../src/index.js';
 import { session } from '../api/session.js';
 import { LoadState } from '../components/error-view.js';
+import { StatusBadge, useStatusFilter } from '../components/job-parts.js';
 import { TableHead } from '../components/table-head.js';
 import { useAsync, useInterval } from '../hooks/use-async.js';
 import { formatNumber, formatTime } from '../lib/format.js';
-import { href, Link, useLocation } from '../router.js';
-
-const STATUSES: TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-
-export function StatusBadge({ status }: { status: TrainingJobStatus }) {
-  return (
-    <span class={`badge job-${status}`} data-testid="job-status">
-      {status}
-    </span>
-  );
-}
+import { href, Link } from '../router.js';
 
 export function JobsPage() {
-  const { query } = useLocation();
-  const wanted = query.get('status');
-  const status = STATUSES.includes(wanted as TrainingJobStatus) ? (wanted as TrainingJobStatus) : undefined;
+  const { status, tabs } = useStatusFilter('/jobs');
   const jobs = useAsync(
     async (signal) =>
       (await session.client.trainingJobs.list({ limit: 100, ...(status ? { status } : {}) }, { signal })).data,
@@ -35,16 +24,7 @@ export function JobsPage() {
           New training job
         </Link>
       </p>
-      <nav aria-label="Filter by status" class="tabs">
-        <Link to="/jobs" aria-current={status === undefined ? 'page' : undefined}>
-          all
-        </Link>
-        {STATUSES.map((s) => (
-          <Link key={s} to={`/jobs?status=${s}`} aria-current={status === s ? 'page' : undefined}>
-            {s}
-          </Link>
-        ))}
-      </nav>
+      {tabs}
       <LoadState loading={jobs.loading && !jobs.data} error={jobs.error} />
       {jobs.data && jobs.data.length === 0 && <p>No {status ?? ''} jobs.</p>}
       {jobs.data && jobs.data.length > 0 && <JobsTable jobs={jobs.data} />}

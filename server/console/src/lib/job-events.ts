@@ -1,0 +1,31 @@
+// How a job's event reads in the log: status changes, stages, one line per epoch, and messages as they are.
+import type { OptimizationJobEvent, OptimizationJobStage, TrainingJobEvent } from '../../../../src/index.js';
+import { formatNumber } from './format.js';
+
+/** An optimisation job's stages, in the order it runs them, as the page names them. */
+export const STAGES: readonly [OptimizationJobStage, string][] = [
+  ['evaluating_parent', 'Evaluate the parent'],
+  ['optimizing', 'Optimise'],
+  ['evaluating_candidate', 'Evaluate the candidate'],
+  ['publishing', 'Publish'],
+];
+
+/**
+ * One line for the event log.
+ *
+ * @example eventText({ type: 'stage', stage: 'optimizing', … }) // 'stage → optimizing'
+ */
+export function eventText(e: TrainingJobEvent | OptimizationJobEvent): string {
+  if (e.type === 'status') return `status → ${e.status}${e.message ? `: ${e.message}` : ''}`;
+  if (e.type === 'stage' && 'stage' in e) return `stage → ${e.stage}`;
+  if (e.type === 'metrics' && e.metrics) {
+    const m = e.metrics;
+    const parts = [`epoch ${m.epoch}`, `train_loss ${formatNumber(m.train_loss)}`];
+    if (m.val_loss !== undefined) parts.push(`val_loss ${formatNumber(m.val_loss)}`);
+    if (m.train_accuracy !== undefined) parts.push(`train_accuracy ${formatNumber(m.train_accuracy)}`);
+    if (m.val_accuracy !== undefined) parts.push(`val_accuracy ${formatNumber(m.val_accuracy)}`);
+    parts.push(`${Math.round(m.samples_per_second)} samples/s`);
+    return parts.join(' · ');
+  }
+  return e.message ?? '';
+}
