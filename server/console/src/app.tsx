@@ -7,6 +7,9 @@ import { JobNewPage } from './pages/job-new.js';
 import { JobsPage } from './pages/jobs.js';
 import { ModelDetailPage } from './pages/model-detail.js';
 import { ModelsPage } from './pages/models.js';
+import { OptimizationDetailPage } from './pages/optimization-detail.js';
+import { OptimizationJobsPage } from './pages/optimization-jobs.js';
+import { OptimizationNewPage } from './pages/optimization-new.js';
 import { PlaygroundPage } from './pages/playground.js';
 import { TrafficPage } from './pages/traffic.js';
 import { Link, match, useLocation } from './router.js';
@@ -16,6 +19,7 @@ const NAV = [
   { to: '/playground', label: 'Playground' },
   { to: '/datasets', label: 'Datasets' },
   { to: '/jobs', label: 'Training' },
+  { to: '/optimization-jobs', label: 'Optimisation' },
   { to: '/traffic', label: 'Traffic' },
 ];
 
@@ -29,6 +33,9 @@ function Page({ path }: { path: string }) {
   if (path === '/jobs') return <JobsPage />;
   if (path === '/jobs/new') return <JobNewPage />;
   if ((p = match('/jobs/:id', path))) return <JobDetailPage id={p.id!} />;
+  if (path === '/optimization-jobs') return <OptimizationJobsPage />;
+  if (path === '/optimization-jobs/new') return <OptimizationNewPage />;
+  if ((p = match('/optimization-jobs/:id', path))) return <OptimizationDetailPage id={p.id!} />;
   if (path === '/traffic') return <TrafficPage />;
   return (
     <section>

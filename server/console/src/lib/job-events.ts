@@ -29,3 +29,22 @@ export function eventText(e: TrainingJobEvent | OptimizationJobEvent): string {
   }
   return e.message ?? '';
 }
+
+export type StageState = 'done' | 'current' | 'pending' | 'stopped';
+
+/**
+ * Each stage's state, from the job's current stage and status: stages before the current one are done; the current
+ * one is current while the job runs, done when it succeeded, stopped when it failed or was cancelled there.
+ *
+ * @example stageStates('optimizing', 'running') // ['done', 'current', 'pending', 'pending']
+ */
+export function stageStates(stage: OptimizationJobStage | null, status: string | undefined): StageState[] {
+  if (status === 'succeeded') return STAGES.map(() => 'done');
+  const at = stage === null ? -1 : STAGES.findIndex(([s]) => s === stage);
+  const ended = status === 'failed' || status === 'cancelled';
+  return STAGES.map((_, i) => {
+    if (i < at) return 'done';
+    if (i === at) return ended ? 'stopped' : 'current';
+    return 'pending';
+  });
+}

@@ -5,6 +5,7 @@ import type { Dataset } from '../../../../src/index.js';
 import { listAllDatasets } from '../api/lists.js';
 import { session } from '../api/session.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
+import { FeaturePicker } from '../components/feature-picker.js';
 import { CheckField, Field, SelectField, type SetterOf, TextField } from '../components/form-fields.js';
 import { useAction, useAsync } from '../hooks/use-async.js';
 import {
@@ -21,42 +22,14 @@ type Setter = SetterOf<JobForm>;
 const prefix = 'job';
 
 function Features({ dataset, form, set, error }: { dataset: Dataset; form: JobForm; set: Setter; error?: string }) {
-  const candidates = dataset.columns.map((c) => c.name).filter((n) => n !== form.target);
-  const chosen = form.features ?? candidates;
   return (
-    <fieldset class={`field features${error ? ' invalid' : ''}`}>
-      <legend>Features</legend>
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={form.features === null}
-          onChange={(e) => set('features', e.currentTarget.checked ? null : candidates)}
-        />{' '}
-        Default: every other column with values (string columns with many distinct values are left out)
-      </label>
-      {form.features !== null && (
-        <div class="checks">
-          {candidates.map((name) => (
-            <label key={name} class="inline">
-              <input
-                type="checkbox"
-                checked={chosen.includes(name)}
-                onChange={(e) =>
-                  set(
-                    'features',
-                    e.currentTarget.checked
-                      ? candidates.filter((c) => c === name || chosen.includes(c))
-                      : chosen.filter((c) => c !== name),
-                  )
-                }
-              />{' '}
-              {name}
-            </label>
-          ))}
-        </div>
-      )}
-      {error && <span class="error small">{error}</span>}
-    </fieldset>
+    <FeaturePicker
+      candidates={dataset.columns.map((c) => c.name).filter((n) => n !== form.target)}
+      features={form.features}
+      onChange={(features) => set('features', features)}
+      defaultText="every other column with values (string columns with many distinct values are left out)"
+      error={error}
+    />
   );
 }
 

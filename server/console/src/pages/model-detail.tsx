@@ -8,8 +8,9 @@ import { TableHead } from '../components/table-head.js';
 import { useAction, useAsync, useInterval } from '../hooks/use-async.js';
 import { formatBytes, formatMs, formatShape, formatTime } from '../lib/format.js';
 import { href, Link } from '../router.js';
+import { ModelEvaluation } from './model-evaluation.js';
 import { PromoteButton, Routing } from './model-routing.js';
-import { StateBadge } from './models.js';
+import { CandidateBadge, StateBadge } from './models.js';
 
 function Tensors({ title, tensors }: { title: string; tensors: TensorMetadata[] }) {
   return (
@@ -54,6 +55,7 @@ function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): voi
               </th>
               <td>
                 <StateBadge version={v} />
+                <CandidateBadge version={v} />
                 {v.reason && <div class="muted small">{v.reason}</div>}
               </td>
               <td class="num">{formatBytes(v.size_bytes)}</td>
@@ -65,10 +67,23 @@ function Versions({ model, onChange, onUpdate }: { model: Model; onChange(): voi
                     (<Link to={href('jobs', v.training_job)}>{v.training_job}</Link>)
                   </>
                 )}
+                {v.optimization_job && (
+                  <>
+                    {' '}
+                    (<Link to={href('optimization-jobs', v.optimization_job)}>{v.optimization_job}</Link>
+                    {v.parent_model && ` from ${v.parent_model} v${v.parent_version}`})
+                  </>
+                )}
               </td>
               <td>{formatTime(v.created_at)}</td>
               <td>
                 {v.state !== 'UNLOADING' && <PromoteButton model={model} version={v.version} onChange={onUpdate} />}{' '}
+                <Link
+                  to={`/optimization-jobs/new?${new URLSearchParams({ model: model.name, version: v.version })}`}
+                  class="button small"
+                >
+                  Optimise
+                </Link>{' '}
                 <ConfirmButton
                   label="Delete"
                   confirm={`Yes, delete version ${v.version}`}
@@ -199,6 +214,8 @@ export function ModelDetailPage({ name }: { name: string }) {
           )}
           <h2>Versions</h2>
           <Versions model={m} onChange={reloadAll} onUpdate={model.replace} />
+          <h2>Evaluate and compare</h2>
+          <ModelEvaluation model={m} />
           <h2>Routing</h2>
           <Routing model={m} onChange={model.replace} />
           {shown && (

@@ -18,6 +18,16 @@ export function StateBadge({ version }: { version: ModelVersion }) {
   );
 }
 
+/** Marks a candidate version: published by an optimisation job (or training with promote: false), not yet promoted. */
+export function CandidateBadge({ version }: { version: ModelVersion }) {
+  if (!version.candidate) return null;
+  return (
+    <span class="badge candidate" title="Published without being promoted: it takes no unversioned traffic">
+      v{version.version} candidate
+    </span>
+  );
+}
+
 function UploadModel({ onDone }: { onDone(): void }) {
   const [name, setName] = useState('');
   const upload = useAction();
@@ -88,7 +98,10 @@ export function ModelsPage() {
                     <td data-col="default">{m.default_version ?? '–'}</td>
                     <td data-col="versions">
                       {m.versions.map((v) => (
-                        <StateBadge key={v.version} version={v} />
+                        <span key={v.version}>
+                          <StateBadge version={v} />
+                          <CandidateBadge version={v} />
+                        </span>
                       ))}
                     </td>
                     <td data-col="labels">
