@@ -71,7 +71,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A job's event stream the page closes itself (the reader left the job's page) is reported as an aborted request. */
-export const ABORTED_STREAM = /request failed: GET .*\/v1\/training-jobs\/job_\w+\/events.* net::ERR_ABORTED/;
+export const ABORTED_STREAM =
+  /request failed: GET .*\/v1\/(training|optimization)-jobs\/job_\w+\/events.* net::ERR_ABORTED/;
 
 export interface PageProblems {
   /** Console errors and warnings, page errors (uncaught), failed requests, and responses with status >= 400. */
