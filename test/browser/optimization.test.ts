@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import type { EvaluationFigures, OptimizationJob, OptimizationJobEvent } from '../../src/index.js';
+import type { EvaluationFigures, OptimizationJob } from '../../src/index.js';
 import {
   ABORTED_STREAM,
+  allJobEvents,
   consoleTestEnv,
   describeInBrowser,
-  type PageProblems,
+  openConsole,
   screenshot,
-  watchPage,
 } from './support/browser.js';
 
 // The digits (8×8 images, 10 classes): trained on train.csv, evaluated on the 360 rows of test.csv.
@@ -58,22 +58,8 @@ describeInBrowser('optimisation jobs and evaluation', () => {
   const env = consoleTestEnv();
   let dataset = '';
 
-  const open = async (path: string): Promise<{ page: Page; problems: PageProblems }> => {
-    const page = await env.browser.context.newPage();
-    const problems = watchPage(page);
-    await page.goto(`${env.server.baseUrl}/console${path}`);
-    return { page, problems };
-  };
-
-  const allEvents = async (jobId: string): Promise<OptimizationJobEvent[]> => {
-    const events: OptimizationJobEvent[] = [];
-    for (let after = 0; ; ) {
-      const page = await env.client.optimizationJobs.events(jobId, { after, limit: 100 });
-      events.push(...page.data);
-      if (!page.has_more) return events;
-      after = Number(page.next_cursor);
-    }
-  };
+  const open = (path: string) => openConsole(env, path);
+  const allEvents = (jobId: string) => allJobEvents(env.client.optimizationJobs, jobId);
 
   it('setup: a digits classifier the server trained, and the data to evaluate it on', async () => {
     const train = await env.client.datasets.create(readFileSync(join(DIGITS, 'train.csv'), 'utf8'), {

@@ -3,14 +3,14 @@
 // version, cancel, the list by status, and the event stream resumed with Last-Event-ID after a dropped connection.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { APIError, type TrainingJobEvent } from '../../src/index.js';
+import { APIError } from '../../src/index.js';
 import {
   ABORTED_STREAM,
+  allJobEvents,
   consoleTestEnv,
   describeInBrowser,
-  type PageProblems,
+  openConsole,
   screenshot,
   watchPage,
 } from './support/browser.js';
@@ -20,22 +20,8 @@ const DIGITS = join(import.meta.dirname, '../data/digits/train.csv');
 describeInBrowser('datasets and training jobs', () => {
   const env = consoleTestEnv();
 
-  const open = async (path: string): Promise<{ page: Page; problems: PageProblems }> => {
-    const page = await env.browser.context.newPage();
-    const problems = watchPage(page);
-    await page.goto(`${env.server.baseUrl}/console${path}`);
-    return { page, problems };
-  };
-
-  const allEvents = async (jobId: string): Promise<TrainingJobEvent[]> => {
-    const events: TrainingJobEvent[] = [];
-    for (let after = 0; ; ) {
-      const page = await env.client.trainingJobs.events(jobId, { after, limit: 100 });
-      events.push(...page.data);
-      if (!page.has_more) return events;
-      after = Number(page.next_cursor);
-    }
-  };
+  const open = (path: string) => openConsole(env, path);
+  const allEvents = (jobId: string) => allJobEvents(env.client.trainingJobs, jobId);
 
   it('shows a refused upload line by line, as the API reports it', async () => {
     const csv = 'a,b,label\n1,2,x\n3\n4,5,y\n6,7,8,9\nnope,1,z\n';

@@ -147,3 +147,34 @@ export function consoleTestEnv(options: TestServerOptions = {}): ConsoleTestEnv 
   });
   return env;
 }
+
+/** A new page of the environment's browser at a console path, with its problems recorded from the start. */
+export async function openConsole(env: ConsoleTestEnv, path: string): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await env.browser.context.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${env.server.baseUrl}/console${path}`);
+  return { page, problems };
+}
+
+/** Every event of a job, page by page (`client.trainingJobs` or `client.optimizationJobs`). */
+export async function allJobEvents<E>(
+  jobs: {
+    events(
+      id: string,
+      params: { after: number; limit: number },
+    ): PromiseLike<{
+      data: E[];
+      has_more: boolean;
+      next_cursor: string | null;
+    }>;
+  },
+  jobId: string,
+): Promise<E[]> {
+  const events: E[] = [];
+  for (let after = 0; ; ) {
+    const page = await jobs.events(jobId, { after, limit: 100 });
+    events.push(...page.data);
+    if (!page.has_more) return events;
+    after = Number(page.next_cursor);
+  }
+}

@@ -2,6 +2,7 @@
 // metadata, else every column but the target). The optimisation form and the model page's evaluation use it.
 import { useEffect } from 'preact/hooks';
 import type { Dataset } from '../../../../src/index.js';
+import { DatasetOptions } from './dataset-options.js';
 import { FeaturePicker } from './feature-picker.js';
 import { Field } from './form-fields.js';
 
@@ -47,11 +48,7 @@ export function EvaluationDataFields({
           <option value="" disabled>
             Choose a dataset
           </option>
-          {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name ? `${d.name} (${d.id})` : d.id} · {d.rows} rows
-            </option>
-          ))}
+          <DatasetOptions datasets={datasets} />
         </select>
       </Field>
       <Field id={`${prefix}-target`} label="Target column" error={errors.target}>

@@ -6,7 +6,7 @@ import type { JobEvent, LiveJob } from '../hooks/use-job-events.js';
 import { ACCURACY_SERIES, hasValues, LOSS_SERIES } from '../lib/curves.js';
 import { eventText } from '../lib/job-events.js';
 import { Link, useLocation } from '../router.js';
-import { ErrorView } from './error-view.js';
+import { ErrorView, LoadState } from './error-view.js';
 import { LineChart } from './line-chart.js';
 
 export const JOB_STATUSES: TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
@@ -107,6 +107,33 @@ export function CancelJobButton<J>({
         </button>
       </p>
       <ErrorView error={action.error} title="Cancel refused" />
+    </>
+  );
+}
+
+/** A job page's breadcrumb back to its list, the job's id with its status, and the job's load state. */
+export function JobHeading({
+  base,
+  listTitle,
+  id,
+  status,
+  job,
+}: {
+  base: string;
+  listTitle: string;
+  id: string;
+  status: TrainingJobStatus | undefined;
+  job: { loading: boolean; data: unknown; error: unknown };
+}) {
+  return (
+    <>
+      <p class="crumbs">
+        <Link to={base}>{listTitle}</Link> /
+      </p>
+      <h1>
+        {id} {status && <StatusBadge status={status} />}
+      </h1>
+      <LoadState loading={job.loading && !job.data} error={job.error} />
     </>
   );
 }

@@ -2,8 +2,8 @@
 // a log, its progress, cancel, and the version it deployed.
 import type { TrainingJobEvent } from '../../../../src/index.js';
 import { session } from '../api/session.js';
-import { ErrorView, LoadState } from '../components/error-view.js';
-import { CancelJobButton, EventLog, JobCharts, StatusBadge } from '../components/job-parts.js';
+import { ErrorView } from '../components/error-view.js';
+import { CancelJobButton, EventLog, JobCharts, JobHeading } from '../components/job-parts.js';
 import { useAsync } from '../hooks/use-async.js';
 import { type OpenStream, useJobEvents, useJobSettles } from '../hooks/use-job-events.js';
 import { formatTime } from '../lib/format.js';
@@ -21,13 +21,7 @@ export function JobDetailPage({ id }: { id: string }) {
   useJobSettles(job, live.status);
   return (
     <section>
-      <p class="crumbs">
-        <Link to="/jobs">Training jobs</Link> /
-      </p>
-      <h1>
-        {id} {status && <StatusBadge status={status} />}
-      </h1>
-      <LoadState loading={job.loading && !j} error={job.error} />
+      <JobHeading base="/jobs" listTitle="Training jobs" id={id} status={status} job={job} />
       {j && (
         <>
           <dl class="facts">

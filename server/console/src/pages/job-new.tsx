@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Dataset } from '../../../../src/index.js';
 import { listAllDatasets } from '../api/lists.js';
 import { session } from '../api/session.js';
+import { DatasetOptions } from '../components/dataset-options.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
 import { FeaturePicker } from '../components/feature-picker.js';
 import { CheckField, Field, SelectField, type SetterOf, TextField } from '../components/form-fields.js';
@@ -96,11 +97,7 @@ export function JobNewPage() {
               <option value="" disabled>
                 Choose a dataset
               </option>
-              {datasets.data?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name ? `${d.name} (${d.id})` : d.id} · {d.rows} rows
-                </option>
-              ))}
+              <DatasetOptions datasets={datasets.data ?? []} />
             </select>
           </Field>
           <Field id="job-validation_dataset" label="Validation dataset">

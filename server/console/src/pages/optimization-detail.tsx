@@ -11,7 +11,7 @@ import { describeMethod } from '../../../../src/protocol/optimization-spec.js';
 import { session } from '../api/session.js';
 import { ComparisonTable } from '../components/comparison-table.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
-import { CancelJobButton, EventLog, JobCharts, StatusBadge } from '../components/job-parts.js';
+import { CancelJobButton, EventLog, JobCharts, JobHeading } from '../components/job-parts.js';
 import { TableHead } from '../components/table-head.js';
 import { useAsync } from '../hooks/use-async.js';
 import { type OpenStream, useJobEvents, useJobSettles } from '../hooks/use-job-events.js';
@@ -171,13 +171,7 @@ export function OptimizationDetailPage({ id }: { id: string }) {
   const trains = j && (j.method.type === 'distill' || (j.method.type === 'prune' && j.method.fine_tune !== null));
   return (
     <section>
-      <p class="crumbs">
-        <Link to={OPTIMIZATION_BASE}>Optimisation jobs</Link> /
-      </p>
-      <h1>
-        {id} {status && <StatusBadge status={status} />}
-      </h1>
-      <LoadState loading={job.loading && !j} error={job.error} />
+      <JobHeading base={OPTIMIZATION_BASE} listTitle="Optimisation jobs" id={id} status={status} job={job} />
       {j && (
         <>
           <dl class="facts">

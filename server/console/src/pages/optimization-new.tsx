@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Dataset } from '../../../../src/index.js';
 import { listAllDatasets, listAllModels } from '../api/lists.js';
 import { session } from '../api/session.js';
+import { DatasetOptions } from '../components/dataset-options.js';
 import { ErrorView, LoadState } from '../components/error-view.js';
 import { type EvaluationData, EvaluationDataFields } from '../components/evaluation-data.js';
 import { CheckField, Field, SelectField, type SetterOf, TextField } from '../components/form-fields.js';
@@ -91,11 +92,7 @@ function TrainingFields({ datasets, ...p }: BoundWithErrors & { datasets: Datase
           onChange={(e) => set('train_dataset', e.currentTarget.value)}
         >
           <option value="">Choose a dataset</option>
-          {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name ? `${d.name} (${d.id})` : d.id} · {d.rows} rows
-            </option>
-          ))}
+          <DatasetOptions datasets={datasets} />
         </select>
       </Field>
       <TextField name="epochs" label="Epochs" inputMode="numeric" {...p} />
