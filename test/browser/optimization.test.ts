@@ -15,6 +15,7 @@ import {
   openConsole,
   screenshot,
 } from './support/browser.js';
+import { openWithDroppedStream } from './support/dropped-stream.js';
 
 // The digits (8×8 images, 10 classes): trained on train.csv, evaluated on the 360 rows of test.csv.
 const DIGITS = join(import.meta.dirname, '../data/digits');
@@ -57,6 +58,8 @@ function expectedFigures(a: EvaluationFigures, b: EvaluationFigures): TableValue
 describeInBrowser('optimisation jobs and evaluation', () => {
   const env = consoleTestEnv();
   let dataset = '';
+  let trainSet = '';
+  let int8Job = '';
 
   const open = (path: string) => openConsole(env, path);
   const allEvents = (jobId: string) => allJobEvents(env.client.optimizationJobs, jobId);
@@ -72,6 +75,7 @@ describeInBrowser('optimisation jobs and evaluation', () => {
         name: 'digits-test.csv',
       })
     ).id;
+    trainSet = train.id;
     const job = await env.client.trainingJobs.create({
       model: MODEL,
       dataset: train.id,
@@ -123,6 +127,7 @@ describeInBrowser('optimisation jobs and evaluation', () => {
     await page.getByRole('button', { name: 'Start optimisation' }).click();
     await page.waitForURL(/\/console\/optimization-jobs\/job_/, { timeout: 20_000 });
     const jobId = page.url().split('/').at(-1)!;
+    int8Job = jobId;
 
     await page.getByTestId('report-table').waitFor({ timeout: 180_000 });
     const job: OptimizationJob = await env.client.optimizationJobs.retrieve(jobId);
@@ -190,6 +195,9 @@ describeInBrowser('optimisation jobs and evaluation', () => {
     expect(await list.page.locator(`tr[data-model="${MODEL}"] [data-col=default]`).textContent()).toBe('1');
     await list.page.close();
     await screenshot(page, 'optimization-report');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Promote: the API's default moves to the candidate, which is a candidate no more.
     await page.getByTestId('promote').getByRole('button', { name: 'Promote' }).click();
@@ -241,6 +249,66 @@ describeInBrowser('optimisation jobs and evaluation', () => {
         .toEqual((await env.client.optimizationJobs.list({ status })).data.map((j) => j.id));
     }
     // The gate's failure is the job's, not the page's: no error on the page.
+    expect(problems.unexpected(ABORTED_STREAM)).toEqual([]);
+    await page.close();
+  });
+
+  it('resumes a job page’s event stream with Last-Event-ID after the connection drops', async () => {
+    const events = await allEvents(int8Job);
+    const { page, problems, lastEventIds, droppedAfter, loggedIds } = await openWithDroppedStream(
+      env,
+      `/optimization-jobs/${int8Job}`,
+      '**/v1/optimization-jobs/*/events*',
+      5,
+    );
+    await expect
+      .poll(() => page.locator('[data-testid=event-log] li').count(), { timeout: 30_000 })
+      .toBe(events.length);
+    expect(lastEventIds).toEqual([undefined, String(droppedAfter())]);
+    expect(await loggedIds()).toEqual(events.map((e) => e.id));
+    await page.getByTestId('report-table').waitFor();
+    expect(problems.unexpected(ABORTED_STREAM)).toEqual([]);
+    await page.close();
+  });
+
+  it('distils with live curves per epoch, and cancels the job from its page', async () => {
+    const long = await env.client.optimizationJobs.create({
+      model: MODEL,
+      version: '1',
+      method: {
+        type: 'distill',
+        dataset: trainSet,
+        student: { architecture: { type: 'mlp', hidden_layers: [16] } },
+        temperature: 4,
+        alpha: 0.5,
+        epochs: 5000,
+      },
+      evaluation: { dataset, target: 'label' },
+    });
+    const { page, problems } = await open(`/optimization-jobs/${long.id}`);
+    const chart = page.locator('#loss-chart');
+    await expect.poll(() => chart.count(), { timeout: 120_000 }).toBe(1);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=stages] li[data-stage=optimizing]').getAttribute('data-state')).toBe(
+      'current',
+    );
+    await page.getByRole('button', { name: 'Cancel the job' }).click();
+    await expect
+      .poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 60_000 })
+      .toBe('cancelled');
+    const cancelled = await env.client.optimizationJobs.retrieve(long.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.result).toBeNull();
+    const metrics = (await allEvents(long.id)).filter((e) => e.type === 'metrics');
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(metrics.length).toBeLessThan(5000);
+    await expect.poll(() => chart.getAttribute('data-points')).toBe(String(metrics.length));
+    expect(await page.locator('[data-testid=stages] li[data-stage=optimizing]').getAttribute('data-state')).toBe(
+      'stopped',
+    );
+    await screenshot(page, 'optimization-cancelled');
     expect(problems.unexpected(ABORTED_STREAM)).toEqual([]);
     await page.close();
   });

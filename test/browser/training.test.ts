@@ -12,8 +12,8 @@ import {
   describeInBrowser,
   openConsole,
   screenshot,
-  watchPage,
 } from './support/browser.js';
+import { openWithDroppedStream } from './support/dropped-stream.js';
 
 const DIGITS = join(import.meta.dirname, '../data/digits/train.csv');
 
@@ -198,35 +198,17 @@ describeInBrowser('datasets and training jobs', () => {
   it('resumes the event stream with Last-Event-ID after the connection drops', async () => {
     const done = (await env.client.trainingJobs.list({ status: 'succeeded' })).data[0]!;
     const events = await allEvents(done.id);
-    const page = await env.browser.context.newPage();
-    const problems = watchPage(page);
-    const streams: { lastEventId: string | undefined }[] = [];
-    let dropAfter = 0;
-    await page.route('**/v1/training-jobs/*/events*', async (route) => {
-      const headers = route.request().headers();
-      streams.push({ lastEventId: headers['last-event-id'] });
-      if (streams.length > 1) return route.continue();
-      // The first connection delivers ten events and then ends, as a dropped connection would.
-      const body = await (await route.fetch()).text();
-      const frames = body.split('\n\n').filter((f) => f.includes('data:'));
-      dropAfter = Number(/^id: (\d+)$/m.exec(frames[9]!)![1]);
-      return route.fulfill({
-        status: 200,
-        headers: { 'content-type': 'text/event-stream' },
-        body: `${frames.slice(0, 10).join('\n\n')}\n\n`,
-      });
-    });
-    await page.goto(`${env.server.baseUrl}/console/jobs/${done.id}`);
+    const { page, problems, lastEventIds, droppedAfter, loggedIds } = await openWithDroppedStream(
+      env,
+      `/jobs/${done.id}`,
+      '**/v1/training-jobs/*/events*',
+      10,
+    );
     await expect
       .poll(() => page.locator('[data-testid=event-log] li').count(), { timeout: 30_000 })
       .toBe(events.length);
-    expect(streams.length).toBe(2);
-    expect(streams[0]!.lastEventId).toBeUndefined();
-    expect(streams[1]!.lastEventId).toBe(String(dropAfter));
-    const ids = await page
-      .locator('[data-testid=event-log] li')
-      .evaluateAll((lis) => lis.map((li) => Number(/#(\d+)/.exec(li.textContent ?? '')![1])));
-    expect(ids).toEqual(events.map((e) => e.id));
+    expect(lastEventIds).toEqual([undefined, String(droppedAfter())]);
+    expect(await loggedIds()).toEqual(events.map((e) => e.id));
     expect(await page.locator('#loss-chart').getAttribute('data-points')).toBe('30');
     expect(problems.unexpected(ABORTED_STREAM)).toEqual([]);
     await page.close();

@@ -62,19 +62,21 @@ function Verdict({ job }: { job: OptimizationJob }) {
           <li key={r}>{r}</li>
         ))}
       </ul>
-      <table class="compact" data-testid="gate-checks">
-        <TableHead columns={['Check', 'Limit', 'Measured', '']} />
-        <tbody>
-          {gate.checks.map((c) => (
-            <tr key={c.name} data-check={c.name}>
-              <th scope="row">{c.name}</th>
-              <td class="num">{formatNumber(c.limit)}</td>
-              <td class="num">{c.value === null ? '–' : formatNumber(c.value)}</td>
-              <td>{c.passed ? '✓ passed' : '✗ failed'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="compact" data-testid="gate-checks">
+          <TableHead columns={['Check', 'Limit', 'Measured', 'Result']} />
+          <tbody>
+            {gate.checks.map((c) => (
+              <tr key={c.name} data-check={c.name}>
+                <th scope="row">{c.name}</th>
+                <td class="num">{formatNumber(c.limit)}</td>
+                <td class="num">{c.value === null ? '–' : formatNumber(c.value)}</td>
+                <td>{c.passed ? '✓ passed' : '✗ failed'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
