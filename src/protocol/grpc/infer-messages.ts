@@ -110,7 +110,14 @@ function readRequestedOutput(r: ProtoReader): { name: string; parameters?: GrpcP
 
 /** Decodes a ModelInferRequest. Throws ProtocolError when the bytes are not one. */
 export function decodeWireInferRequest(bytes: Uint8Array): WireInferRequest {
-  const req: WireInferRequest = { modelName: '', modelVersion: '', id: '', inputs: [], outputs: [], rawInputContents: [] };
+  const req: WireInferRequest = {
+    modelName: '',
+    modelVersion: '',
+    id: '',
+    inputs: [],
+    outputs: [],
+    rawInputContents: [],
+  };
   try {
     const r = new ProtoReader(bytes);
     while (!r.done) {

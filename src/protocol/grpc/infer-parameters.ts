@@ -3,7 +3,7 @@
 
 import {
   lenFieldSize,
-  ProtoReader,
+  type ProtoReader,
   type ProtoWriter,
   stringFieldSize,
   uintSize,
@@ -86,7 +86,12 @@ export function planParameters(parameters: Readonly<Record<string, unknown>> | u
   for (const key in parameters) {
     const value = parameters[key];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'boolean' && typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'bigint')
+    if (
+      typeof value !== 'boolean' &&
+      typeof value !== 'number' &&
+      typeof value !== 'string' &&
+      typeof value !== 'bigint'
+    )
       continue;
     const valueSize = parameterSize(value);
     out.push({ key, value, valueSize, entrySize: stringFieldSize(key) + lenFieldSize(valueSize) });

@@ -197,7 +197,11 @@ class Collector {
       const size = dt === 'FP32' ? 4 : 8;
       const bytes = end - start;
       if (bytes % size !== 0) {
-        throw new ProtocolError('invalid_input', this.what, `${FIELD_NAMES[FIELD_OF[dt]]} has ${bytes} bytes, not a multiple of ${size}`);
+        throw new ProtocolError(
+          'invalid_input',
+          this.what,
+          `${FIELD_NAMES[FIELD_OF[dt]]} has ${bytes} bytes, not a multiple of ${size}`,
+        );
       }
       const k = bytes / size;
       this.#room(k);
@@ -206,7 +210,8 @@ class Collector {
       else {
         const view = new DataView(buf.buffer, buf.byteOffset + start, bytes);
         const out = this.out as Float32Array | Float64Array;
-        for (let i = 0; i < k; i++) out[this.n + i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
+        for (let i = 0; i < k; i++)
+          out[this.n + i] = size === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
       }
       this.n += k;
       return;
@@ -264,7 +269,11 @@ class Collector {
     this.#room(1);
     const s = tryDecodeUtf8(bytes);
     if (s === undefined) {
-      throw new ProtocolError('invalid_input', `${this.what}.bytes_contents[${this.n}]`, 'expected UTF-8 text, got bytes that are not');
+      throw new ProtocolError(
+        'invalid_input',
+        `${this.what}.bytes_contents[${this.n}]`,
+        'expected UTF-8 text, got bytes that are not',
+      );
     }
     (this.out as string[]).push(s);
     this.n++;
@@ -320,7 +329,9 @@ function packedSize(datatype: Datatype, data: TensorData): number {
       const u32 = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
       let n = 0;
       if (HOST_IS_LITTLE_ENDIAN) for (let i = 0; i < u32.length; i += 2) n += varint64Size(u32[i]!, u32[i + 1]!);
-      else for (const v of a) n += varint64Size(Number(BigInt.asUintN(64, v) & 0xffffffffn), Number(BigInt.asUintN(64, v) >> 32n));
+      else
+        for (const v of a)
+          n += varint64Size(Number(BigInt.asUintN(64, v) & 0xffffffffn), Number(BigInt.asUintN(64, v) >> 32n));
       return n;
     }
     default: {
