@@ -34,7 +34,7 @@ export function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    env: { MAAS_GRPC_PORT: '0', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -7,7 +7,8 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'server/cli.ts', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    // gRPC on a free port unless a test names one: parallel servers never compete for Triton's 8001.
+    env: { MAAS_GRPC_PORT: '0', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
