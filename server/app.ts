@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DatasetService } from './datasets/service.js';
+import { loadGrpc } from './grpc/grpc-js.js';
+import { createGrpcEndpoint, type GrpcEndpoint } from './grpc/grpc-server.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -58,7 +60,12 @@ export interface MaasServer {
   readonly settings: Settings;
   /** `http://HOST:PORT` once listening. */
   readonly url: string | undefined;
-  /** Starts listening on settings.host:settings.port (0 = a free port); resolves to the URL. */
+  /** The gRPC endpoint's `HOST:PORT` once listening (undefined with `grpc: false`). */
+  readonly grpcAddress: string | undefined;
+  /**
+   * Starts listening on settings.host:settings.port, and gRPC on settings.grpcPort unless `grpc` is false (0 = a free
+   * port); resolves to the HTTP URL.
+   */
   listen(): Promise<string>;
   /** Resolves once the models found at startup are loaded (or UNAVAILABLE) and interrupted jobs resumed. */
   readonly loaded: Promise<void>;
@@ -112,7 +119,11 @@ export async function createServer(
 ): Promise<MaasServer> {
   const settings = resolveSettings(partial);
   prepareModelRepository(settings);
-  const [Fastify] = await Promise.all([loadFastify(), loadOnnxRuntime()]);
+  const [Fastify, grpcRuntime] = await Promise.all([
+    loadFastify(),
+    settings.grpc ? loadGrpc() : undefined,
+    loadOnnxRuntime(),
+  ]);
 
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
@@ -214,6 +225,10 @@ export async function createServer(
   }
 
   await app.ready();
+  // gRPC translates to the same data plane and registry: batching, --max-inflight, statistics and drain are shared.
+  const grpc: GrpcEndpoint | undefined = grpcRuntime
+    ? createGrpcEndpoint({ loaded: grpcRuntime, dataPlane, registry, settings, log })
+    : undefined;
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
   let unfollow = () => {};
@@ -253,10 +268,12 @@ export async function createServer(
     // Connections still in the kernel's accept backlog are taken before the listener closes: answered, not reset.
     await http.acceptBacklog();
     const httpClosed = app.close();
+    const grpcClosed = grpc?.close(remaining());
     await http.idle(remaining());
     // Keep-alive sockets that are idle (or whose request outlived the deadline) would hold close() open.
     app.server.closeAllConnections();
     await httpClosed;
+    await grpcClosed;
     for (const hook of closeHooks.reverse()) {
       await hook().catch((err: unknown) => log.error({ err }, 'close hook failed'));
     }
@@ -274,12 +291,22 @@ export async function createServer(
     get url() {
       return url;
     },
+    get grpcAddress() {
+      return grpc?.address;
+    },
     async listen() {
       await app.listen({ host: settings.host, port: settings.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : settings.port;
       const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       url = `http://${host}:${port}`;
+      try {
+        await grpc?.listen(settings.host, settings.grpcPort);
+      } catch (err) {
+        // Half a server (HTTP without the gRPC port asked for) is not started: free the HTTP port too.
+        await app.close();
+        throw err;
+      }
       return url;
     },
     loaded,
