@@ -1,0 +1,207 @@
+// bench/grpc: one `maas serve` (the built CLI), the same model and input, three protocols — gRPC ModelInfer with raw
+// contents, HTTP with the binary tensor extension, HTTP with OIP JSON — at concurrency 1 and 32, for the keras_mlp
+// demo model (1×100 FP32 in, 1×10 out) and an Identity on 1×3×224×224 FP32 (588 KiB each way). Every client is bare
+// (pre-encoded bodies; grpc-js with bytes passed through, undici's Pool), so the figures compare the protocols and
+// the server, not client codecs. Then MaasGrpcClient (maas/grpc) against the bare grpc-js client on keras_mlp at
+// c=32: the SDK's overhead (target ≥ 0.90). Runs alternate (A B C C B A) so drift on a shared machine hits all alike.
+// Env: BENCH_GRPC_SECONDS (per run, default 3).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { Pool } from 'undici';
+import { identityModel } from '../server/onnx/fixtures.js';
+import { encodeBinaryBody } from '../src/protocol/binary-tensor.js';
+import { encodeInferMessage } from '../src/protocol/grpc/infer-messages.js';
+import type { Tensor } from '../src/protocol/tensor.js';
+import { seededFloats } from './support/data.js';
+import { envNumber } from './support/env.js';
+import { copyDemoModels, repoRoot, tempDir } from './support/paths.js';
+import { note, ratio, saveResults, table, title } from './support/report.js';
+import { startMaas } from './support/server-process.js';
+import { quantile } from './support/stats.js';
+
+const seconds = envNumber('BENCH_GRPC_SECONDS', 3);
+
+interface Case {
+  label: string;
+  model: string;
+  input: Tensor;
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+/** `connections` loops, each sending the next request when its answer came, for `seconds`. */
+async function closedLoop(connections: number, send: () => Promise<unknown>): Promise<Run> {
+  const times: number[] = [];
+  let failures = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        try {
+          await send();
+          times.push(performance.now() - start);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  return { rps: times.length / wall, p50: quantile(times, 0.5), p99: quantile(times, 0.99), failures };
+}
+
+const passBytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const keepBytes = (b: Buffer) => b;
+
+function grpcSender(client: Client, request: Uint8Array): () => Promise<unknown> {
+  return () =>
+    new Promise((resolve, reject) => {
+      client.makeUnaryRequest(
+        '/inference.GRPCInferenceService/ModelInfer',
+        passBytes,
+        keepBytes,
+        request,
+        new Metadata(),
+        {},
+        (err, value) => (err ? reject(err) : resolve(value)),
+      );
+    });
+}
+
+function httpSender(pool: Pool, path: string, body: string | Uint8Array, headers: Record<string, string>) {
+  return async () => {
+    const res = await pool.request({ method: 'POST', path, body, headers });
+    const bytes = await res.body.arrayBuffer();
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${new TextDecoder().decode(bytes)}`);
+    return bytes;
+  };
+}
+
+function bodies(c: Case) {
+  const grpc = encodeInferMessage('request', { modelName: c.model, tensors: [c.input], raw: true });
+  const binary = encodeBinaryBody(
+    { inputs: [{ name: c.input.name }], parameters: { binary_data_output: true } },
+    [c.input],
+    { section: 'inputs' },
+  );
+  const json = JSON.stringify({
+    inputs: [
+      { name: c.input.name, datatype: 'FP32', shape: c.input.shape, data: Array.from(c.input.data as Float32Array) },
+    ],
+  });
+  return { grpc, binary, json };
+}
+
+async function main(): Promise<void> {
+  title(`grpc: gRPC raw vs HTTP binary vs HTTP JSON on one maas serve (${seconds} s per run)`);
+  const tmp = await tempDir('grpc');
+  const repo = await copyDemoModels(tmp.dir);
+  await mkdir(join(repo, 'identity_image', '1'), { recursive: true });
+  await writeFile(join(repo, 'identity_image', '1', 'model.onnx'), identityModel('FP32', [-1, 3, 224, 224]));
+  const server = await startMaas([
+    ...['--model-repository', repo, '--data-dir', join(tmp.dir, 'data'), '--grpc-port', '0'],
+  ]);
+  const address = server.grpcAddress;
+  if (!address) throw new Error(`maas serve printed no gRPC address (${server.output.join('\n')})`);
+  const channelOptions = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 };
+  const client = new Client(address, credentials.createInsecure(), channelOptions);
+  const pools = new Map<number, Pool>();
+  const pool = (c: number) => {
+    if (!pools.has(c)) pools.set(c, new Pool(server.url, { connections: c }));
+    return pools.get(c)!;
+  };
+  const cases: Case[] = [
+    {
+      label: 'keras_mlp 1×100',
+      model: 'keras_mlp',
+      input: { name: 'input', datatype: 'FP32', shape: [1, 100], data: seededFloats(100) },
+    },
+    {
+      label: 'image 1×3×224×224',
+      model: 'identity_image',
+      input: { name: 'x', datatype: 'FP32', shape: [1, 3, 224, 224], data: seededFloats(3 * 224 * 224) },
+    },
+  ];
+  const results: Record<string, Record<string, Run>> = {};
+  const rows: (string | number)[][] = [];
+  try {
+    for (const c of cases) {
+      const b = bodies(c);
+      const path = `/v2/models/${c.model}/infer`;
+      for (const connections of [1, 32]) {
+        const senders = {
+          'gRPC raw': grpcSender(client, b.grpc),
+          'HTTP binary': httpSender(pool(connections), path, b.binary.body, {
+            'content-type': 'application/octet-stream',
+            'inference-header-content-length': String(b.binary.headerLength),
+          }),
+          'HTTP JSON': httpSender(pool(connections), path, b.json, { 'content-type': 'application/json' }),
+        };
+        const names = Object.keys(senders) as (keyof typeof senders)[];
+        for (const name of names) await senders[name](); // warm: connections, sessions
+        const runs: Record<string, Run[]> = {};
+        for (const name of [...names, ...[...names].reverse()]) {
+          (runs[name] ??= []).push(await closedLoop(connections, senders[name]));
+        }
+        const key = `${c.label} c=${connections}`;
+        results[key] = {};
+        for (const name of names) {
+          const [a, z] = runs[name]!;
+          const merged: Run = {
+            rps: (a!.rps + z!.rps) / 2,
+            p50: (a!.p50 + z!.p50) / 2,
+            p99: Math.max(a!.p99, z!.p99),
+            failures: a!.failures + z!.failures,
+          };
+          results[key][name] = merged;
+          rows.push([c.label, connections, name, merged.rps, merged.p50, merged.p99, merged.failures]);
+        }
+      }
+    }
+    table(['tensor', 'c', 'protocol', 'req/s', 'p50 ms', 'p99 ms', 'failures'], rows);
+
+    // The SDK's transport against the bare client, same request, c=32 on keras_mlp.
+    const { MaasGrpcClient } = (await import(
+      pathToFileURL(join(repoRoot, 'dist/grpc/index.js')).href
+    )) as typeof import('../src/grpc/index.js');
+    const sdk = new MaasGrpcClient({ address, apiKey: null, maxRetries: 0 });
+    const mlp = cases[0]!;
+    const data = mlp.input.data as Float32Array;
+    const viaSdk = () => sdk.models.infer('keras_mlp', { inputs: { input: { data, shape: [1, 100] } } });
+    const bare = grpcSender(client, bodies(mlp).grpc);
+    await viaSdk();
+    const sdkRuns: Run[] = [];
+    const bareRuns: Run[] = [];
+    for (const order of [0, 1, 1, 0]) (order ? sdkRuns : bareRuns).push(await closedLoop(32, order ? viaSdk : bare));
+    sdk.close();
+    const avg = (rs: Run[]) => rs.reduce((a, r) => a + r.rps, 0) / rs.length;
+    note('');
+    table(
+      ['keras_mlp c=32', 'req/s'],
+      [
+        ['bare grpc-js client (pre-encoded)', avg(bareRuns)],
+        ['MaasGrpcClient.models.infer', avg(sdkRuns)],
+      ],
+    );
+    ratio('MaasGrpcClient ÷ bare grpc-js', avg(sdkRuns) / avg(bareRuns), { op: '>=', value: 0.9 });
+    results.sdk = { bare: bareRuns[0]!, maas: sdkRuns[0]! };
+    await saveResults('grpc', { seconds, results, sdk: { bare: avg(bareRuns), maas: avg(sdkRuns) } });
+  } finally {
+    client.close();
+    for (const p of pools.values()) await p.close();
+    await server.stop();
+    await tmp.cleanup();
+  }
+}
+
+await main();
