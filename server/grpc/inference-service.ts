@@ -75,12 +75,18 @@ export function inferenceService(deps: InferenceServiceDeps, wrap: CallWrapper):
 
     ModelInfer: wrap.unary<Buffer>('ModelInfer', false, (bytes, _context, call) => {
       const controller = new AbortController();
-      call.once('cancelled', () =>
-        controller.abort(
-          new ServiceUnavailableError('unavailable', 'The client cancelled the call before the model ran'),
-        ),
-      );
-      return runInfer(deps, bytes, routingKeyOf(call.metadata), controller.signal);
+      let answered = false;
+      call.once('cancelled', () => {
+        // Only a call still waiting is worth aborting (and an error worth building).
+        if (!answered) {
+          controller.abort(
+            new ServiceUnavailableError('unavailable', 'The client cancelled the call before the model ran'),
+          );
+        }
+      });
+      return runInfer(deps, bytes, routingKeyOf(call.metadata), controller.signal).finally(() => {
+        answered = true;
+      });
     }),
 
     RepositoryIndex: wrap.unary<{ ready?: boolean }>('RepositoryIndex', false, async (request) => {
