@@ -9,20 +9,86 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { Pool } from 'undici';
 import { identityModel } from '../server/onnx/fixtures.js';
 import { encodeBinaryBody } from '../src/protocol/binary-tensor.js';
-import { encodeInferMessage } from '../src/protocol/grpc/infer-messages.js';
+import { decodeWireInferRequest, encodeInferMessage, wireTensors } from '../src/protocol/grpc/infer-messages.js';
 import type { Tensor } from '../src/protocol/tensor.js';
 import { seededFloats } from './support/data.js';
 import { envNumber } from './support/env.js';
 import { copyDemoModels, repoRoot, tempDir } from './support/paths.js';
 import { note, ratio, saveResults, table, title } from './support/report.js';
 import { startMaas } from './support/server-process.js';
-import { median, quantile } from './support/stats.js';
+import { median, quantile, timeRuns } from './support/stats.js';
 
 const seconds = envNumber('BENCH_GRPC_SECONDS', 3);
 const sdkPairs = envNumber('BENCH_GRPC_SDK_PAIRS', 6);
+const codecIterations = envNumber('BENCH_GRPC_CODEC_ITERATIONS', 200);
+
+interface Codec {
+  requestSerialize(value: object): Buffer;
+  requestDeserialize(bytes: Buffer): Record<string, unknown>;
+}
+
+/**
+ * The choice the server made: the hand-written codec (src/protocol/grpc) against proto-loader's (protobufjs) on the
+ * upstream proto, for what the server does per ModelInferRequest — decode the message into tensors — and what a
+ * client does — encode one. Median µs in this process.
+ */
+async function codecs(cases: readonly Case[]): Promise<Record<string, Record<string, number>>> {
+  const definitions = loadSync('grpc_service.proto', {
+    includeDirs: [join(repoRoot, 'server/grpc/proto')],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const loader = definitions['inference.GRPCInferenceService'] as unknown as Record<string, Codec>;
+  const infer = loader.ModelInfer!;
+  const out: Record<string, Record<string, number>> = {};
+  const rows: (string | number)[][] = [];
+  for (const c of cases) {
+    for (const raw of [true, false]) {
+      const data = c.input.data as Float32Array;
+      const bytes = Buffer.from(encodeInferMessage('request', { modelName: c.model, tensors: [c.input], raw }));
+      const entry = { name: c.input.name, datatype: 'FP32', shape: c.input.shape };
+      const object = raw
+        ? {
+            model_name: c.model,
+            inputs: [entry],
+            raw_input_contents: [Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
+          }
+        : { model_name: c.model, inputs: [{ ...entry, contents: { fp32_contents: Array.from(data) } }] };
+      const us = async (fn: () => unknown) => median(await timeRuns(fn, codecIterations, 5)) * 1000;
+      const oursDecode = await us(() => {
+        const r = decodeWireInferRequest(bytes);
+        return wireTensors(r.inputs, r.rawInputContents, 'inputs');
+      });
+      const loaderDecode = await us(() => {
+        const r = infer.requestDeserialize(bytes) as {
+          raw_input_contents: Buffer[];
+          inputs: { contents: { fp32_contents: number[] } }[];
+        };
+        // What the server would still have to do: the tensor as a Float32Array.
+        if (raw) {
+          const b = r.raw_input_contents[0]!;
+          return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        }
+        return Float32Array.from(r.inputs[0]!.contents.fp32_contents);
+      });
+      const oursEncode = await us(() => encodeInferMessage('request', { modelName: c.model, tensors: [c.input], raw }));
+      const loaderEncode = await us(() => infer.requestSerialize(object));
+      const key = `${c.label} ${raw ? 'raw' : 'typed'}`;
+      out[key] = { oursDecode, loaderDecode, oursEncode, loaderEncode };
+      rows.push([key, oursDecode, loaderDecode, (loaderDecode / oursDecode).toFixed(1), oursEncode, loaderEncode]);
+    }
+  }
+  table(['ModelInferRequest (median µs)', 'decode: ours', 'proto-loader', '×', 'encode: ours', 'proto-loader'], rows);
+  note('');
+  return out;
+}
 
 interface Case {
   label: string;
@@ -136,6 +202,7 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, Run>> = {};
   const rows: (string | number)[][] = [];
   try {
+    const codec = await codecs(cases);
     for (const c of cases) {
       const b = bodies(c);
       const path = `/v2/models/${c.model}/infer`;
@@ -201,7 +268,7 @@ async function main(): Promise<void> {
       ],
     );
     ratio('MaasGrpcClient ÷ bare grpc-js', sdkRatio, { op: '>=', value: 0.9 });
-    await saveResults('grpc', { seconds, results, sdk: { pairs, ratio: sdkRatio } });
+    await saveResults('grpc', { seconds, codec, results, sdk: { pairs, ratio: sdkRatio } });
   } finally {
     client.close();
     for (const p of pools.values()) await p.close();
