@@ -1,12 +1,15 @@
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DatasetService } from './datasets/service.js';
 import { loadGrpc } from './grpc/grpc-js.js';
 import { createGrpcEndpoint, type GrpcEndpoint } from './grpc/grpc-server.js';
+import type { HttpRules } from './grpc/http-rules.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { installErrorHandling, mapError } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
+import { routingKey, versionRef } from './http/params.js';
 import { requestIdFor } from './http/request-id.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
@@ -227,7 +230,7 @@ export async function createServer(
   await app.ready();
   // gRPC translates to the same data plane and registry: batching, --max-inflight, statistics and drain are shared.
   const grpc: GrpcEndpoint | undefined = grpcRuntime
-    ? createGrpcEndpoint({ loaded: grpcRuntime, dataPlane, registry, settings, log })
+    ? createGrpcEndpoint({ loaded: grpcRuntime, dataPlane, registry, settings, log, rules: grpcRules(settings) })
     : undefined;
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
@@ -318,6 +321,21 @@ export async function createServer(
       closing = close(closeOptions);
       return closing;
     },
+  };
+}
+
+/** The HTTP API's rules, handed to gRPC so that both protocols map errors, check keys and read ids alike. */
+function grpcRules(settings: Settings): HttpRules {
+  const authCheck = createAuthCheck(settings.apiKeys);
+  return {
+    mapError: (err, maxBodySize) => mapError(err, maxBodySize),
+    authorize: (open, authorization) => {
+      if (!open) authCheck(undefined, authorization);
+    },
+    requestId: (given) =>
+      requestIdFor({ headers: given === undefined ? {} : { 'x-request-id': given } } as IncomingMessage),
+    versionRef: (version) => versionRef({ version }),
+    routingKey: (value) => routingKey({ 'x-routing-key': value }),
   };
 }
 

@@ -1,13 +1,11 @@
 // What every RPC does before and after its own work: the request id, the API key (the HTTP check, reused), and turning
 // a result or a failure into grpc-js's callback. The RPCs themselves only translate to the data plane.
 
-import type { IncomingMessage } from 'node:http';
 import type { Metadata, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { REQUEST_ID_KEY } from '../../src/protocol/grpc/status-codes.js';
-import { createAuthCheck } from '../http/auth.js';
-import { requestIdFor } from '../http/request-id.js';
 import type { ServerLogger } from '../services.js';
 import type { Grpc } from './grpc-js.js';
+import type { HttpRules } from './http-rules.js';
 import { grpcFailure } from './status.js';
 
 export interface CallContext {
@@ -17,7 +15,7 @@ export interface CallContext {
 
 export interface CallPolicy {
   grpc: Grpc;
-  apiKeys: readonly string[];
+  rules: HttpRules;
   maxBodySize: number;
   log: ServerLogger;
 }
@@ -29,12 +27,6 @@ export function metadataValue(metadata: Metadata, key: string): string | undefin
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
-/** The client's `x-request-id` when it is a sane token, else a fresh one (the HTTP rule). */
-export function requestIdOf(metadata: Metadata): string {
-  const given = metadataValue(metadata, REQUEST_ID_KEY);
-  return requestIdFor({ headers: given === undefined ? {} : { [REQUEST_ID_KEY]: given } } as IncomingMessage);
-}
-
 export type UnaryHandler<Req> = (call: ServerUnaryCall<Req, unknown>, callback: sendUnaryData<unknown>) => void;
 
 /**
@@ -42,14 +34,15 @@ export type UnaryHandler<Req> = (call: ServerUnaryCall<Req, unknown>, callback: 
  * HTTP routes. A failure ends the call with the gRPC status of the HTTP mapping and the same message.
  */
 export function callWrapper(policy: CallPolicy) {
-  const auth = createAuthCheck(policy.apiKeys);
-  const { grpc, maxBodySize, log } = policy;
+  const { grpc, rules, maxBodySize, log } = policy;
   /** Checks the key (throws UnauthorizedError) unless the RPC is open. */
   const authorize = (metadata: Metadata, open: boolean) => {
-    if (!open) auth(undefined, metadataValue(metadata, 'authorization'));
+    rules.authorize(open, metadataValue(metadata, 'authorization'));
   };
+  /** The client's `x-request-id` when it is a sane token, else a fresh one (the HTTP rule). */
+  const requestIdOf = (metadata: Metadata) => rules.requestId(metadataValue(metadata, REQUEST_ID_KEY));
   const fail = (err: unknown, requestId: string, rpc: string) =>
-    grpcFailure(grpc, err, requestId, maxBodySize, log, rpc);
+    grpcFailure(grpc, rules.mapError(err, maxBodySize), err, requestId, log, rpc);
 
   function unary<Req>(
     rpc: string,
@@ -75,7 +68,7 @@ export function callWrapper(policy: CallPolicy) {
     };
   }
 
-  return { unary, authorize, fail };
+  return { unary, authorize, requestIdOf, fail, rules };
 }
 
 export type CallWrapper = ReturnType<typeof callWrapper>;

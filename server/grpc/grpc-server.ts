@@ -10,6 +10,7 @@ import type { Settings } from '../settings.js';
 import { callWrapper } from './call-context.js';
 import type { LoadedGrpc } from './grpc-js.js';
 import { healthService } from './health-service.js';
+import type { HttpRules } from './http-rules.js';
 import { inferenceService } from './inference-service.js';
 import { streamInfer } from './stream-infer.js';
 
@@ -17,7 +18,9 @@ export interface GrpcEndpointOptions {
   loaded: LoadedGrpc;
   dataPlane: DataPlane;
   registry: ModelRegistry;
-  settings: Pick<Settings, 'apiKeys' | 'maxBodySize'>;
+  settings: Pick<Settings, 'maxBodySize'>;
+  /** The HTTP API's error mapping, key check, request ids and parameter rules (built by app.ts from http/). */
+  rules: HttpRules;
   log: ServerLogger;
 }
 
@@ -42,7 +45,7 @@ const passThrough = {
 export function createGrpcEndpoint(options: GrpcEndpointOptions): GrpcEndpoint {
   const { grpc, definitions } = options.loaded;
   const { settings, log } = options;
-  const wrap = callWrapper({ grpc, apiKeys: settings.apiKeys, maxBodySize: settings.maxBodySize, log });
+  const wrap = callWrapper({ grpc, rules: options.rules, maxBodySize: settings.maxBodySize, log });
 
   const inference = definitions['inference.GRPCInferenceService'] as unknown as ServiceDefinition;
   const definition: ServiceDefinition = {
@@ -50,7 +53,12 @@ export function createGrpcEndpoint(options: GrpcEndpointOptions): GrpcEndpoint {
     ModelInfer: { ...inference.ModelInfer!, ...passThrough },
     ModelStreamInfer: { ...inference.ModelStreamInfer!, ...passThrough },
   } as ServiceDefinition;
-  const deps = { dataPlane: options.dataPlane, registry: options.registry, maxBodySize: settings.maxBodySize };
+  const deps = {
+    dataPlane: options.dataPlane,
+    registry: options.registry,
+    rules: options.rules,
+    maxBodySize: settings.maxBodySize,
+  };
   const stream = streamInfer(deps, wrap);
 
   const server: Server = new grpc.Server({

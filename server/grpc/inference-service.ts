@@ -4,15 +4,16 @@
 import type { Metadata, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { decodeWireInferRequest, encodeInferMessage, wireTensors } from '../../src/protocol/grpc/infer-messages.js';
 import { MaasServerError, ModelNotFoundError, ModelNotReadyError, ServiceUnavailableError } from '../errors.js';
-import { routingKey, versionRef } from '../http/params.js';
 import type { DataPlane, InferResult } from '../inference/data-plane.js';
 import { checkModelName } from '../inference/names.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { type CallWrapper, metadataValue } from './call-context.js';
+import type { HttpRules } from './http-rules.js';
 
 export interface InferenceServiceDeps {
   dataPlane: DataPlane;
   registry: ModelRegistry;
+  rules: HttpRules;
 }
 
 /** Keeps a client on one version of a traffic split, as the HTTP header of the same name. */
@@ -24,13 +25,13 @@ interface NamedVersion {
 }
 
 /** A request's model name (checked before it can reach the filesystem) and version number or label. */
-export function modelRef(name: string | undefined, version: string | undefined, field = 'name') {
-  return { name: checkModelName(name ?? '', field), ...versionRef({ version: version || undefined }) };
+export function modelRef(rules: HttpRules, name: string | undefined, version: string | undefined, field = 'name') {
+  return { name: checkModelName(name ?? '', field), ...rules.versionRef(version || undefined) };
 }
 
 /** `x-routing-key` metadata, bounded as the HTTP header is. */
-export function routingKeyOf(metadata: Metadata): string | undefined {
-  return routingKey({ [ROUTING_KEY]: metadataValue(metadata, ROUTING_KEY) });
+export function routingKeyOf(rules: HttpRules, metadata: Metadata): string | undefined {
+  return rules.routingKey(metadataValue(metadata, ROUTING_KEY));
 }
 
 /** The RPCs' handlers, by method name (the service definition's keys). */
@@ -43,7 +44,7 @@ export function inferenceService(deps: InferenceServiceDeps, wrap: CallWrapper):
     ServerMetadata: wrap.unary('ServerMetadata', true, () => dataPlane.serverMetadata()),
 
     ModelReady: wrap.unary<NamedVersion>('ModelReady', false, (request) => {
-      const { name, version, label } = modelRef(request.name, request.version);
+      const { name, version, label } = modelRef(deps.rules, request.name, request.version);
       // An unknown model is NOT_FOUND (as its HTTP 404); a known one that cannot serve is `ready: false`.
       try {
         dataPlane.modelReady(name, version, label);
@@ -55,12 +56,12 @@ export function inferenceService(deps: InferenceServiceDeps, wrap: CallWrapper):
     }),
 
     ModelMetadata: wrap.unary<NamedVersion>('ModelMetadata', false, (request) => {
-      const { name, version, label } = modelRef(request.name, request.version);
+      const { name, version, label } = modelRef(deps.rules, request.name, request.version);
       return dataPlane.modelMetadata(name, version, label);
     }),
 
     ModelConfig: wrap.unary<NamedVersion>('ModelConfig', false, (request) => {
-      const { name, version, label } = modelRef(request.name, request.version);
+      const { name, version, label } = modelRef(deps.rules, request.name, request.version);
       return { config: dataPlane.modelConfig(name, version, label) };
     }),
 
@@ -69,7 +70,7 @@ export function inferenceService(deps: InferenceServiceDeps, wrap: CallWrapper):
         // Every model's (a version without a model names nothing).
         return dataPlane.modelStats();
       }
-      const { name, version } = modelRef(request.name, request.version);
+      const { name, version } = modelRef(deps.rules, request.name, request.version);
       return dataPlane.modelStats(name, version);
     }),
 
@@ -84,7 +85,7 @@ export function inferenceService(deps: InferenceServiceDeps, wrap: CallWrapper):
           );
         }
       });
-      return runInfer(deps, bytes, routingKeyOf(call.metadata), controller.signal).finally(() => {
+      return runInfer(deps, bytes, routingKeyOf(deps.rules, call.metadata), controller.signal).finally(() => {
         answered = true;
       });
     }),
@@ -124,7 +125,7 @@ export async function runInfer(
   wrapStream = false,
 ): Promise<Uint8Array> {
   const request = decodeWireInferRequest(bytes);
-  const { name, version, label } = modelRef(request.modelName, request.modelVersion, 'model_name');
+  const { name, version, label } = modelRef(deps.rules, request.modelName, request.modelVersion, 'model_name');
   // An unknown model is NOT_FOUND whatever the tensors (as the HTTP route checks it before reading the body).
   if (!deps.registry.has(name)) {
     throw new ModelNotFoundError(

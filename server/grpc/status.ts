@@ -1,4 +1,4 @@
-// Failures as gRPC statuses. The error body's facts come from the ONE mapping (http/error-handler.ts mapError); the
+// Failures as gRPC statuses. The error body's facts come from the ONE mapping (http/error-handler.ts mapError, handed over as HttpRules); the
 // gRPC code is derived from its HTTP status by one table (src/protocol/grpc/status-codes.ts), and the message is the
 // same text the HTTP body carries. The body's code, status and request id travel as trailing metadata.
 
@@ -10,9 +10,9 @@ import {
   REQUEST_ID_KEY,
   RETRY_AFTER_KEY,
 } from '../../src/protocol/grpc/status-codes.js';
-import { mapError } from '../http/error-handler.js';
 import type { ServerLogger } from '../services.js';
 import type { Grpc } from './grpc-js.js';
+import type { MappedError } from './http-rules.js';
 
 /** What grpc-js takes to end a call with an error (`callback(error)`, `call.emit('error', error)`). */
 export interface GrpcFailure {
@@ -24,13 +24,12 @@ export interface GrpcFailure {
 /** The gRPC status for anything thrown while serving a call; 5xx are logged (their message says nothing inside). */
 export function grpcFailure(
   grpc: Grpc,
+  mapped: MappedError,
   err: unknown,
   requestId: string,
-  maxBodySize: number,
   log: ServerLogger,
   rpc: string,
 ): GrpcFailure {
-  const mapped = mapError(err, maxBodySize);
   if (mapped.status >= 500 && mapped.code === 'internal') log.error({ err, reqId: requestId, rpc }, 'gRPC call failed');
   const metadata = new grpc.Metadata();
   metadata.set(ERROR_CODE_KEY, mapped.code);

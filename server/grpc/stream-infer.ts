@@ -6,8 +6,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { encodeStreamError } from '../../src/protocol/grpc/infer-messages.js';
 import { ServiceUnavailableError } from '../errors.js';
-import { mapError } from '../http/error-handler.js';
-import { type CallWrapper, requestIdOf } from './call-context.js';
+import type { CallWrapper } from './call-context.js';
 import { type InferenceServiceDeps, routingKeyOf, runInfer } from './inference-service.js';
 
 export interface OpenStreams {
@@ -26,14 +25,14 @@ export function streamInfer(
   let closing = false;
 
   const handler = (call: ServerDuplexStream<Buffer, Uint8Array>) => {
-    const requestId = requestIdOf(call.metadata);
+    const requestId = wrap.requestIdOf(call.metadata);
     try {
       wrap.authorize(call.metadata, false);
     } catch (err) {
       call.emit('error', wrap.fail(err, requestId, 'ModelStreamInfer'));
       return;
     }
-    const routingKey = routingKeyOf(call.metadata);
+    const routingKey = routingKeyOf(deps.rules, call.metadata);
     const controller = new AbortController();
     let pending = 0;
     let clientDone = false;
@@ -67,7 +66,7 @@ export function streamInfer(
           (err: unknown) => {
             if (finished) return;
             // The same message a unary call would get, in the message's own error_message.
-            const mapped = mapError(err, deps.maxBodySize);
+            const mapped = wrap.rules.mapError(err, deps.maxBodySize);
             if (mapped.status >= 500 && mapped.code === 'internal') wrap.fail(err, requestId, 'ModelStreamInfer');
             call.write(encodeStreamError(mapped.message));
           },
