@@ -26,6 +26,8 @@ import { errorFromGrpc } from './errors.js';
  *
  * @example
  * ```ts
+ * import { MaasGrpcClient } from 'maas/grpc';
+ *
  * const client = new MaasGrpcClient({ address: 'models.internal:8001', apiKey: process.env.MAAS_API_KEY });
  * ```
  */

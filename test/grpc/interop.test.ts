@@ -520,12 +520,14 @@ describe('API keys, load shedding, limits and drain', () => {
     const address = draining.server.grpcAddress!;
     const c = inferenceClient(address);
     try {
-      const size = { name: 'size', datatype: 'INT64', shape: [2], contents: { int64_contents: ['1024', '1024'] } };
+      // n = 2048: about half a second, long enough to be seen in flight on a busy machine.
+      const size = { name: 'size', datatype: 'INT64', shape: [2], contents: { int64_contents: ['2048', '2048'] } };
       const slow = unary(c, 'ModelInfer', { model_name: 'slow', inputs: [size] });
       await expect.poll(() => draining.server.dataPlane.inflightCount, { timeout: 20_000 }).toBe(1);
       const closed = draining.close();
       const answer = (await slow) as { outputs: { contents: { fp32_contents: number[] } }[] };
-      expect(answer.outputs[0]!.contents.fp32_contents[0]).toBeCloseTo(1024 ** 3, -4);
+      const total = answer.outputs[0]!.contents.fp32_contents[0]!;
+      expect(Math.abs(total - 2048 ** 3) / 2048 ** 3).toBeLessThan(0.01);
       await closed;
       const after = inferenceClient(address);
       const refused = await grpcError('ServerLive', {}, undefined, after).finally(() => after.close());
