@@ -9,6 +9,7 @@ const external = [
   'pg-boss',
   'fastify',
   'onnx-proto',
+  'prom-client',
   'msw',
   'msw/node',
   'undici',

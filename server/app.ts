@@ -9,10 +9,13 @@ import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, mapError } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
+import { listenMetrics, type MetricsServer } from './http/metrics-server.js';
 import { routingKey, versionRef } from './http/params.js';
 import { requestIdFor } from './http/request-id.js';
+import { consoleRoutes } from './http/routes/console.js';
 import { datasetRoutes } from './http/routes/datasets.js';
 import { inferRoutes } from './http/routes/infer.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { modelsRoutes } from './http/routes/models.js';
 import { predictRoutes } from './http/routes/predict.js';
 import { repositoryRoutes } from './http/routes/repository.js';
@@ -34,6 +37,11 @@ import { JobService } from './jobs/service.js';
 import { sharedJobs } from './jobs/shared-jobs.js';
 import { offThreadSummarizer } from './jobs/summarize.js';
 import { prepareModelRepository } from './model-repository-root.js';
+import { echoTraceparent, observeHttp } from './observability/http.js';
+import { observeJobs } from './observability/jobs.js';
+import { loggerOptions, logsArrivals, logsRequests, requestLoggerFactory } from './observability/logging.js';
+import { loadPromClient, ServerMetrics } from './observability/metrics.js';
+import { BatcherQueues, readVersions } from './observability/serving-readings.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -52,6 +60,8 @@ export const features: ServerFeature[] = [
   specRoutes,
   datasetRoutes,
   trainingJobRoutes,
+  metricsRoutes,
+  consoleRoutes,
 ];
 
 export interface MaasServer {
@@ -65,9 +75,11 @@ export interface MaasServer {
   readonly url: string | undefined;
   /** The gRPC endpoint's `HOST:PORT` once listening (undefined with `grpc: false`). */
   readonly grpcAddress: string | undefined;
+  /** `http://HOST:PORT` of `GET /metrics` on its own port, once listening with `metricsPort` set. */
+  readonly metricsUrl: string | undefined;
   /**
-   * Starts listening on settings.host:settings.port, and gRPC on settings.grpcPort unless `grpc` is false (0 = a free
-   * port); resolves to the HTTP URL.
+   * Starts listening on settings.host:settings.port, gRPC on settings.grpcPort unless `grpc` is false, and on
+   * metricsPort when set (0 = a free port); resolves to the HTTP URL.
    */
   listen(): Promise<string>;
   /** Resolves once the models found at startup are loaded (or UNAVAILABLE) and interrupted jobs resumed. */
@@ -109,6 +121,8 @@ export interface CreateServerOptions {
    * "loading" until `server.loaded`; what `maas serve` does, so liveness probes answer during a long load.
    */
   waitForModels?: boolean;
+  /** Where log lines go (default stderr). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /**
@@ -126,13 +140,14 @@ export async function createServer(
     loadFastify(),
     settings.grpc ? loadGrpc() : undefined,
     loadOnnxRuntime(),
+    loadPromClient(),
   ]);
 
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
-    logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: process.stderr },
     genReqId: requestIdFor,
-    ...(['trace', 'debug', 'info'].includes(settings.logLevel) ? {} : quietRequestLogging(Fastify)),
+    logger: loggerOptions(settings, options.logStream),
+    ...quietRequestLogging(Fastify, requestLoggerFactory(settings.logLevel)),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 512 },
   });
@@ -155,6 +170,15 @@ export async function createServer(
     ...(store.shared ? { shared: sharedRepository(store.shared) } : {}),
   });
   registry.addHooks(engineHooks(engine));
+  // After the engine's hooks: they see the batcher a version is served through, to read its queue at scrape time.
+  const batchers = new BatcherQueues();
+  registry.addHooks(batchers);
+  const metrics = await ServerMetrics.create({
+    versions: () => readVersions(dataPlane, batchers),
+    failureReason: (err) => mapError(err, settings.maxBodySize).code,
+    batching: (model, version) => batchers.depth(model, version) !== undefined,
+    queuedJobs: async () => (shared?.queue ? shared.queue.depth() : (await store.jobs.withStatus('queued')).length),
+  });
   const router = new Router({
     registry,
     store: store.routing,
@@ -185,6 +209,7 @@ export async function createServer(
     maxInflight: settings.maxInflight,
     router,
     shadow,
+    onInference: (record) => metrics.observeInference(record),
   });
   const datasets = new DatasetService(store.datasets, join(settings.dataDir, 'datasets'), {
     summarize: offThreadSummarizer(options.parseInWorkerFrom),
@@ -202,6 +227,7 @@ export async function createServer(
     log,
     ...(shared ? { shared } : {}),
   });
+  observeJobs({ events, metrics, log, retrieve: (id) => jobs.retrieve(id) });
   const services: ServerServices = {
     settings,
     store,
@@ -216,9 +242,14 @@ export async function createServer(
     sseHeartbeatMs: options.sseHeartbeatMs ?? 15_000,
     lifecycle,
     log,
+    metrics,
   };
 
   const http = installRequestHooks(app, services);
+  observeHttp(app, metrics, {
+    accessLog: logsRequests(settings.logLevel),
+    arrivals: logsArrivals(settings.logLevel),
+  });
   installErrorHandling(app, settings.maxBodySize);
   registerBodyParsers(app);
   const closeHooks: CloseHook[] = [];
@@ -246,6 +277,7 @@ export async function createServer(
   if (options.waitForModels !== false) await loaded;
 
   let url: string | undefined;
+  let metricsServer: MetricsServer | undefined;
   let closing: Promise<void> | undefined;
   /** Cuts the drain delay short (a later close that asks for none). */
   let endDrain = () => {};
@@ -277,6 +309,7 @@ export async function createServer(
     app.server.closeAllConnections();
     await httpClosed;
     await grpcClosed;
+    await metricsServer?.close();
     for (const hook of closeHooks.reverse()) {
       await hook().catch((err: unknown) => log.error({ err }, 'close hook failed'));
     }
@@ -297,6 +330,9 @@ export async function createServer(
     get grpcAddress() {
       return grpc?.address;
     },
+    get metricsUrl() {
+      return metricsServer?.url;
+    },
     async listen() {
       await app.listen({ host: settings.host, port: settings.port });
       const address = app.server.address();
@@ -309,6 +345,10 @@ export async function createServer(
         // Half a server (HTTP without the gRPC port asked for) is not started: free the HTTP port too.
         await app.close();
         throw err;
+      }
+      if (settings.metricsPort !== undefined) {
+        metricsServer = await listenMetrics(metrics, settings.host, settings.metricsPort, log);
+        log.info({ url: `${metricsServer.url}/metrics` }, 'metrics listening');
       }
       return url;
     },
@@ -340,7 +380,7 @@ function grpcRules(settings: Settings): HttpRules {
 }
 
 /**
- * Request ids, the in-flight count, `Connection: close` while draining, and API keys — one synchronous onRequest
+ * Request ids, the traceparent echo, the in-flight count, `Connection: close` while draining, and API keys — one synchronous onRequest
  * hook (no promise per request). Returns `idle(ms)`: resolves when no request is in flight (and none arrived over the
  * last turns of the event loop), or after `ms`; and `acceptBacklog()`: resolves after the loop has polled for new
  * connections at least once.
@@ -360,6 +400,7 @@ function installRequestHooks(
   // when the client goes away before the response is written.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    echoTraceparent(request, reply);
     inFlight++;
     reply.raw.on('close', requestDone);
     const route = request.routeOptions.url;

@@ -4,6 +4,7 @@ import { requireGrpcPeers } from './grpc/grpc-js.js';
 import { loadFastify } from './http/fastify.js';
 import { loadOnnxRuntime } from './inference/onnx-model.js';
 import { loadPgBoss } from './jobs/pg-boss-queue.js';
+import { loadPromClient } from './observability/metrics.js';
 import { importPeer, requirePeers } from './peers.js';
 import { loadPg } from './store/postgres/index.js';
 import { loadSqlite } from './store/sqlite/index.js';
@@ -16,15 +17,16 @@ export interface PeerNeeds {
   database?: string | null;
   /** The queue engine (pg-boss). */
   queue?: string | null;
-  /** Serving over HTTP (fastify); `maas worker` does not. */
+  /** Serving over HTTP (fastify, and prom-client for `GET /metrics`); `maas worker` does not. */
   http?: boolean;
   /** Serving gRPC too (@grpc/grpc-js, @grpc/proto-loader); only with `http`. */
   grpc?: boolean;
 }
 
 /**
- * Throws one MissingPeerError naming every absent peer: onnxruntime-node and onnx-proto always, fastify (and grpc-js with proto-loader, unless --no-grpc) to serve,
- * better-sqlite3 or pg for the store, pg-boss for a queue.
+ * Throws one MissingPeerError naming every absent peer: onnxruntime-node and onnx-proto always, fastify and
+ * prom-client to serve (and grpc-js with proto-loader unless --no-grpc), better-sqlite3 or pg for the store, pg-boss
+ * for a queue.
  */
 export function requireServerPeers(needs: PeerNeeds = {}): Promise<void> {
   return requirePeers([
@@ -34,5 +36,6 @@ export function requireServerPeers(needs: PeerNeeds = {}): Promise<void> {
     needs.database ? loadPg : loadSqlite,
     ...(needs.queue ? [loadPgBoss] : []),
     loadOnnxProto,
+    ...(needs.http === false ? [] : [loadPromClient]),
   ]);
 }

@@ -7,6 +7,7 @@ import type { Router } from './inference/routing.js';
 import type { ShadowMirror } from './inference/shadow.js';
 import type { JobEvents } from './jobs/events.js';
 import type { JobService } from './jobs/service.js';
+import type { ServerMetrics } from './observability/metrics.js';
 import type { Settings } from './settings.js';
 import type { Store } from './store/store.js';
 
@@ -44,6 +45,8 @@ export interface ServerServices {
   sseHeartbeatMs: number;
   lifecycle: Lifecycle;
   log: ServerLogger;
+  /** Prometheus metrics: what `GET /metrics` writes. */
+  metrics: ServerMetrics;
 }
 
 /** Runs on shutdown after HTTP has drained and before the services close (reverse setup order). */

@@ -19,6 +19,11 @@ export interface Settings {
   grpc: boolean;
   /** The gRPC port (Triton's 8001); 0 picks a free port. */
   grpcPort: number;
+  /**
+   * Serve `GET /metrics` on this port (on `host`, without API keys) instead of on `port` behind them. Undefined: on
+   * `port`. 0 picks a free port.
+   */
+  metricsPort: number | undefined;
   /** Seconds between repository scans; 0 turns polling off. */
   pollInterval: number;
   /** Largest request body, in bytes. */
@@ -50,7 +55,11 @@ export interface Settings {
   /** Seconds to let in-flight requests finish on shutdown. */
   shutdownTimeout: number;
   logLevel: LogLevel;
+  /** How log lines are written: `json` (one JSON object per line, pino's own) or `logfmt` (key=value). */
+  logFormat: LogFormat;
 }
+
+export type LogFormat = 'json' | 'logfmt';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -158,6 +167,18 @@ export const settingSpecs: readonly SettingSpec[] = [
     valueName: 'PORT',
     description: 'Port of the gRPC service (on --host); 0 picks a free port',
     defaultText: '8001',
+    min: 0,
+    max: 65535,
+  },
+  {
+    key: 'metricsPort',
+    flag: 'metrics-port',
+    env: 'MAAS_METRICS_PORT',
+    kind: 'integer',
+    valueName: 'PORT',
+    description:
+      'Serve GET /metrics (Prometheus text format) on this port of --host, without API keys, instead of on --port behind them; 0 picks a free port',
+    defaultText: 'none (GET /metrics on --port)',
     min: 0,
     max: 65535,
   },
@@ -319,8 +340,18 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'MAAS_LOG_LEVEL',
     kind: 'log-level',
     valueName: 'LEVEL',
-    description: `Log level for the JSON request log on stderr (${logLevels.join(', ')})`,
+    description: `Log level on stderr (${logLevels.join(', ')}); info and below write one access log line per request`,
     defaultText: 'warn',
+  },
+  {
+    key: 'logFormat',
+    flag: 'log-format',
+    env: 'MAAS_LOG_FORMAT',
+    kind: 'choice',
+    choices: ['json', 'logfmt'],
+    valueName: 'FORMAT',
+    description: 'How log lines are written: json (one JSON object per line) or logfmt (key=value pairs)',
+    defaultText: 'json',
   },
 ];
 
@@ -337,6 +368,7 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     port: 8000,
     grpc: true,
     grpcPort: 8001,
+    metricsPort: undefined,
     pollInterval: 0,
     maxBodySize: 64 * 1024 * 1024,
     maxDatasetSize: 100 * 1024 * 1024,
@@ -353,6 +385,7 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     maxConcurrentJobs: 1,
     shutdownTimeout: 10,
     logLevel: 'warn',
+    logFormat: 'json',
   };
 }
 

@@ -1,4 +1,5 @@
 // What the client commands (train, jobs) share: their server options and how an SDK error reads on a terminal.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { APIError, MaasClient, MaasError } from '../../src/index.js';
 
 /** The options every client command shares (node:util parseArgs). */
@@ -11,6 +12,11 @@ export const clientOptions = {
 export const clientOptionsHelp = `  --server URL            The MaaS server (default: MAAS_BASE_URL, else http://127.0.0.1:8000)
   --api-key KEY           Sent as Authorization: Bearer KEY (default: MAAS_API_KEY)
   -h, --help              Show this help.`;
+
+/** A client command's arguments: its own options beside the shared ones, strict, with positionals. */
+export function parseClientArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { ...clientOptions, ...options } });
+}
 
 export function clientFrom(values: { server?: string | undefined; 'api-key'?: string | undefined }): MaasClient {
   return new MaasClient({

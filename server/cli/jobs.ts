@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { TrainingJob, TrainingJobStatus } from '../../src/types.js';
-import { clientFrom, clientOptions, clientOptionsHelp, describeError } from './client.js';
-import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
+import { clientFrom, clientOptionsHelp, parseClientArgs } from './client.js';
+import { checkArguments, HELP, runClientWork } from './client-command.js';
+import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { followJob } from './follow.js';
-import { interruptible } from './interrupt.js';
+import { textTable } from './text-table.js';
 
 const STATUSES: readonly TrainingJobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const MAX_LIMIT = 100;
@@ -34,25 +34,19 @@ type Action = 'list' | 'show' | 'follow' | 'cancel';
 
 /** `maas jobs`; `signal` stands in for Ctrl-C (tests). */
 export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  let request: { action: Action; id: string | undefined; limit: number; status: TrainingJobStatus | undefined };
-  try {
-    parsed = parse(args);
-    if (parsed.values.help) {
-      io.stdout.write(help);
-      return EXIT.ok;
-    }
-    request = checkArgs(parsed);
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'jobs', (err as Error).message);
-    throw err;
-  }
-  const { values } = parsed;
-  const { action, id, limit, status } = request;
+  const checked = await checkArguments(io, 'jobs', help, () => {
+    const parsed = parse(args);
+    return parsed.values.help ? HELP : { values: parsed.values, request: checkArgs(parsed) };
+  });
+  if (typeof checked === 'number') return checked;
+  const { values } = checked;
+  const { action, id, limit, status } = checked.request;
   const client = clientFrom(values);
   const print = (text: string, json: unknown) =>
     io.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
-  return interruptible(
+  return runClientWork(
+    io,
+    'jobs',
     async (interrupt) => {
       const options = { signal: interrupt.signal };
       switch (action) {
@@ -82,33 +76,20 @@ export async function runJobs(args: string[], io: CliIO, signal?: AbortSignal): 
       }
     },
     {
-      onError(err) {
-        io.stderr.write(`maas jobs: ${describeError(err)}\n`);
-        return EXIT.failed;
-      },
-      onInterrupted() {
-        io.stderr.write(
-          action === 'follow'
-            ? `maas jobs: stopped following ${id}; it keeps running ('maas jobs cancel ${id}' stops it)\n`
-            : 'maas jobs: interrupted\n',
-        );
-      },
+      signal,
+      interrupted: () =>
+        action === 'follow'
+          ? `maas jobs: stopped following ${id}; it keeps running ('maas jobs cancel ${id}' stops it)`
+          : 'maas jobs: interrupted',
     },
-    signal,
   );
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ...clientOptions,
-      status: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+  return parseClientArgs(args, {
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
   });
 }
 
@@ -151,15 +132,7 @@ function table(jobs: TrainingJob[]): string {
       j.created_at,
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return `${rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+  return textTable(rows);
 }
 
 function details(job: TrainingJob): string {

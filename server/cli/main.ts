@@ -5,9 +5,11 @@ import { type CliCommand, EXIT } from './command.js';
 export const commands: Record<string, () => Promise<CliCommand>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   worker: async () => (await import('./worker.js')).workerCommand,
-  // Client commands over MaasClient (server/cli/train.ts, jobs.ts).
+  // Client commands over MaasClient (server/cli/train.ts, jobs.ts, models.ts, predict.ts).
   train: async () => (await import('./train.js')).trainCommand,
   jobs: async () => (await import('./jobs.js')).jobsCommand,
+  models: async () => (await import('./models.js')).modelsCommand,
+  predict: async () => (await import('./predict.js')).predictCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

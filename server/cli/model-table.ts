@@ -1,4 +1,5 @@
 import type { ModelStatus } from '../inference/registry.js';
+import { textTable } from './text-table.js';
 
 /**
  * What `maas serve` found at startup, as Triton prints it: one row per model version with its state, and the reason
@@ -11,18 +12,9 @@ export function modelTable(repository: string, models: readonly ModelStatus[]): 
   if (rows.length === 0) {
     return `maas serve: no models in ${repository} yet: upload one (POST /v1/models/{model}/versions) or train one\n`;
   }
-  const header = ['MODEL', 'VERSION', 'STATE', 'REASON'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
   const ready = rows.filter((r) => r[2] === 'READY').length;
-  return [
-    `maas serve: ${repository}: ${ready} of ${rows.length} model versions ready`,
-    line(header),
-    ...rows.map(line),
-    '',
-  ].join('\n');
+  return `maas serve: ${repository}: ${ready} of ${rows.length} model versions ready\n${textTable([
+    ['MODEL', 'VERSION', 'STATE', 'REASON'],
+    ...rows,
+  ])}`;
 }

@@ -83,6 +83,7 @@ export const serveCommand: CliCommand = {
     });
     await server.loaded;
     process.stderr.write(modelTable(settings.modelRepository, server.registry.listModels()));
+    process.stderr.write(`console: ${url}/console · API reference: ${url}/docs\n`);
     // "listening" means ready to serve the models: scripts wait for this line.
     const grpc = server.grpcAddress === undefined ? '' : ` (gRPC ${server.grpcAddress})`;
     process.stdout.write(`listening on ${url}${grpc}\n`);

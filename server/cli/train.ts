@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { MaasClient } from '../../src/index.js';
-import type { Dataset, TrainingJob, TrainingJobCreateRequest } from '../../src/types.js';
-import { clientFrom, clientOptionsHelp, describeError } from './client.js';
-import { type CliCommand, type CliIO, EXIT, isParseArgsError, processIO, UsageError, usageFailure } from './command.js';
+import type { Dataset, TrainingJob } from '../../src/types.js';
+import { clientFrom, clientOptionsHelp } from './client.js';
+import { checkArguments, HELP, runClientWork } from './client-command.js';
+import { type CliCommand, type CliIO, EXIT, processIO, UsageError } from './command.js';
 import { followJob } from './follow.js';
-import { type Interrupt, interruptible } from './interrupt.js';
+import type { Interrupt } from './interrupt.js';
 import { parseTrainArgs, type TrainFlags, trainBody } from './train-flags.js';
 
 const help = `Usage: maas train --data FILE --target COLUMN --model NAME [options]
@@ -55,28 +56,24 @@ export const trainCommand: CliCommand = {
 
 /** `maas train`; `signal` stands in for Ctrl-C (tests). */
 export async function runTrain(args: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  let values: TrainFlags;
-  let body: TrainingJobCreateRequest;
-  let files: { data: Uint8Array; validation: Uint8Array | undefined };
-  try {
-    values = parseTrainArgs(args);
-    if (values.help) {
-      io.stdout.write(help);
-      return EXIT.ok;
-    }
+  const checked = await checkArguments(io, 'train', help, async () => {
+    const values = parseTrainArgs(args);
+    if (values.help) return HELP;
     // Every flag and file is checked before anything is sent.
-    body = trainBody(values);
-    files = {
+    const body = trainBody(values);
+    const files = {
       data: await readData(values.data!),
       validation: values['validation-data'] ? await readData(values['validation-data']) : undefined,
     };
-  } catch (err) {
-    if (err instanceof UsageError || isParseArgsError(err)) return usageFailure(io, 'train', (err as Error).message);
-    throw err;
-  }
+    return { values, body, files };
+  });
+  if (typeof checked === 'number') return checked;
+  const { values, body, files } = checked;
   const client = clientFrom(values);
   let job: TrainingJob | undefined;
-  return interruptible(
+  return runClientWork(
+    io,
+    'train',
     async (interrupt) => {
       const uploaded = await uploadAll(client, values, files, io, interrupt);
       try {
@@ -97,19 +94,12 @@ export async function runTrain(args: string[], io: CliIO, signal?: AbortSignal):
       return followJob(client, job, io, interrupt, 'train', { cancelOnInterrupt: true });
     },
     {
-      onError(err) {
-        io.stderr.write(`maas train: ${describeError(err)}\n`);
-        return EXIT.failed;
-      },
-      onInterrupted() {
-        io.stderr.write(
-          job
-            ? `maas train: interrupted; stopped waiting for ${job.id} (cancel requested)\n`
-            : 'maas train: interrupted before a job was created\n',
-        );
-      },
+      signal,
+      interrupted: () =>
+        job
+          ? `maas train: interrupted; stopped waiting for ${job.id} (cancel requested)`
+          : 'maas train: interrupted before a job was created',
     },
-    signal,
   );
 }
 

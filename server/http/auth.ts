@@ -1,8 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '../errors.js';
+import { CONSOLE_ROUTES } from './routes/console.js';
 
-/** Routes that stay open with API keys on: liveness, readiness, server metadata and the contract. */
-export const openRoutes: ReadonlySet<string> = new Set(['/v2', '/v2/health/live', '/v2/health/ready', '/openapi.yaml']);
+/**
+ * Routes that stay open with API keys on: liveness, readiness, server metadata and the contract; and the console's
+ * static files (a page that asks for the key, then sends it with every API call).
+ */
+export const openRoutes: ReadonlySet<string> = new Set([
+  '/v2',
+  '/v2/health/live',
+  '/v2/health/ready',
+  '/openapi.yaml',
+  ...CONSOLE_ROUTES,
+]);
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

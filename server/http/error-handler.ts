@@ -4,6 +4,7 @@ import { ContractError } from '../../src/protocol/contract-error.js';
 import { errorBody } from '../../src/protocol/error-body.js';
 import { isProtocolError } from '../../src/protocol/errors.js';
 import { type ErrorCode, MaasServerError } from '../errors.js';
+import { requestTrace, traceFields } from '../observability/trace.js';
 
 type ErrorBody = components['schemas']['Error'];
 
@@ -107,9 +108,12 @@ export function sendError(reply: FastifyReply, err: unknown, maxBodySize: number
   const request = reply.request;
   const mapped = mapError(err, maxBodySize, request);
   if (mapped.status >= 500) {
-    // Above info the request logger is the server's own (no per-request child): name the request here.
+    // Above info the request logger is the server's own (no per-request child): name the request (and trace) here.
     const bound = (request.log as { bindings?: () => Record<string, unknown> }).bindings?.().reqId !== undefined;
-    request.log.error(bound ? { err } : { err, reqId: request.id }, 'request failed');
+    request.log.error(
+      bound ? { err } : { err, reqId: request.id, ...traceFields(requestTrace(request.raw)) },
+      'request failed',
+    );
   }
   if (mapped.headers) reply.headers(mapped.headers);
   return reply

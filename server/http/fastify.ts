@@ -18,12 +18,16 @@ export function loadFastify(): Promise<CreateFastify> {
 }
 
 /**
- * Options that turn Fastify's per-request logging off (nothing is logged per request above `info`): no request
- * log lines, and no per-request child logger (pino serialises its bindings for every request). Fastify 5.8+ takes
- * this through a LogController; older 5.x through the top-level flag, which newer releases warn about (FSTDEP023).
+ * Options that turn Fastify's own per-request logging off (its two lines per request; the access log writes one),
+ * with `childLoggerFactory` for each request's logger. The default returns the server's logger itself: no
+ * per-request child (pino serialises its bindings for every request), what every level above `info` wants.
+ * Fastify 5.8+ takes this through a LogController; older 5.x through the top-level flag, which newer releases
+ * warn about (FSTDEP023).
  */
-export function quietRequestLogging(Fastify: CreateFastify): Partial<FastifyServerOptions> {
-  const childLoggerFactory = (logger: FastifyBaseLogger) => logger;
+export function quietRequestLogging(
+  Fastify: CreateFastify,
+  childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger: FastifyBaseLogger) => logger,
+): Partial<FastifyServerOptions> {
   const LogController = (Fastify as unknown as { LogController?: new (o: object) => unknown }).LogController;
   if (LogController) {
     return {

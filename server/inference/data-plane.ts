@@ -6,7 +6,7 @@ import type { Tensor } from '../../src/protocol/tensor.js';
 import { decodePredictRequest, encodePredictResponse, type PredictResponse } from '../../src/protocol/tf-serving.js';
 import { asServerError, BadRequestError, ServiceUnavailableError } from '../errors.js';
 import { type ModelConfig, tritonDataType } from './model-config.js';
-import { ModelRunError, newRunTiming, type TensorSpec } from './onnx-model.js';
+import { ModelRunError, newRunTiming, type RunTiming, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
 import type { Router } from './routing.js';
 import type { ShadowMirror } from './shadow.js';
@@ -39,6 +39,20 @@ export interface DataPlaneOptions {
   shadow?: ShadowMirror;
   /** Inference requests in progress at once; more are refused with 503 overloaded. 0 = no limit. */
   maxInflight?: number;
+  /** Told of every inference that reached a model version, as it ends (metrics). Must not throw. */
+  onInference?: (record: InferenceRecord) => void;
+}
+
+/** One inference that reached a model version: what `onInference` is told, next to the version's statistics. */
+export interface InferenceRecord {
+  model: string;
+  version: number;
+  /** End-to-end time in the data plane, queue and compute included. */
+  durationNs: number;
+  /** Where the time went; set when the model ran (success). */
+  timing: RunTiming | undefined;
+  /** Why it failed; undefined on success. */
+  error: unknown;
 }
 
 export interface InferOptions {
@@ -64,6 +78,7 @@ export class DataPlane {
   private inflight = 0;
   private readonly router: Router | undefined;
   private readonly shadow: ShadowMirror | undefined;
+  private readonly onInference: ((record: InferenceRecord) => void) | undefined;
 
   constructor(options: DataPlaneOptions) {
     this.registry = options.registry;
@@ -72,6 +87,7 @@ export class DataPlane {
     this.maxInflight = options.maxInflight ?? 0;
     this.router = options.router;
     this.shadow = options.shadow;
+    this.onInference = options.onInference;
     this.metadata = {
       name: options.serverName ?? 'maas',
       version: options.serverVersion,
@@ -192,6 +208,7 @@ export class DataPlane {
     const stats = this.statistics.version(name, lease.version);
     const started = process.hrtime.bigint();
     this.inflight++;
+    stats.inflight++;
     // Past the input checks, a failure is the version's (it counts against a canary), not the client's.
     let checked = false;
     try {
@@ -222,16 +239,19 @@ export class DataPlane {
       }
       const elapsed = Number(process.hrtime.bigint() - started);
       stats.succeeded(elapsed, rowsOf(ordered), timing);
+      this.onInference?.({ model: name, version: lease.version, durationNs: elapsed, timing, error: undefined });
       if (target.routed) this.router?.observe(name, lease.version, true, elapsed / 1e6);
       if (mirror) this.shadow?.mirror(name, mirror, results, elapsed / 1e6, this.inflight);
       return { modelName: name, modelVersion: String(lease.version), outputs: results };
     } catch (err) {
       const elapsed = Number(process.hrtime.bigint() - started);
       stats.failed(elapsed);
+      this.onInference?.({ model: name, version: lease.version, durationNs: elapsed, timing: undefined, error: err });
       if (target.routed && checked) this.router?.observe(name, lease.version, false, elapsed / 1e6);
       throw err;
     } finally {
       this.inflight--;
+      stats.inflight--;
       lease.release();
     }
   }

@@ -87,6 +87,9 @@ let ortPromise: Promise<OrtModule> | undefined;
 
 /** Imports onnxruntime-node once; a MissingPeerError says how to install it. */
 export function loadOnnxRuntime(): Promise<OrtModule> {
+  // ONNX Runtime 1.29+ sends usage telemetry on Linux. A server should not phone home unasked: off unless the
+  // operator set the variable (ORT_DISABLE_TELEMETRY=0 turns it back on). Worker threads share the environment.
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   ortPromise ??= importPeer('onnxruntime-node', () => import('onnxruntime-node') as Promise<OrtModule>).catch(
     (err: unknown) => {
       ortPromise = undefined;

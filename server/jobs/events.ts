@@ -3,6 +3,17 @@ import type { JobNotice, JobRecords, SharedStore } from '../store/store.js';
 
 export type EventListener = (event: TrainingJobEvent) => void;
 
+/** Who asked for a job: the trace of the request that created it (for the logs; not part of the events). */
+export interface JobOrigin {
+  traceId?: string | undefined;
+}
+
+/**
+ * Sees every event this process records, as it publishes them (metrics, logs); `origin` only when the job is
+ * created. Events another process records (with a shared store) are that process's to observe.
+ */
+export type EventObserver = (jobId: string, events: readonly TrainingJobEvent[], origin?: JobOrigin) => void;
+
 /**
  * A job's event log: persisted first (ids increase per job), then handed to live subscribers of this process.
  * Readers that need both the backlog and live events subscribe first and drop ids they have already seen.
@@ -18,6 +29,7 @@ export class JobEvents {
   private readonly delivered = new Map<string, number>();
   /** Shared store only: per job, the catch-up read in progress (one at a time, so events stay in order). */
   private readonly reading = new Map<string, Promise<void>>();
+  private readonly observers: EventObserver[] = [];
 
   constructor(
     private readonly jobs: JobRecords,
@@ -42,14 +54,23 @@ export class JobEvents {
     return this.now().toISOString();
   }
 
-  /** Hands committed events to this process's subscribers (with a shared store, the store's notice does that). */
-  publish(jobId: string, events: readonly TrainingJobEvent[]): void {
+  /**
+   * Hands committed events to the observers and this process's subscribers (with a shared store, the store's notice
+   * reaches the subscribers).
+   */
+  publish(jobId: string, events: readonly TrainingJobEvent[], origin?: JobOrigin): void {
+    for (const observe of this.observers) observe(jobId, events, origin);
     if (this.shared) return;
     this.deliver(jobId, events);
   }
 
   list(jobId: string, after: number, limit: number): Promise<TrainingJobEvent[]> {
     return this.jobs.listEvents(jobId, after, limit);
+  }
+
+  /** Adds an observer of every job's events (it must not throw). */
+  observe(observer: EventObserver): void {
+    this.observers.push(observer);
   }
 
   /** Live events of one job from now on; returns the unsubscribe function (idempotent). */

@@ -16,7 +16,7 @@ import type {
 import type { JobChange, JobNotice, JobRecords, SharedStore } from '../store/store.js';
 import { claim, claimable, holds, reap, release, renew, unclaimed } from './claims.js';
 import type { Deployer } from './deployer.js';
-import type { JobEvents } from './events.js';
+import type { JobEvents, JobOrigin } from './events.js';
 import type { JobQueue } from './queue.js';
 import type { RunHandle, Runner } from './runner.js';
 import { checkCreateBody, resolveHyperparameters } from './spec.js';
@@ -115,8 +115,11 @@ export class JobService {
     this.schedulePump();
   }
 
-  /** Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job. */
-  async create(body: unknown): Promise<TrainingJob> {
+  /**
+   * Validates the body (400 invalid_input / 404 dataset_not_found / 422 training_spec_invalid) and queues the job.
+   * `origin` (the creating request's trace) goes to the event observers with the job's first events.
+   */
+  async create(body: unknown, origin?: JobOrigin): Promise<TrainingJob> {
     const request = checkCreateBody(body);
     const datasets = this.options.datasets;
     const train = await datasets.record(request.dataset);
@@ -145,7 +148,7 @@ export class JobService {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    this.events.publish(id, events);
+    this.events.publish(id, events, origin);
     // With a shared store another process may have claimed it already: read it back, so status and position agree.
     const wire = this.shared ? await this.retrieve(id) : await this.toWire(job);
     this.schedulePump();

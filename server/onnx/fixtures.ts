@@ -27,6 +27,13 @@ export function identityModel(datatype: Datatype, shape: readonly Dim[] = [-1, 3
   return g.toModel();
 }
 
+/** No inputs at all: output `answer` FP32 [2] = [4, 2], a graph of one Constant node. */
+export function constantModel(): Uint8Array {
+  const g = new GraphBuilder('constant');
+  g.output(g.node('Identity', [g.constant('FP32', [2], [4, 2])]), 'answer', 'FP32', [2]);
+  return g.toModel();
+}
+
 /** y = a + b: inputs `a` and `b`, output `y`, all `datatype` and `shape`. Datatypes: ADD_DATATYPES. */
 export function addModel(datatype: Datatype = 'FP32', shape: readonly Dim[] = [-1, 4]): Uint8Array {
   if (!ADD_DATATYPES.includes(datatype)) throw new TypeError(`Add does not support ${datatype}`);

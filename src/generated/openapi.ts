@@ -677,6 +677,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition format 0.0.4: per model version, requests that succeeded and failed (by error code),
+         *     request, queue and compute durations and batch sizes (histograms), in-flight requests and queue depth; HTTP
+         *     requests by route and status; jobs by status and run time; and the process's own metrics. Names follow
+         *     Triton's `nv_inference_*` with a `maas_` prefix (docs/observability.md lists them). Needs the API key like
+         *     every route, unless the server runs with `--metrics-port`, which serves it on that port, without a key,
+         *     instead of here. The msw mock answers every family's HELP and TYPE lines with no samples.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3184,6 +3209,34 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, as Prometheus scrapes them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP maas_inference_request_success_total Inference requests that succeeded, per model version
+                     *     # TYPE maas_inference_request_success_total counter
+                     *     maas_inference_request_success_total{model="keras_mlp",version="1"} 42
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -46,7 +46,7 @@ export function prepareInferInputs(params: InferParams): {
   const named = Array.isArray(params.inputs)
     ? (params.inputs as (InferInput & { name: string })[]).map((input) => [input.name, input] as const)
     : Object.entries(params.inputs as Record<string, InferInput>);
-  if (named.length === 0) throw new InvalidInputError('inputs: expected at least one input, got none', 'inputs');
+  // No inputs is valid: a model with none (a graph of constants) takes `"inputs": []`; one that has inputs says which.
   const tensors = named.map(([name, input]) => toTensor(name, input));
   const defaulted: DefaultedDatatype[] = [];
   for (const t of tensors) if (t.defaulted) defaulted.push(t.defaulted);

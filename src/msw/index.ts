@@ -16,6 +16,7 @@ import type { ResolvedOptions } from './context.js';
 import { MockError } from './errors.js';
 import { datasetsRoutes } from './handlers/datasets.js';
 import { inferenceRoutes } from './handlers/inference.js';
+import { metricsRoutes } from './handlers/metrics.js';
 import { modelsRoutes } from './handlers/models.js';
 import { repositoryRoutes } from './handlers/repository.js';
 import { serverRoutes } from './handlers/server.js';
@@ -69,6 +70,7 @@ export const MOCK_ROUTES: readonly RouteDef[] = [
   ...datasetsRoutes,
   ...trainingJobsRoutes,
   ...specRoutes,
+  ...metricsRoutes,
 ];
 
 export const PACKAGE_VERSION = '0.1.0';

@@ -20,9 +20,48 @@ export function parseJsonLossless(text: string, field = ''): unknown {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw invalidJson(text, e, field);
+    // tritonclient and TF Serving write non-finite floats as bare NaN / Infinity / -Infinity tokens, which are not
+    // JSON: read them as the strings the tensor decoders take for them ("NaN", …), then parse again.
+    const quoted = quoteNonFiniteTokens(text);
+    if (quoted === undefined) throw invalidJson(text, e, field);
+    return parseJsonLossless(quoted, field);
   }
   return needsLosslessReparse(text, value) ? parseLossless(text, null, losslessOptions) : value;
+}
+
+const NON_FINITE = /NaN|-?Infinity/;
+
+/**
+ * The text with every bare NaN, Infinity and -Infinity token (outside strings) quoted, or undefined when it has none
+ * (the JSON is broken for another reason).
+ */
+export function quoteNonFiniteTokens(text: string): string | undefined {
+  if (!NON_FINITE.test(text)) return undefined;
+  let out = '';
+  let changed = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      // Copy a string literal whole, escapes included.
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const token = /^(-?Infinity|NaN)(?![A-Za-z0-9_])/.exec(text.slice(i, i + 9));
+    const before = out.trimEnd().at(-1);
+    if (token && (before === undefined || before === '[' || before === ',' || before === ':')) {
+      out += `"${token[1]}"`;
+      i += token[1]!.length;
+      changed = true;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return changed ? out : undefined;
 }
 
 /** Whether `JSON.parse(text)` (given as `parsed`) may have rounded an integer literal. */

@@ -62,13 +62,11 @@ export function decodeInferRequest(
     header = body as Record<string, unknown>;
   }
 
+  // An empty array is allowed: a model with no inputs (a graph of constants) takes `"inputs": []`; a model that has
+  // inputs then says which are missing.
   const rawInputs = header.inputs;
-  if (!Array.isArray(rawInputs) || rawInputs.length === 0) {
-    throw new ProtocolError(
-      'invalid_input',
-      'inputs',
-      `expected a non-empty array of tensors, got ${describeValue(rawInputs)}`,
-    );
+  if (!Array.isArray(rawInputs)) {
+    throw new ProtocolError('invalid_input', 'inputs', `expected an array of tensors, got ${describeValue(rawInputs)}`);
   }
   inputs ??= rawInputs.map((entry, i) => decodeJsonTensor(entry, `inputs[${i}]`));
 

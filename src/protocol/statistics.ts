@@ -69,6 +69,8 @@ export class VersionStatistics {
     compute_output: zero(),
   };
   private readonly batches = new Map<number, BatchStats>();
+  /** Requests in progress on this version now (not part of Triton's statistics; the metrics' in-flight gauge). */
+  inflight = 0;
 
   constructor(
     readonly name: string,

@@ -52,6 +52,20 @@ export class ServerResource extends APIResource {
     return this.core.json<ServerMetadata>({ method: 'GET', path: '/v2', options });
   }
 
+  /**
+   * The server's Prometheus metrics (`GET /metrics`), as exposition text (format 0.0.4). Needs the API key, unless
+   * the server serves them on their own `--metrics-port` (then point a client's `baseUrl` there).
+   *
+   * @example
+   * ```ts
+   * const text = await client.server.metrics();
+   * const ok = /^maas_inference_request_success_total\{model="iris",version="1"\} (\d+)$/m.exec(text)?.[1];
+   * ```
+   */
+  metrics(options?: RequestOptions): APIPromise<string> {
+    return this.core.text({ method: 'GET', path: '/metrics', accept: 'text/plain; version=0.0.4, */*;q=0.1', options });
+  }
+
   #health(path: string, options: RequestOptions | undefined): APIPromise<boolean> {
     const call = this.core.text({ method: 'GET', path, options, acceptStatus: anyStatus });
     return new APIPromise(call.withResponse().then(({ response }) => ({ data: isSuccess(response.status), response })));

@@ -84,6 +84,7 @@ const CALLS: Record<string, (c: MaasClient) => Promise<unknown>> = {
   listModelEvents: (c) => c.models.events('iris', { after: 0, limit: 10 }),
   getModelShadow: (c) => c.models.shadow('iris'),
   getOpenApiSpec: (c) => c.spec(),
+  getMetrics: (c) => c.server.metrics(),
 };
 
 const LIST = { object: 'list', data: [], has_more: false, next_cursor: null };
@@ -99,6 +100,9 @@ function respond(req: RecordedRequest, res: Parameters<Parameters<typeof startMo
   if (req.headers.accept === 'text/event-stream') {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.end(`id: 1\nevent: status\ndata: ${JSON.stringify(DONE)}\n\n`);
+  } else if (req.pathname === '/metrics') {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end('# TYPE up gauge\nup 1\n');
   } else if (req.pathname === '/openapi.yaml') {
     res.writeHead(200, { 'content-type': 'application/yaml' });
     res.end('openapi: 3.1.0\n');

@@ -8,7 +8,7 @@ const KEY = 'contract-secret-key';
 
 describeContract(
   'auth',
-  ['getServerLive', 'getServerReady', 'getServerMetadata', 'getOpenApiSpec', 'listModels', 'modelInfer'],
+  ['getServerLive', 'getServerReady', 'getServerMetadata', 'getOpenApiSpec', 'listModels', 'modelInfer', 'getMetrics'],
   (t) => {
     it('health, server metadata and the contract stay open without a key', async () => {
       expect(await t.client.server.live()).toBe(true);
@@ -33,6 +33,7 @@ describeContract(
           () => client.repository.index(),
           () => client.datasets.create('x\n1\n', { format: 'csv' }),
           () => client.trainingJobs.list().page(),
+          () => client.server.metrics(),
         ];
         for (const call of calls) {
           const error = await apiError(call());
@@ -49,6 +50,7 @@ describeContract(
         inputs: { input: { data: new Float32Array(100), shape: [1, 100] } },
       });
       expect(out.output('probabilities').shape).toEqual([1, 10]);
+      expect(await keyed.server.metrics()).toContain('# TYPE maas_inference_request_success_total counter\n');
     });
   },
   { apiKeys: [KEY] },

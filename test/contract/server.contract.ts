@@ -1,8 +1,10 @@
 // Server metadata, health, the contract document, and answers for routes the contract does not have.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { METRIC_FAMILIES } from '../../src/protocol/metric-families.js';
 import { CONTRACT_AREAS } from '../support/contract-coverage.js';
 import { describeContract } from '../support/contract-targets.js';
+import { parseExposition } from '../support/exposition.js';
 
 const SPEC_TEXT = readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8');
 const PACKAGE_VERSION = (
@@ -34,6 +36,18 @@ describeContract('server', CONTRACT_AREAS.server, (t) => {
     const { data, response } = await t.client.spec().withResponse();
     expect(data).toBe(SPEC_TEXT);
     expect(response.headers.get('content-type')).toMatch(/^application\/yaml/);
+  });
+
+  it('GET /metrics: Prometheus text format 0.0.4 with every maas_ family, its type and help', async () => {
+    const { data, response } = await t.client.server.metrics().withResponse();
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const families = parseExposition(data);
+    for (const family of METRIC_FAMILIES) {
+      expect(families.get(family.name), family.name).toMatchObject({ type: family.type, help: family.help });
+      for (const sample of families.get(family.name)!.samples) {
+        expect(Object.keys(sample.labels).filter((l) => l !== 'le')).toEqual(family.labels);
+      }
+    }
   });
 
   it('echoes a client x-request-id and makes one up otherwise', async () => {

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionPool } from '../../server/inference/pool.js';
+import { MaasClient } from '../../src/index.js';
 import { encodeBinaryBody } from '../../src/protocol/index.js';
-import { addModel, identityModel, mlpForward, mlpModel, slowModel } from '../support/models.js';
+import { addModel, constantModel, identityModel, mlpForward, mlpModel, slowModel } from '../support/models.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // The serving engine end to end on real sessions: configuration, worker threads, batching, warmup, stats, overload.
@@ -212,9 +213,9 @@ describe('serving engine', () => {
   });
 
   it('refuses at once with 503 overloaded and Retry-After beyond --max-inflight', async () => {
-    await start({ slow: { onnx: slowModel({ matmuls: 2 }) } }, { maxInflight: 1 });
+    await start({ slow: { onnx: slowModel({ matmuls: 4 }) } }, { maxInflight: 1 });
     const first = post('/v2/models/slow/infer', slowBody(1024));
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(server!.server.dataPlane.inflightCount).toBe(1), { timeout: 10_000, interval: 5 });
     const refused = await post('/v2/models/slow/infer', slowBody(8));
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
@@ -246,6 +247,25 @@ describe('serving engine', () => {
     // Other routes still want their types.
     const upload = await fetch(`${server!.baseUrl}/v1/training-jobs`, { method: 'POST', body: '{}' });
     expect(upload.status).toBe(415);
+  });
+
+  it('serves a model with no inputs on "inputs": [], and reads bare NaN/Infinity tokens in request JSON', async () => {
+    await start({ constants: { onnx: constantModel() }, m: { onnx: identityModel('FP32', [-1, 3]) } });
+    const none = await post('/v2/models/constants/infer', { inputs: [] });
+    expect(none.status).toBe(200);
+    expect((await none.json()).outputs[0]).toMatchObject({ name: 'answer', shape: [2], data: [4, 2] });
+    const sdk = new MaasClient({ baseUrl: server!.baseUrl, apiKey: null, maxRetries: 0 });
+    expect(
+      Array.from((await sdk.models.infer('constants', { inputs: {} })).output('answer').data as Float32Array),
+    ).toEqual([4, 2]);
+    const missing = await post('/v2/models/m/infer', { inputs: [] });
+    expect((await missing.json()).error).toMatch(/^inputs: missing 'x'/);
+    // What tritonclient writes for non-finite floats (not JSON): read as those values, answered as strict JSON.
+    const text = '{"inputs":[{"name":"x","datatype":"FP32","shape":[1,3],"data":[NaN, Infinity, -Infinity]}]}';
+    const res = await post('/v2/models/m/infer', text);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(JSON.parse(body).outputs[0].data).toEqual(['NaN', 'Infinity', '-Infinity']);
   });
 
   it('answers 404 model_not_found for an unknown model whatever the body', async () => {

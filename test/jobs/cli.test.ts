@@ -1,36 +1,18 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../server/cli/command.js';
 import { runJobs } from '../../server/cli/jobs.js';
 import { runTrain } from '../../server/cli/train.js';
 import { MaasClient } from '../../src/index.js';
 import { type CliRun, collect, repoRoot, runCli, spawnCli } from '../support/cli.js';
+import { capture } from '../support/cli-io.js';
 import { startTrainingServer, type TrainingTestServer } from './support.js';
 
 const irisPath = fileURLToPath(new URL('../../examples/iris/iris.csv', import.meta.url));
 /** Nothing listens here: a command that reaches for the server fails (exit 1) instead of exiting 2. */
 const NOWHERE = 'http://127.0.0.1:9';
-
-function capture(isTTY = false): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stream = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        append(chunk.toString());
-        done();
-      },
-    });
-  const stderr = Object.assign(
-    stream((s) => (err += s)),
-    { isTTY },
-  );
-  return { stdout: stream((s) => (out += s)), stderr, out: () => out, err: () => err };
-}
 
 /** Resolves once the child's stderr matches (rejects if it exits first). */
 function stderrMatch(child: ReturnType<typeof spawnCli>, pattern: RegExp): Promise<void> {

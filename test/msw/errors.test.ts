@@ -211,7 +211,7 @@ describe('errors, as the server gives them', () => {
       'unavailable',
       'The server is not ready: it is shutting down',
     );
-    await expectError('POST', '/v2/models/multi_io/infer', { json: { inputs: [] } }, 400, 'invalid_input');
+    await expectError('POST', '/v2/models/multi_io/infer', { json: { inputs: {} } }, 400, 'invalid_input');
   });
 
   it('invalid job state, idempotency conflict, dataset and spec errors', async () => {

@@ -96,6 +96,9 @@ describe('maas/msw covers the contract', () => {
     const yaml = await ok('getOpenApiSpec', 'GET', '/openapi.yaml');
     expect(yaml.headers.get('content-type')).toContain('application/yaml');
     expect(String(yaml.body)).toContain('openapi: 3.1.0');
+    const metrics = await ok('getMetrics', 'GET', '/metrics');
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(String(metrics.body)).toContain('# TYPE maas_inference_request_success_total counter\n');
     expect([...answered].sort()).toEqual(
       allOperations()
         .map((o) => o.operationId)

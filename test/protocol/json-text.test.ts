@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needsLosslessReparse, ProtocolError, parseJsonLossless, stringifyJson } from '../../src/protocol/index.js';
+import { quoteNonFiniteTokens } from '../../src/protocol/json-text.js';
 
 describe('parseJsonLossless', () => {
   it('keeps integers beyond 2^53 exact as bigint and safe ones as numbers', () => {
@@ -48,7 +49,8 @@ describe('parseJsonLossless', () => {
       "expected valid JSON, got: Array item or end of array ']' expected but reached end of input at position 4",
     ],
     ['', 'expected valid JSON, got: JSON value expected but reached end of input at position 0'],
-    ['{"a":NaN}', "expected valid JSON, got: Object value expected after ':' at position 5"],
+    // A bare NaN is read (below); a NaN glued to other letters is still no JSON value.
+    ['{"a":NaNx}', "expected valid JSON, got: Object value expected after ':' at position 5"],
   ])('reports invalid JSON %j with its position', (text, message) => {
     try {
       parseJsonLossless(text);
@@ -96,5 +98,22 @@ describe('stringifyJson', () => {
   it('produces text that parseJsonLossless reads back exactly', () => {
     const value = { outputs: [{ name: 'y', data: [18446744073709551615n, 3, 'NaN'] }] };
     expect(parseJsonLossless(stringifyJson(value))).toEqual(value);
+  });
+});
+
+describe('bare NaN and Infinity tokens (what tritonclient and TF Serving write)', () => {
+  it('reads them as the strings the tensor decoders take, and leaves strings that merely contain them alone', () => {
+    expect(parseJsonLossless('{"data":[1, NaN, -Infinity,Infinity], "s": "NaN Infinity", "t": "a\\"NaN"}')).toEqual({
+      data: [1, 'NaN', '-Infinity', 'Infinity'],
+      s: 'NaN Infinity',
+      t: 'a"NaN',
+    });
+    expect(parseJsonLossless('[NaN, 12345678901234567890]')).toEqual(['NaN', 12345678901234567890n]);
+  });
+
+  it('still reports JSON that is broken for another reason, with its position', () => {
+    expect(() => parseJsonLossless('{"a": NaNa}')).toThrow(/expected valid JSON/);
+    expect(() => parseJsonLossless('{"a": [1,}')).toThrow(/expected valid JSON/);
+    expect(quoteNonFiniteTokens('{"a": 1}')).toBeUndefined();
   });
 });

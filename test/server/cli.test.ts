@@ -48,7 +48,7 @@ describe('maas CLI', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'maas serve: the server needs the optional peer packages fastify, onnxruntime-node, better-sqlite3, onnx-proto; install them with: npm install fastify onnxruntime-node better-sqlite3 onnx-proto',
+      'maas serve: the server needs the optional peer packages fastify, onnxruntime-node, better-sqlite3, onnx-proto, prom-client; install them with: npm install fastify onnxruntime-node better-sqlite3 onnx-proto prom-client',
     );
     expect(run.stdout).toBe('');
   });

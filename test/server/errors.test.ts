@@ -251,7 +251,7 @@ describe('errors: one body, a stable code, a message naming the field', () => {
       {
         status: 400,
         code: 'invalid_input',
-        message: 'inputs: expected a non-empty array of tensors, got an object',
+        message: 'inputs: expected an array of tensors, got an object',
       },
     );
     await expectError(

@@ -81,6 +81,7 @@ describe('server layout', () => {
       'better-sqlite3': ['server/store/sqlite/index.ts'],
       pg: ['server/store/postgres/index.ts'],
       'pg-boss': ['server/jobs/pg-boss-queue.ts'],
+      'prom-client': ['server/observability/metrics.ts'],
     };
     for (const [pkg, allowed] of Object.entries(adapters)) {
       const users = sources.filter((file) => runtimeImports(file, pkg)).map((file) => relative(root, file));

@@ -25,6 +25,7 @@ describe('settings', () => {
       port: 8000,
       grpc: true,
       grpcPort: 8001,
+      metricsPort: undefined,
       pollInterval: 0,
       maxBodySize: 64 * 1024 * 1024,
       maxDatasetSize: 100 * 1024 * 1024,
@@ -41,6 +42,7 @@ describe('settings', () => {
       maxConcurrentJobs: 1,
       shutdownTimeout: 10,
       logLevel: 'warn',
+      logFormat: 'json',
     });
   });
 

@@ -24,7 +24,7 @@ describe('maas serve on SIGTERM', () => {
         '--port',
         '0',
         '--log-level',
-        'info',
+        'debug',
         '--drain-delay',
         '0.2',
       ],
@@ -43,7 +43,7 @@ describe('maas serve on SIGTERM', () => {
       });
     const url = new URL(await waitForListening(child));
 
-    // The request is sent in two halves: the server has accepted it (its request log line is out) but is still
+    // The request is sent in two halves: the server has accepted it (its debug arrival line is out) but is still
     // reading the body when SIGTERM arrives, so it is in flight during shutdown for certain. ONNX Runtime then
     // runs the slow model after the signal was handled.
     const n = 2000;

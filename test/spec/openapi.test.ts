@@ -42,6 +42,7 @@ const EXPECTED_OPERATIONS: Record<string, string> = {
   listModelEvents: 'GET /v1/models/{model}/events',
   getModelShadow: 'GET /v1/models/{model}/shadow',
   getOpenApiSpec: 'GET /openapi.yaml',
+  getMetrics: 'GET /metrics',
 };
 
 const CREATE_OPERATIONS = ['uploadModelVersion', 'createDataset', 'createTrainingJob'];

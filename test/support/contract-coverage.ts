@@ -1,7 +1,7 @@
 // Which operations each contract file covers. Each file's last test checks it saw them all (on every target), and
 // test/contract/coverage.test.ts checks that together they are every operation of openapi.yaml.
 export const CONTRACT_AREAS = {
-  server: ['getServerMetadata', 'getServerLive', 'getServerReady', 'getOpenApiSpec'],
+  server: ['getServerMetadata', 'getServerLive', 'getServerReady', 'getOpenApiSpec', 'getMetrics'],
   inference: [
     'getModelMetadata',
     'getModelVersionMetadata',

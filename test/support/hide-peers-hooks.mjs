@@ -1,5 +1,5 @@
 // Module resolve hook: makes the server's optional peers look uninstalled, as in an app that only installed `maas`.
-const hidden = new Set(['fastify', 'onnxruntime-node', 'better-sqlite3', 'pg', 'pg-boss', 'onnx-proto']);
+const hidden = new Set(['fastify', 'onnxruntime-node', 'better-sqlite3', 'pg', 'pg-boss', 'onnx-proto', 'prom-client']);
 
 export async function resolve(specifier, context, next) {
   if (hidden.has(specifier)) {

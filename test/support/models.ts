@@ -1,6 +1,7 @@
 // The server tests' ONNX models: built by the project's own ONNX builder (server/onnx).
 export {
   addModel,
+  constantModel,
   corruptModel,
   identityModel,
   mlpForward,

@@ -12,8 +12,8 @@ export interface TestServerOptions {
   /** Defaults to a fresh temp folder (removed on close). */
   dataDir?: string;
   apiKeys?: string[];
-  /** Written as `<repository>/<name>/1/model.onnx` before the server starts. */
-  models?: Record<string, Uint8Array>;
+  /** Written as `<repository>/<name>/1/model.onnx` (and `<name>/config.json`) before the server starts. */
+  models?: Record<string, Uint8Array | { onnx: Uint8Array; config?: unknown }>;
   /** Any other setting (pollInterval, maxBodySize, ...). */
   settings?: Partial<Settings>;
   /** Extra or replacement features (see app.ts). */
@@ -40,9 +40,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const temp = mkdtempSync(join(tmpdir(), 'maas-test-server-'));
   const modelRepository = options.modelRepository ?? join(temp, 'models');
   const dataDir = options.dataDir ?? join(temp, 'data');
-  for (const [name, bytes] of Object.entries(options.models ?? {})) {
+  for (const [name, model] of Object.entries(options.models ?? {})) {
+    const { onnx, config } = model instanceof Uint8Array ? { onnx: model, config: undefined } : model;
     mkdirSync(join(modelRepository, name, '1'), { recursive: true });
-    writeFileSync(join(modelRepository, name, '1', 'model.onnx'), bytes);
+    writeFileSync(join(modelRepository, name, '1', 'model.onnx'), onnx);
+    if (config !== undefined) writeFileSync(join(modelRepository, name, 'config.json'), JSON.stringify(config));
   }
   let server: MaasServer;
   try {

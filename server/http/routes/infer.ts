@@ -3,6 +3,7 @@ import { isProtocolError } from '../../../src/protocol/errors.js';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../../../src/protocol/index.js';
 import { decodeInferRequest, encodeInferResponse } from '../../../src/protocol/oip-request.js';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+import { noteServedVersion } from '../../observability/http.js';
 import type { ServerFeature } from '../../services.js';
 import { readUntyped } from '../body-parsers.js';
 import { clientGone, modelMustExist } from '../inference-request.js';
@@ -48,6 +49,7 @@ export const inferRoutes: ServerFeature = {
         decoded.outputs?.map((o) => o.name),
         { signal: clientGone(reply), label, routingKey: routingKey(request.headers) },
       );
+      noteServedVersion(request, result.modelVersion);
       const encoded = encodeInferResponse(decoded, result);
       reply.header('content-type', encoded.contentType);
       if (encoded.headerLength !== undefined) reply.header(INFERENCE_HEADER_CONTENT_LENGTH, encoded.headerLength);

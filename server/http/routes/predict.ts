@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringifyJson } from '../../../src/protocol/index.js';
 import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../../errors.js';
+import { noteServedVersion } from '../../observability/http.js';
 import type { ServerFeature } from '../../services.js';
 import { readUntyped } from '../body-parsers.js';
 import { clientGone, modelMustExist } from '../inference-request.js';
@@ -28,6 +29,7 @@ export const predictRoutes: ServerFeature = {
         label,
         routingKey: routingKey(request.headers),
       });
+      noteServedVersion(request, answered.version);
       reply.header('content-type', 'application/json; charset=utf-8');
       // TF Serving's response has no version field: say which version answered in a header.
       reply.header('x-model-version', answered.version);

@@ -3,6 +3,7 @@ import type { components } from '../../../src/generated/openapi.js';
 import type { JobEvents } from '../../jobs/events.js';
 import type { JobService } from '../../jobs/service.js';
 import { isTerminal, type TrainingJobEvent } from '../../jobs/types.js';
+import { requestTrace } from '../../observability/trace.js';
 import type { ServerFeature } from '../../services.js';
 import { idempotencyKeyFrom, requestFingerprint } from '../idempotency.js';
 import { listBody } from '../list-page.js';
@@ -26,7 +27,7 @@ export const trainingJobRoutes: ServerFeature = {
       const fingerprint = requestFingerprint(['createTrainingJob', JSON.stringify(request.body ?? null)]);
       const result = await idempotency.run<TrainingJob>('createTrainingJob', key, fingerprint, async () => ({
         status: 201,
-        body: await jobs.create(request.body),
+        body: await jobs.create(request.body, { traceId: requestTrace(request.raw)?.traceId }),
       }));
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.status).send(result.body);
