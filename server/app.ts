@@ -261,7 +261,16 @@ export async function createServer(
   await app.ready();
   // gRPC translates to the same data plane and registry: batching, --max-inflight, statistics and drain are shared.
   const grpc: GrpcEndpoint | undefined = grpcRuntime
-    ? createGrpcEndpoint({ loaded: grpcRuntime, dataPlane, registry, settings, log, rules: grpcRules(settings) })
+    ? createGrpcEndpoint({
+        loaded: grpcRuntime,
+        dataPlane,
+        registry,
+        settings,
+        log,
+        rules: grpcRules(settings),
+        // gRPC is HTTP/2 POST to the method's path.
+        countCall: (path, status) => metrics.countRequest('grpc', 'POST', path, status),
+      })
     : undefined;
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".

@@ -16,6 +16,8 @@ export interface CallContext {
 export interface CallPolicy {
   grpc: Grpc;
   rules: HttpRules;
+  /** Counts one answered call (or stream message) by RPC and the HTTP status its outcome maps to. */
+  count: (rpc: string, status: number) => void;
   maxBodySize: number;
   log: ServerLogger;
 }
@@ -34,15 +36,18 @@ export type UnaryHandler<Req> = (call: ServerUnaryCall<Req, unknown>, callback: 
  * HTTP routes. A failure ends the call with the gRPC status of the HTTP mapping and the same message.
  */
 export function callWrapper(policy: CallPolicy) {
-  const { grpc, rules, maxBodySize, log } = policy;
+  const { grpc, rules, maxBodySize, log, count } = policy;
   /** Checks the key (throws UnauthorizedError) unless the RPC is open. */
   const authorize = (metadata: Metadata, open: boolean) => {
     rules.authorize(open, metadataValue(metadata, 'authorization'));
   };
   /** The client's `x-request-id` when it is a sane token, else a fresh one (the HTTP rule). */
   const requestIdOf = (metadata: Metadata) => rules.requestId(metadataValue(metadata, REQUEST_ID_KEY));
-  const fail = (err: unknown, requestId: string, rpc: string) =>
-    grpcFailure(grpc, rules.mapError(err, maxBodySize), err, requestId, log, rpc);
+  const fail = (err: unknown, requestId: string, rpc: string) => {
+    const mapped = rules.mapError(err, maxBodySize);
+    count(rpc, mapped.status);
+    return grpcFailure(grpc, mapped, err, requestId, log, rpc);
+  };
 
   function unary<Req>(
     rpc: string,
@@ -54,6 +59,7 @@ export function callWrapper(policy: CallPolicy) {
       const done = (value: unknown) => {
         const trailer = new grpc.Metadata();
         trailer.set(REQUEST_ID_KEY, requestId);
+        count(rpc, 200);
         callback(null, value, trailer);
       };
       const failed = (err: unknown) => callback(fail(err, requestId, rpc));
@@ -68,7 +74,7 @@ export function callWrapper(policy: CallPolicy) {
     };
   }
 
-  return { unary, authorize, requestIdOf, fail, rules };
+  return { unary, authorize, requestIdOf, fail, count, rules };
 }
 
 export type CallWrapper = ReturnType<typeof callWrapper>;

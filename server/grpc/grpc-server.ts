@@ -21,6 +21,11 @@ export interface GrpcEndpointOptions {
   settings: Pick<Settings, 'maxBodySize'>;
   /** The HTTP API's error mapping, key check, request ids and parameter rules (built by app.ts from http/). */
   rules: HttpRules;
+  /**
+   * Counts each answered call (each message of a stream) by its method path (`/inference.GRPCInferenceService/
+   * ModelInfer`) and the HTTP status its outcome maps to: the request metrics, protocol `grpc`.
+   */
+  countCall?: (path: string, status: number) => void;
   log: ServerLogger;
 }
 
@@ -42,10 +47,21 @@ const passThrough = {
   responseSerialize: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
 };
 
+/** The HTTP/2 path of an RPC, as grpc-js, Envoy and access logs name it. */
+function methodPath(rpc: string): string {
+  return rpc === 'Check' ? '/grpc.health.v1.Health/Check' : `/inference.GRPCInferenceService/${rpc}`;
+}
+
 export function createGrpcEndpoint(options: GrpcEndpointOptions): GrpcEndpoint {
   const { grpc, definitions } = options.loaded;
   const { settings, log } = options;
-  const wrap = callWrapper({ grpc, rules: options.rules, maxBodySize: settings.maxBodySize, log });
+  const wrap = callWrapper({
+    grpc,
+    rules: options.rules,
+    maxBodySize: settings.maxBodySize,
+    log,
+    count: (rpc, status) => options.countCall?.(methodPath(rpc), status),
+  });
 
   const inference = definitions['inference.GRPCInferenceService'] as unknown as ServiceDefinition;
   const definition: ServiceDefinition = {

@@ -15,6 +15,7 @@ export interface OpenStreams {
   readonly size: number;
 }
 
+const RPC = 'ModelStreamInfer';
 const SHUTTING_DOWN = 'The server is shutting down; open a new stream (to another replica) and send the request again';
 
 export function streamInfer(
@@ -29,7 +30,7 @@ export function streamInfer(
     try {
       wrap.authorize(call.metadata, false);
     } catch (err) {
-      call.emit('error', wrap.fail(err, requestId, 'ModelStreamInfer'));
+      call.emit('error', wrap.fail(err, requestId, RPC));
       return;
     }
     const routingKey = routingKeyOf(deps.rules, call.metadata);
@@ -42,10 +43,7 @@ export function streamInfer(
       finished = true;
       open.delete(stream);
       if (shutdown)
-        call.emit(
-          'error',
-          wrap.fail(new ServiceUnavailableError('unavailable', SHUTTING_DOWN), requestId, 'ModelStreamInfer'),
-        );
+        call.emit('error', wrap.fail(new ServiceUnavailableError('unavailable', SHUTTING_DOWN), requestId, RPC));
       else call.end();
     };
     const settle = () => {
@@ -62,13 +60,14 @@ export function streamInfer(
         : runInfer(deps, bytes, routingKey, controller.signal, true);
       answer
         .then(
-          (encoded) => call.write(encoded),
+          (encoded) => {
+            wrap.count(RPC, 200);
+            call.write(encoded);
+          },
           (err: unknown) => {
             if (finished) return;
-            // The same message a unary call would get, in the message's own error_message.
-            const mapped = wrap.rules.mapError(err, deps.maxBodySize);
-            if (mapped.status >= 500 && mapped.code === 'internal') wrap.fail(err, requestId, 'ModelStreamInfer');
-            call.write(encodeStreamError(mapped.message));
+            // The same message a unary call would get (counted and, if internal, logged alike), in error_message.
+            call.write(encodeStreamError(wrap.fail(err, requestId, RPC).details));
           },
         )
         .finally(() => {

@@ -422,6 +422,35 @@ describe('same engine', () => {
   });
 });
 
+describe('metrics', () => {
+  it('counts gRPC calls in maas_http_requests_total with protocol grpc, by method path and mapped status', async () => {
+    const metrics = async () => (await fetch(`${server.baseUrl}/metrics`)).text();
+    const series = (text: string, route: string, status: number) => {
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('maas_http_requests_total{') &&
+            l.includes('protocol="grpc"') &&
+            l.includes(`route="${route}"`) &&
+            l.includes(`status="${status}"`),
+        );
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const infer = '/inference.GRPCInferenceService/ModelInfer';
+    const before = await metrics();
+    await unary(client, 'ModelInfer', {
+      model_name: 'mlp',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 100], contents: { fp32_contents: [...input] } }],
+    });
+    await grpcError('ModelInfer', { model_name: 'nope', inputs: [] });
+    const after = await metrics();
+    expect(series(after, infer, 200) - series(before, infer, 200)).toBe(1);
+    expect(series(after, infer, 404) - series(before, infer, 404)).toBe(1);
+    expect(after).toMatch(/maas_http_requests_total\{[^}]*protocol="grpc"[^}]*method="POST"/);
+  });
+});
+
 describe('repository RPCs', () => {
   it('RepositoryIndex equals POST /v2/repository/index; Unload and Load change readiness as HTTP sees it', async () => {
     const index = (await unary(client, 'RepositoryIndex', { repository_name: '', ready: false })) as {
