@@ -544,6 +544,36 @@ describe('API keys, load shedding, limits and drain', () => {
     }
   }, 120_000);
 
+  it('during the drain delay ServerReady is false and Health NOT_SERVING, inference still answers, open streams end', async () => {
+    const draining = await startTestServer({ models: { mlp: mlp.bytes }, settings: { grpc: true, grpcPort: 0 } });
+    const address = draining.server.grpcAddress!;
+    const c = inferenceClient(address);
+    const health = healthClient(address);
+    try {
+      const stream = (c.ModelStreamInfer as unknown as () => grpc.ClientDuplexStream<object, object>).call(c);
+      const streamDone = new Promise<string>((resolve) => {
+        stream.on('data', () => {});
+        stream.on('end', () => resolve('end'));
+        stream.on('error', (err: grpc.ServiceError) => resolve(`${err.code} ${err.details}`));
+      });
+      const closed = draining.server.close({ drainDelayMs: 1500 });
+      expect(await unary(c, 'ServerReady', {})).toEqual({ ready: false });
+      expect(await unary(health, 'Check', { service: '' })).toEqual({ status: 'NOT_SERVING' });
+      const answer = (await unary(c, 'ModelInfer', {
+        model_name: 'mlp',
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 100], contents: { fp32_contents: [...input] } }],
+      })) as { outputs: { contents: { fp32_contents: number[] } }[] };
+      expect(answer.outputs[0]!.contents.fp32_contents).toHaveLength(10);
+      await closed;
+      // The client never ended its side: the server ends the stream with UNAVAILABLE, saying why.
+      expect(await streamDone).toMatch(/^14 The server is shutting down/);
+    } finally {
+      c.close();
+      health.close();
+      await draining.close();
+    }
+  }, 60_000);
+
   it('close() lets an in-flight gRPC call finish, then refuses new ones', async () => {
     const draining = await startTestServer({ models: { slow: slowModel() }, settings: { grpc: true, grpcPort: 0 } });
     const address = draining.server.grpcAddress!;
