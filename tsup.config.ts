@@ -13,11 +13,13 @@ const external = [
   'msw',
   'msw/node',
   'undici',
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
 ];
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts' },
+    entry: { index: 'src/index.ts', 'msw/index': 'src/msw/index.ts', 'grpc/index': 'src/grpc/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -69,7 +69,7 @@ async function cluster(postgres: TestPostgres, replicas: number, workers: number
   const serves = await Promise.all(
     Array.from({ length: replicas }, () =>
       start(
-        ['serve', ...common, '--port', '0', '--max-concurrent-jobs', '0', '--drain-delay', '0'],
+        ['serve', ...common, '--port', '0', '--grpc-port', '0', '--max-concurrent-jobs', '0', '--drain-delay', '0'],
         /listening on (http:\S+)/,
       ),
     ),

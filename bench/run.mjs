@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench` runs every benchmark, `npm run bench -- NAME...` some of them (server, sdk, payload, training,
-// memory, engine, cluster, optimize, metrics, rollout). Each runs in its own process (`node --import tsx bench/NAME.ts`), one after the other,
+// memory, engine, cluster, optimize, metrics, rollout, grpc). Each runs in its own process (`node --import tsx bench/NAME.ts`), one after the other,
 // against the BUILT package: dist/ is rebuilt first when it is missing or older than src/ and server/ (BENCH_BUILD=1
 // always builds, BENCH_BUILD=0 never). The output is also written to .tmp/bench/latest.log.
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,6 +21,7 @@ const benchmarks = [
   'optimize',
   'metrics',
   'rollout',
+  'grpc',
 ];
 
 const requested = process.argv.slice(2);

@@ -1,12 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DatasetService } from './datasets/service.js';
 import { Evaluations } from './evaluations.js';
+import { loadGrpc } from './grpc/grpc-js.js';
+import { createGrpcEndpoint, type GrpcEndpoint } from './grpc/grpc-server.js';
+import type { HttpRules } from './grpc/http-rules.js';
 import { createAuthCheck } from './http/auth.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { installErrorHandling, mapError } from './http/error-handler.js';
 import { loadFastify, quietRequestLogging } from './http/fastify.js';
 import { listenMetrics, type MetricsServer } from './http/metrics-server.js';
+import { routingKey, versionRef } from './http/params.js';
 import { requestIdFor } from './http/request-id.js';
 import { consoleRoutes } from './http/routes/console.js';
 import { datasetRoutes } from './http/routes/datasets.js';
@@ -74,9 +79,14 @@ export interface MaasServer {
   readonly settings: Settings;
   /** `http://HOST:PORT` once listening. */
   readonly url: string | undefined;
+  /** The gRPC endpoint's `HOST:PORT` once listening (undefined with `grpc: false`). */
+  readonly grpcAddress: string | undefined;
   /** `http://HOST:PORT` of `GET /metrics` on its own port, once listening with `metricsPort` set. */
   readonly metricsUrl: string | undefined;
-  /** Starts listening on settings.host:settings.port (0 = a free port), and on metricsPort when set; resolves to the URL. */
+  /**
+   * Starts listening on settings.host:settings.port, gRPC on settings.grpcPort unless `grpc` is false, and on
+   * metricsPort when set (0 = a free port); resolves to the HTTP URL.
+   */
   listen(): Promise<string>;
   /** Resolves once the models found at startup are loaded (or UNAVAILABLE) and interrupted jobs resumed. */
   readonly loaded: Promise<void>;
@@ -134,7 +144,12 @@ export async function createServer(
 ): Promise<MaasServer> {
   const settings = resolveSettings(partial);
   prepareModelRepository(settings);
-  const [Fastify] = await Promise.all([loadFastify(), loadOnnxRuntime(), loadPromClient()]);
+  const [Fastify, grpcRuntime] = await Promise.all([
+    loadFastify(),
+    settings.grpc ? loadGrpc() : undefined,
+    loadOnnxRuntime(),
+    loadPromClient(),
+  ]);
 
   const app = Fastify({
     bodyLimit: settings.maxBodySize,
@@ -263,6 +278,19 @@ export async function createServer(
   }
 
   await app.ready();
+  // gRPC translates to the same data plane and registry: batching, --max-inflight, statistics and drain are shared.
+  const grpc: GrpcEndpoint | undefined = grpcRuntime
+    ? createGrpcEndpoint({
+        loaded: grpcRuntime,
+        dataPlane,
+        registry,
+        settings,
+        log,
+        rules: grpcRules(settings),
+        // gRPC is HTTP/2 POST to the method's path.
+        countCall: (path, status) => metrics.countRequest('grpc', 'POST', path, status),
+      })
+    : undefined;
   // Models load first (readiness waits for them); then jobs resume, so a resumed job's deploy sees the right next
   // version. With waitForModels off the caller may listen meanwhile: liveness answers, readiness says "loading".
   let unfollow = () => {};
@@ -303,10 +331,12 @@ export async function createServer(
     // Connections still in the kernel's accept backlog are taken before the listener closes: answered, not reset.
     await http.acceptBacklog();
     const httpClosed = app.close();
+    const grpcClosed = grpc?.close(remaining());
     await http.idle(remaining());
     // Keep-alive sockets that are idle (or whose request outlived the deadline) would hold close() open.
     app.server.closeAllConnections();
     await httpClosed;
+    await grpcClosed;
     await metricsServer?.close();
     for (const hook of closeHooks.reverse()) {
       await hook().catch((err: unknown) => log.error({ err }, 'close hook failed'));
@@ -325,6 +355,9 @@ export async function createServer(
     get url() {
       return url;
     },
+    get grpcAddress() {
+      return grpc?.address;
+    },
     get metricsUrl() {
       return metricsServer?.url;
     },
@@ -334,6 +367,13 @@ export async function createServer(
       const port = typeof address === 'object' && address ? address.port : settings.port;
       const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
       url = `http://${host}:${port}`;
+      try {
+        await grpc?.listen(settings.host, settings.grpcPort);
+      } catch (err) {
+        // Half a server (HTTP without the gRPC port asked for) is not started: free the HTTP port too.
+        await app.close();
+        throw err;
+      }
       if (settings.metricsPort !== undefined) {
         metricsServer = await listenMetrics(metrics, settings.host, settings.metricsPort, log);
         log.info({ url: `${metricsServer.url}/metrics` }, 'metrics listening');
@@ -349,6 +389,21 @@ export async function createServer(
       closing = close(closeOptions);
       return closing;
     },
+  };
+}
+
+/** The HTTP API's rules, handed to gRPC so that both protocols map errors, check keys and read ids alike. */
+function grpcRules(settings: Settings): HttpRules {
+  const authCheck = createAuthCheck(settings.apiKeys);
+  return {
+    mapError: (err, maxBodySize) => mapError(err, maxBodySize),
+    authorize: (open, authorization) => {
+      if (!open) authCheck(undefined, authorization);
+    },
+    requestId: (given) =>
+      requestIdFor({ headers: given === undefined ? {} : { 'x-request-id': given } } as IncomingMessage),
+    versionRef: (version) => versionRef({ version }),
+    routingKey: (value) => routingKey({ 'x-routing-key': value }),
   };
 }
 

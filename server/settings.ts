@@ -15,6 +15,10 @@ export interface Settings {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** Serve `inference.GRPCInferenceService` beside HTTP (`--no-grpc` turns it off). */
+  grpc: boolean;
+  /** The gRPC port (Triton's 8001); 0 picks a free port. */
+  grpcPort: number;
   /**
    * Serve `GET /metrics` on this port (on `host`, without API keys) instead of on `port` behind them. Undefined: on
    * `port`. 0 picks a free port.
@@ -84,6 +88,8 @@ export interface SettingSpec {
   description: string;
   /** Shown in --help. */
   defaultText: string;
+  /** A boolean whose flag turns it off (`--no-grpc` sets `grpc` to false). */
+  negates?: boolean;
   /** Repeatable flag (lists). */
   multiple?: boolean;
   /** The values a `choice` takes. */
@@ -139,6 +145,28 @@ export const settingSpecs: readonly SettingSpec[] = [
     valueName: 'PORT',
     description: 'Port to listen on; 0 picks a free port',
     defaultText: '8000',
+    min: 0,
+    max: 65535,
+  },
+  {
+    key: 'grpc',
+    flag: 'no-grpc',
+    env: 'MAAS_GRPC',
+    kind: 'boolean',
+    valueName: '',
+    negates: true,
+    description:
+      'Do not serve gRPC (inference.GRPCInferenceService, the KServe v2 / Triton gRPC API); MAAS_GRPC=false does the same',
+    defaultText: 'gRPC on',
+  },
+  {
+    key: 'grpcPort',
+    flag: 'grpc-port',
+    env: 'MAAS_GRPC_PORT',
+    kind: 'integer',
+    valueName: 'PORT',
+    description: 'Port of the gRPC service (on --host); 0 picks a free port',
+    defaultText: '8001',
     min: 0,
     max: 65535,
   },
@@ -338,6 +366,8 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     demo: false,
     host: '127.0.0.1',
     port: 8000,
+    grpc: true,
+    grpcPort: 8001,
     metricsPort: undefined,
     pollInterval: 0,
     maxBodySize: 64 * 1024 * 1024,
@@ -397,7 +427,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     if (raw === undefined) continue;
     const source = `--${spec.flag}`;
     if (spec.kind === 'boolean') {
-      setValue(merged, spec, raw === true || raw === 'true');
+      const set = raw === true || raw === 'true';
+      setValue(merged, spec, spec.negates ? !set : set);
     } else if (spec.kind === 'list') {
       const items = (Array.isArray(raw) ? raw : [raw]).map(String);
       setValue(merged, spec, checkList(items, source));
@@ -477,7 +508,8 @@ function readConfigFile(path: string): Partial<Settings> {
       setValue(out, spec, checkList(value as string[], source));
     } else if (spec.kind === 'boolean') {
       if (typeof value !== 'boolean') throw new SettingsError(`${source}: expected true or false`);
-      setValue(out, spec, value);
+      // `"no-grpc": true` by flag name means what the flag means; `"grpc": false` by key says it directly.
+      setValue(out, spec, spec.negates && name === spec.flag ? !value : value);
     } else if (typeof value === 'string' || typeof value === 'number') {
       setValue(out, spec, parseText(spec, String(value), source, base));
     } else {

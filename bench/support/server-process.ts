@@ -6,6 +6,8 @@ import { distCli, repoRoot } from './paths.js';
 
 export interface ServerProcess {
   readonly url: string;
+  /** `HOST:PORT` of `maas serve`'s gRPC endpoint, when its listening line names one. */
+  readonly grpcAddress: string | undefined;
   readonly pid: number;
   readonly child: ChildProcess;
   /** Resident set size in bytes, read from /proc (Linux). */
@@ -34,7 +36,7 @@ export function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    env: { MAAS_GRPC_PORT: '0', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -51,7 +53,8 @@ export function startServerProcess(
       if (match?.[1]) {
         url = match[1];
         clearTimeout(timer);
-        resolve(handle(child, url, output, listeners));
+        const grpcAddress = /\(gRPC (\S+)\)/.exec(line)?.[1];
+        resolve(handle(child, url, grpcAddress, output, listeners));
       } else if (line.trim()) {
         output.push(line);
         for (const listener of listeners) listener(line);
@@ -79,11 +82,13 @@ export function startMaas(args: readonly string[], options: SpawnOptions = {}): 
 function handle(
   child: ChildProcess,
   url: string,
+  grpcAddress: string | undefined,
   output: string[],
   listeners: Set<(line: string) => void>,
 ): ServerProcess {
   return {
     url,
+    grpcAddress,
     pid: child.pid!,
     child,
     output,

@@ -9,8 +9,8 @@ const help = () =>
   settingsCommandHelp(`Usage: maas serve [options]
 
 Serves the ONNX models of a Triton-layout repository over Open Inference Protocol v2 (JSON and binary tensors),
-TensorFlow Serving's REST predict, and the MaaS models API. Prints one line, "listening on http://HOST:PORT",
-when ready. SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, sessions close, exit 0.`);
+TensorFlow Serving's REST predict, and the MaaS models API; and inference.GRPCInferenceService (KServe v2 /
+Triton gRPC) on --grpc-port. Prints one line, "listening on http://HOST:PORT (gRPC HOST:PORT)", when ready. SIGTERM/SIGINT: readiness turns 503, in-flight requests finish, sessions close, exit 0.`);
 
 export const serveCommand: CliCommand = {
   summary: 'Serve a model repository over OIP v2, TF-Serving predict and the MaaS API',
@@ -85,7 +85,8 @@ export const serveCommand: CliCommand = {
     process.stderr.write(modelTable(settings.modelRepository, server.registry.listModels()));
     process.stderr.write(`console: ${url}/console · API reference: ${url}/docs\n`);
     // "listening" means ready to serve the models: scripts wait for this line.
-    process.stdout.write(`listening on ${url}\n`);
+    const grpc = server.grpcAddress === undefined ? '' : ` (gRPC ${server.grpcAddress})`;
+    process.stdout.write(`listening on ${url}${grpc}\n`);
     return exited;
   },
 };

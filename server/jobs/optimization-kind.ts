@@ -4,6 +4,7 @@
 // candidate that failed its gate ends the job `failed` (gate_failed) with the report, and nothing is published.
 import { readFileSync } from 'node:fs';
 import type { components } from '../../src/generated/openapi.js';
+import { modelOrVersion, notFoundAt } from '../../src/protocol/contract-error.js';
 import {
   checkOptimizationBody,
   checkOptimizationColumns,
@@ -50,13 +51,12 @@ export function optimizationKind(options: OptimizationKindOptions): JobKind {
     async prepare(body, job) {
       const request = asServerError(() => checkOptimizationBody(body));
       const resolved = resolveOptimization(request);
-      const parent = options.versionFile(
-        request.model,
-        request.version === undefined ? undefined : Number(request.version),
-      );
+      const version = request.version === undefined ? undefined : Number(request.version);
+      // A 404 says which field named what is missing: the teacher (model, version) or a dataset.
+      const parent = notFoundAt(modelOrVersion, () => options.versionFile(request.model, version));
       const records = new Map<string, DatasetRecord>();
-      for (const [, id] of datasetsOf(resolved)) {
-        if (!records.has(id)) records.set(id, await options.datasets.record(id));
+      for (const [field, id] of datasetsOf(resolved)) {
+        if (!records.has(id)) records.set(id, await notFoundAt(field, () => options.datasets.record(id)));
       }
       asServerError(() =>
         checkOptimizationColumns(resolved, (id) => records.get(id)!.dataset.columns.map((c) => c.name)),

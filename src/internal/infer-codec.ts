@@ -22,7 +22,7 @@ import {
   type Tensor,
   typedArrayConstructorOf,
 } from '../protocol/tensor.js';
-import type { InferResponse, TensorParameters } from '../types.js';
+import type { InferRequestOutput, InferResponse, TensorParameters } from '../types.js';
 import { withArticle } from './describe.js';
 
 /** A ready-to-send inference body. */
@@ -37,8 +37,12 @@ export interface EncodedInferRequest {
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Validates the inputs and encodes the request body, JSON or binary. Throws `InvalidInputError` before any I/O. */
-export function encodeInferRequest(params: InferParams, binaryThreshold: number): EncodedInferRequest {
+/** The inputs as checked Tensors, which of them had their datatype defaulted, and the requested outputs. */
+export function prepareInferInputs(params: InferParams): {
+  tensors: EncodedInput[];
+  defaulted: DefaultedDatatype[];
+  outputs: InferRequestOutput[] | undefined;
+} {
   const named = Array.isArray(params.inputs)
     ? (params.inputs as (InferInput & { name: string })[]).map((input) => [input.name, input] as const)
     : Object.entries(params.inputs as Record<string, InferInput>);
@@ -47,6 +51,12 @@ export function encodeInferRequest(params: InferParams, binaryThreshold: number)
   const defaulted: DefaultedDatatype[] = [];
   for (const t of tensors) if (t.defaulted) defaulted.push(t.defaulted);
   const outputs = params.outputs?.map((o) => (typeof o === 'string' ? { name: o } : o));
+  return { tensors, defaulted, outputs };
+}
+
+/** Validates the inputs and encodes the request body, JSON or binary. Throws `InvalidInputError` before any I/O. */
+export function encodeInferRequest(params: InferParams, binaryThreshold: number): EncodedInferRequest {
+  const { tensors, defaulted, outputs } = prepareInferInputs(params);
   let dataBytes = 0;
   for (const { tensor } of tensors) dataBytes += byteSizeOf(tensor);
   const binary = params.binary ?? dataBytes > binaryThreshold;
@@ -130,7 +140,7 @@ export interface DefaultedDatatype {
   source: string;
 }
 
-interface EncodedInput {
+export interface EncodedInput {
   tensor: Tensor;
   parameters: TensorParameters | undefined;
   defaulted: DefaultedDatatype | undefined;

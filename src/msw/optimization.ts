@@ -3,6 +3,7 @@
 // version's signature, and its figures are the documented ones of fake-optimization.ts. A job runs in 5 ticks:
 // start, then one per stage — evaluating_parent, optimizing (a metrics event per epoch of fine-tuning or
 // distillation), evaluating_candidate (the gate's verdict as messages), and publishing or failing its gate.
+import { modelOrVersion, notFoundAt } from '../protocol/contract-error.js';
 import type { TableColumn } from '../protocol/datasets/table.js';
 import type { EvaluateRequest } from '../protocol/evaluate-request.js';
 import { gateVerdict } from '../protocol/optimization-gates.js';
@@ -141,16 +142,20 @@ export function evaluateInMock(
 export function newOptimizationRecord(state: MaasMockState, body: unknown): OptimizationRecord {
   const request = checkOptimizationBody(body);
   const resolved = resolveOptimization(request);
-  const model = state.models.require(request.model);
-  const version =
-    request.version !== undefined
-      ? state.models.requireVersion(request.model, request.version)
-      : model.routing.pinned !== null
-        ? state.models.requireVersion(request.model, model.routing.pinned)
-        : defaultVersion(model);
+  const version = notFoundAt(modelOrVersion, () => {
+    const model = state.models.require(request.model);
+    if (request.version !== undefined) return state.models.requireVersion(request.model, request.version);
+    if (model.routing.pinned !== null) return state.models.requireVersion(request.model, model.routing.pinned);
+    return defaultVersion(model);
+  });
   if (!version) throw unprocessable('model_not_ready', `Model '${request.model}' has no READY version to start from`);
   const records = new Map<string, DatasetRecord>();
-  for (const [, id] of datasetsOf(resolved)) records.set(id, state.requireDataset(id));
+  for (const [field, id] of datasetsOf(resolved)) {
+    records.set(
+      id,
+      notFoundAt(field, () => state.requireDataset(id)),
+    );
+  }
   checkOptimizationColumns(resolved, (id) => records.get(id)!.table.columns.map((c) => c.name));
   if (resolved.method.type === 'prune' && resolved.method.fine_tune && !isDense(version)) {
     const message = `fine-tuning needs a dense network (one FP32 [N, F] input); version ${version.version} takes ${version.inputs.map((i) => i.name).join(', ')}`;

@@ -31,3 +31,27 @@ export function describeReceived(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return 'an object';
 }
+
+/**
+ * Runs `run`; a 404 it throws is thrown again saying which body field named the thing that was not found
+ * (`model: Model 'x' not found`). `field` may depend on the error code (a model or its version).
+ */
+export function notFoundAt<T>(field: string | ((code: ErrorCode) => string), run: () => T): T {
+  const rename = (err: unknown): never => {
+    if (err instanceof ContractError && err.status === 404) {
+      const at = typeof field === 'string' ? field : field(err.code);
+      throw new ContractError(404, err.code, `${at}: ${err.message}`, err.details, err.headers);
+    }
+    throw err;
+  };
+  try {
+    const out = run();
+    // An async `run`: its rejection is renamed too.
+    return (out instanceof Promise ? out.catch(rename) : out) as T;
+  } catch (err) {
+    return rename(err);
+  }
+}
+
+/** Which field of a body with `model` and `version` a 404 is about. */
+export const modelOrVersion = (code: ErrorCode): string => (code === 'version_not_found' ? 'version' : 'model');

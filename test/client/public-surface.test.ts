@@ -245,7 +245,7 @@ function program(files: Map<string, string>): ts.Program {
     types: ['node'],
     skipLibCheck: true,
     baseUrl: root,
-    paths: { maas: ['src/index.ts'], 'maas/msw': ['src/msw/index.ts'] },
+    paths: { maas: ['src/index.ts'], 'maas/msw': ['src/msw/index.ts'], 'maas/grpc': ['src/grpc/index.ts'] },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);

@@ -80,7 +80,7 @@ describe.skipIf(!postgres)('two replicas and two workers on one PostgreSQL', () 
       [1, 2].map(() =>
         start(
           ['serve', ...shared, '--port', '0', '--max-concurrent-jobs', '0', '--drain-delay', '0'],
-          /^listening on (http:\S+)$/m,
+          /^listening on (http:\S+)(?: \(gRPC \S+\))?$/m,
         ),
       ),
     );

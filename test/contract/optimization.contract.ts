@@ -267,7 +267,15 @@ describeContract(
         }),
       );
       expect(teacher).toMatchObject({ status: 404, code: 'model_not_found' });
-      expect(teacher.message).toContain("'no_teacher'");
+      expect(teacher.message).toMatch(/^model: Model 'no_teacher' not found/);
+      const missingVersion = await apiError(t.client.optimizationJobs.create(quantize({ version: '99' })));
+      expect(missingVersion).toMatchObject({ status: 404, code: 'version_not_found' });
+      expect(missingVersion.message).toBe("version: Model 'opt_clf' has no version 99");
+      const missingData = await apiError(
+        t.client.optimizationJobs.create(quantize({ evaluation: { dataset: 'ds_unknown', target: 'label' } })),
+      );
+      expect(missingData).toMatchObject({ status: 404, code: 'dataset_not_found' });
+      expect(missingData.message).toBe("evaluation.dataset: Dataset 'ds_unknown' not found");
       const dense = await apiError(
         t.client.optimizationJobs.create({
           ...quantize(),

@@ -13,6 +13,7 @@ const resources = closed({
 });
 const probe = closed({
   httpGet: closed({ path: { type: 'string' }, port: { anyOf: [{ type: 'integer' }, { type: 'string' }] } }, ['port']),
+  grpc: closed({ port: { type: 'integer' }, service: { type: 'string' } }, ['port']),
   initialDelaySeconds: { type: 'integer' },
   periodSeconds: { type: 'integer' },
   timeoutSeconds: { type: 'integer' },

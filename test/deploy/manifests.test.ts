@@ -71,12 +71,17 @@ describe('deploy/ manifests', () => {
       expect(validate(o) ? [] : validate.errors, o.kind).toEqual([]);
     }
     // A typo is caught: the schema is closed at every level these manifests use.
-    const runtime = structuredClone(byKind('ServingRuntime')[0]!);
+    const runtime = structuredClone(named('ServingRuntime', 'maas-onnx')!);
     runtime.spec.containers[0].readinesProbe = runtime.spec.containers[0].readinessProbe;
     expect(ajv.compile(kserveSchemas.ServingRuntime)(runtime)).toBe(false);
-    expect(byKind('InferenceService')[0]!.spec.predictor.model.runtime).toBe(
-      byKind('ServingRuntime')[0]!.metadata.name,
-    );
+    // Each InferenceService names a runtime that speaks its protocol.
+    expect(byKind('InferenceService').length).toBe(2);
+    for (const service of byKind('InferenceService')) {
+      const model = service.spec.predictor.model;
+      expect(named('ServingRuntime', model.runtime)?.spec.protocolVersions, service.metadata.name).toContain(
+        model.protocolVersion,
+      );
+    }
   });
 
   it('configures maas only through real settings, which parse: serve and worker share one database and queue', () => {
@@ -106,16 +111,34 @@ describe('deploy/ manifests', () => {
         }
       }
     }
-    const runtime = byKind('ServingRuntime')[0]!.spec.containers[0];
-    const { values, positionals } = parseArgs({
-      args: runtime.args.slice(1),
-      options: settingsParseArgsOptions(),
-      strict: true,
-    });
-    expect([runtime.args[0], positionals]).toEqual(['serve', []]);
-    const settings = loadSettings({ flags: values as Record<string, string | boolean | undefined>, env: {} });
-    expect([settings.modelRepository, settings.port, settings.host]).toEqual(['/mnt/models', 8080, '0.0.0.0']);
-    expect(runtime.ports[0].containerPort).toBe(settings.port);
+    const runtimeSettings = (name: string) => {
+      const runtime = named('ServingRuntime', name)!.spec.containers[0];
+      const { values, positionals } = parseArgs({
+        args: runtime.args.slice(1),
+        options: settingsParseArgsOptions(),
+        strict: true,
+      });
+      expect([runtime.args[0], positionals]).toEqual(['serve', []]);
+      return {
+        runtime,
+        settings: loadSettings({ flags: values as Record<string, string | boolean | undefined>, env: {} }),
+      };
+    };
+    const http = runtimeSettings('maas-onnx');
+    expect([http.settings.modelRepository, http.settings.port, http.settings.host]).toEqual([
+      '/mnt/models',
+      8080,
+      '0.0.0.0',
+    ]);
+    expect(http.runtime.ports.map((p: Manifest) => p.containerPort)).toEqual([http.settings.port]);
+    // KServe's one port of a gRPC runtime is named h2c and is the server's gRPC port.
+    const grpc = runtimeSettings('maas-onnx-grpc');
+    expect([grpc.settings.modelRepository, grpc.settings.grpc, grpc.settings.grpcPort]).toEqual([
+      '/mnt/models',
+      true,
+      8081,
+    ]);
+    expect(grpc.runtime.ports).toEqual([{ name: 'h2c', containerPort: grpc.settings.grpcPort, protocol: 'TCP' }]);
   });
 
   it('probes routes the server answers, on the port it listens on', async () => {
@@ -125,10 +148,13 @@ describe('deploy/ manifests', () => {
     ].flatMap(({ c, ports }) =>
       ['readinessProbe', 'livenessProbe', 'startupProbe']
         .filter((p) => c[p])
-        .map((p) => ({ get: c[p].httpGet, ports: ports as Manifest[] })),
+        .map((p) => ({ get: c[p].httpGet, grpc: c[p].grpc, ports: ports as Manifest[] })),
     );
-    expect(probes.length).toBeGreaterThanOrEqual(5);
-    for (const { get, ports } of probes) {
+    expect(probes.length).toBeGreaterThanOrEqual(7);
+    const grpcProbes = probes.filter((p) => p.grpc);
+    expect(grpcProbes.length).toBe(2);
+    for (const { grpc, ports } of grpcProbes) expect(ports.map((p) => p.containerPort)).toContain(grpc.port);
+    for (const { get, ports } of probes.filter((p) => !p.grpc)) {
       expect(get.path).toMatch(/^\/v2\/health\/(ready|live)$/);
       const port = typeof get.port === 'number' ? get.port : ports.find((p) => p.name === get.port)?.containerPort;
       expect(ports.map((p) => p.containerPort)).toContain(port);
@@ -143,7 +169,10 @@ describe('deploy/ manifests', () => {
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'maas-serve' });
     const service = named('Service', 'maas')!;
     expect(serve.spec.template.metadata.labels).toMatchObject(service.spec.selector);
-    expect(containers(serve)[0]!.ports.map((p: Manifest) => p.name)).toContain(service.spec.ports[0].targetPort);
+    const servePorts = containers(serve)[0]!.ports as Manifest[];
+    for (const port of service.spec.ports) expect(servePorts.map((p) => p.name)).toContain(port.targetPort);
+    // The gRPC port is the server's default one.
+    expect(servePorts.find((p) => p.name === 'grpc')?.containerPort).toBe(loadSettings({ env: {} }).grpcPort);
     for (const o of byKind('Deployment')) {
       const pod = o.spec.template.spec;
       expect(o.spec.template.metadata.labels).toMatchObject(o.spec.selector.matchLabels);

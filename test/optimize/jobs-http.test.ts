@@ -286,7 +286,7 @@ describe('evaluation and optimisation jobs over HTTP', () => {
     });
     expect(teacher.status).toBe(404);
     expect(teacher.body).toMatchObject({ code: 'model_not_found' });
-    expect(teacher.body.error).toMatch(/nobody/);
+    expect(teacher.body.error).toMatch(/^model: Model 'nobody' not found/);
     const dense = await call('POST', '/v1/optimization-jobs', {
       ...base,
       model: 'conv',

@@ -65,6 +65,19 @@ describe('maas CLI', () => {
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(0);
+    // gRPC is on by default, here on a free port (spawnCli sets MAAS_GRPC_PORT=0), named in the same line.
+    const grpcPort = Number(/ \(gRPC 127\.0\.0\.1:(\d+)\)\n$/.exec(result.stdout)?.[1]);
+    expect(grpcPort).toBeGreaterThan(0);
+    expect(result.stdout).toBe(`listening on ${url} (gRPC 127.0.0.1:${grpcPort})\n`);
+  });
+
+  it('--no-grpc leaves gRPC out of the listening line', async () => {
+    const child = spawnCli(['serve', '--port', '0', '--no-grpc', '--data-dir', join(temp, 'data-no-grpc')]);
+    const done = collect(child);
+    const url = await waitForListening(child);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(0);
     expect(result.stdout).toBe(`listening on ${url}\n`);
   });
 

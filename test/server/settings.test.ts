@@ -23,6 +23,8 @@ describe('settings', () => {
       demo: false,
       host: '127.0.0.1',
       port: 8000,
+      grpc: true,
+      grpcPort: 8001,
       metricsPort: undefined,
       pollInterval: 0,
       maxBodySize: 64 * 1024 * 1024,
@@ -62,6 +64,20 @@ describe('settings', () => {
     // Paths in the config file are relative to the file.
     expect(s.dataDir).toBe(resolve(dir, 'data'));
     expect(s.modelRepository).toBe(resolve(dir, 'data', 'models'));
+  });
+
+  it('serves gRPC unless --no-grpc (or MAAS_GRPC=false, or "no-grpc": true / "grpc": false in the file)', () => {
+    expect(loadSettings({ env: {}, flags: { 'no-grpc': true } }).grpc).toBe(false);
+    expect(loadSettings({ env: { MAAS_GRPC: 'false' } }).grpc).toBe(false);
+    expect(loadSettings({ env: { MAAS_GRPC_PORT: '0' } }).grpcPort).toBe(0);
+    expect(loadSettings({ env: {}, flags: { 'grpc-port': '9001' } }).grpcPort).toBe(9001);
+    expect(() => loadSettings({ env: {}, flags: { 'grpc-port': '70000' } })).toThrow(/--grpc-port/);
+    const byFlag = join(dir, 'no-grpc.json');
+    writeFileSync(byFlag, JSON.stringify({ 'no-grpc': true }));
+    expect(loadSettings({ env: {}, flags: { config: byFlag } }).grpc).toBe(false);
+    const byKey = join(dir, 'grpc-false.json');
+    writeFileSync(byKey, JSON.stringify({ grpc: false }));
+    expect(loadSettings({ env: {}, flags: { config: byKey } }).grpc).toBe(false);
   });
 
   it('reads the config file from MAAS_CONFIG too', () => {

@@ -7,7 +7,8 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'server/cli.ts', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    // gRPC on a free port unless a test names one: parallel servers never compete for Triton's 8001.
+    env: { MAAS_GRPC_PORT: '0', ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -37,7 +38,7 @@ export function runCli(
   return collect(spawnCli(args, options));
 }
 
-/** Resolves with the URL from the `listening on http://...` line (rejects if the process exits first). */
+/** Resolves with the URL from the `listening on http://... (gRPC ...)` line (rejects if the process exits first). */
 export function waitForListening(child: ChildProcess): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let out = '';
@@ -45,7 +46,7 @@ export function waitForListening(child: ChildProcess): Promise<string> {
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = /^listening on (http:\/\/\S+)$/m.exec(out);
+      const match = /^listening on (http:\/\/\S+)(?: \(gRPC \S+\))?$/m.exec(out);
       if (match) resolvePromise(match[1]!);
     });
     child.on('exit', (code) => reject(new Error(`CLI exited with ${code} before listening:\n${out}\n${err}`)));

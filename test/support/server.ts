@@ -52,6 +52,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       {
         logLevel: 'silent',
         createRepository: true,
+        // gRPC only where a test asks for it (then on a free port).
+        grpc: false,
+        grpcPort: 0,
         ...options.settings,
         host: '127.0.0.1',
         port: 0,
