@@ -298,7 +298,12 @@ export async function createServer(
     await registry.refresh();
     registry.startPolling(settings.pollInterval * 1000);
     if (store.shared)
-      unfollow = followRepository(store.shared, registry, (err) => log.error({ err }, 'model registry'));
+      unfollow = followRepository(
+        store.shared,
+        registry,
+        (err) => log.error({ err }, 'model registry'),
+        () => router.load(),
+      );
     lifecycle.loaded = true;
     await jobs.start();
   })();

@@ -14,8 +14,17 @@ export function sharedRepository(store: SharedStore): SharedRepository {
   };
 }
 
-/** Rescans the repository whenever another process changed it; returns the function that stops following. */
-export function followRepository(store: SharedStore, registry: ModelRegistry, onError: (err: unknown) => void) {
+/**
+ * Rescans the repository whenever another process changed it; returns the function that stops following.
+ * `beforeScan` runs first each time: routing is read again there, because the writer may have pinned the serving
+ * version just before adding a new one, and a scan with the old routing would unload the pinned version.
+ */
+export function followRepository(
+  store: SharedStore,
+  registry: ModelRegistry,
+  onError: (err: unknown) => void,
+  beforeScan: () => Promise<void> = async () => {},
+) {
   let running: Promise<void> | undefined;
   let again = false;
   const rescan = () => {
@@ -23,8 +32,8 @@ export function followRepository(store: SharedStore, registry: ModelRegistry, on
       again = true; // one more scan after this one: the change may have landed after it read the folder
       return;
     }
-    running = registry
-      .refresh()
+    running = beforeScan()
+      .then(() => registry.refresh())
       .catch(onError)
       .finally(() => {
         running = undefined;

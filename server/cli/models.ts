@@ -346,8 +346,12 @@ function showModel(model: Model, shadow: Awaited<ReturnType<MaasClient['models']
   if (shadow) {
     const agreement = shadow.argmax_agreement === null ? '-' : `${(shadow.argmax_agreement * 100).toFixed(2)} %`;
     lines.push(
-      `shadow v${shadow.version}: ${shadow.mirrored} mirrored, ${shadow.dropped} dropped, ${shadow.failed} failed; argmax agreement ${agreement}; max abs diff ${shadow.max_abs_diff ?? '-'}; p99 ${shadow.latency_ms.primary_p99 ?? '-'} ms primary, ${shadow.latency_ms.shadow_p99 ?? '-'} ms shadow`,
+      `shadow v${shadow.version}: ${shadow.mirrored} mirrored, ${shadow.dropped} dropped, ${shadow.failed} failed; argmax agreement ${agreement}; max abs diff ${round(shadow.max_abs_diff, 3)}; p99 ${round(shadow.latency_ms.primary_p99, 3)} ms primary, ${round(shadow.latency_ms.shadow_p99, 3)} ms shadow`,
     );
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A figure to `digits` significant digits, or '-' when there is none yet. */
+const round = (n: number | null | undefined, digits: number) =>
+  n == null ? '-' : String(Number(n.toPrecision(digits)));

@@ -116,6 +116,9 @@ class SessionWorker {
     this.closing = true;
     this.flush();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // The thread is unref'd so an idle server can exit; while it closes, it must hold the process, or a caller that
+    // awaits close() with nothing else alive sees its promise never settle (exit code 13 under top-level await).
+    this.worker.ref();
     this.worker.postMessage({ type: 'close' } satisfies SessionWorkerRequest);
     await exited;
   }

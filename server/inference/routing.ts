@@ -53,8 +53,13 @@ export class Router {
   /** Loads every stored routing (startup). */
   async load(): Promise<void> {
     for (const record of await this.options.store.list()) {
+      const before = this.routes.get(record.model);
       this.routes.set(record.model, record.routing);
-      if (record.routing.traffic && record.routing.rollback) this.guards.set(record.model, new GuardWindow());
+      const { traffic, rollback } = record.routing;
+      if (!traffic || !rollback) this.guards.delete(record.model);
+      // A reload keeps the guard's evidence while the split stands; a new split starts a new window.
+      else if (!this.guards.has(record.model) || JSON.stringify(before?.traffic) !== JSON.stringify(traffic))
+        this.guards.set(record.model, new GuardWindow());
     }
   }
 

@@ -46,14 +46,18 @@ export async function openPgBossQueue(store: PostgresStore, options: PgBossQueue
     maintenanceIntervalSeconds: redeliverAfter,
   });
   boss.on('error', options.onError ?? (() => {}));
-  await boss.start();
-  // One waiting entry per job at most (`short` with the job id as the key): handing a job back twice is harmless.
-  await boss.createQueue(TRAINING_QUEUE, {
-    name: TRAINING_QUEUE,
-    policy: 'short',
-    retryLimit: 100,
-    retryDelay: 1,
-    expireInSeconds: redeliverAfter,
+  // Replicas starting at once would each create or migrate pg-boss's schema and its queue table: seen to fail with
+  // "deadlock detected". One at a time, under a session advisory lock of the database.
+  await store.shared.withLock('maas-pg-boss-start', async () => {
+    await boss.start();
+    // One waiting entry per job at most (`short` with the job id as the key): handing a job back twice is harmless.
+    await boss.createQueue(TRAINING_QUEUE, {
+      name: TRAINING_QUEUE,
+      policy: 'short',
+      retryLimit: 100,
+      retryDelay: 1,
+      expireInSeconds: redeliverAfter,
+    });
   });
   store.jobs.addWriteHook(async (tx, job, previous) => {
     if (!needsWorker(job, previous)) return;

@@ -144,7 +144,9 @@ export class JobService {
       const prepared = await kind.prepare(body, { id, createdAt: createdAt.toISOString(), dir });
       job = { ...prepared.record, ...(this.shared ? { claim: unclaimed() } : {}) };
       // What spec resolution chose from the data, right after `queued`: visible before the job even starts.
-      const drafts: EventDraft[] = [{ type: 'status', status: 'queued' }];
+      const drafts: EventDraft[] = [
+        { type: 'status', status: 'queued', ...(origin?.traceId ? { trace_id: origin.traceId } : {}) },
+      ];
       for (const message of prepared.notes) drafts.push({ type: 'message', message });
       events = await this.store.insert(job, drafts, this.events.timestamp());
     } catch (err) {

@@ -93,6 +93,8 @@ export interface EventDraft {
   message?: string;
   metrics?: Schemas['EpochMetrics'];
   stage?: Schemas['OptimizationJobStage'];
+  /** On `queued`: the trace of the request that created the job. */
+  trace_id?: string;
 }
 
 /** A stored event, numbered, as the wire has it (`object` by the job's kind). */

@@ -1425,6 +1425,8 @@ export interface components {
             type: components["schemas"]["TrainingJobEventType"];
             status?: components["schemas"]["TrainingJobStatus"];
             message?: string;
+            /** @description On the `queued` event: the W3C trace id of the request that created the job (its `traceparent` header), so the job can be found from a trace. */
+            trace_id?: string;
             metrics?: components["schemas"]["EpochMetrics"];
         };
         /** @description A page of events. Unlike other lists, `next_cursor` is the last event id of the page (or of the request's `after`) even on the last page, so a poller can always resume from it. */
@@ -1765,6 +1767,8 @@ export interface components {
             status?: components["schemas"]["TrainingJobStatus"];
             stage?: components["schemas"]["OptimizationJobStage"];
             message?: string;
+            /** @description On the `queued` event: the W3C trace id of the request that created the job (its `traceparent` header), so the job can be found from a trace. */
+            trace_id?: string;
             metrics?: components["schemas"]["EpochMetrics"];
         };
         /** @description A page of events; `next_cursor` is the last event id even on the last page, as for training jobs. */

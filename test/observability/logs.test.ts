@@ -205,5 +205,12 @@ describe('jobs', () => {
     // The creating request's own access line carries the same trace.
     const createLine = json().find((l) => l.msg === 'request' && l.route === '/v1/training-jobs' && l.trace_id)!;
     expect(createLine).toMatchObject({ method: 'POST', status: 201, trace_id: TRACE });
+    // The job's own `queued` event carries it too (and only the job created with one).
+    const events = async (id: string) =>
+      (await (await fetch(`${base}/v1/training-jobs/${id}/events`)).json()).data as Array<Record<string, unknown>>;
+    expect((await events(first.id)).filter((e) => 'trace_id' in e)).toEqual([
+      expect.objectContaining({ type: 'status', status: 'queued', trace_id: TRACE }),
+    ]);
+    expect((await events(second.id)).some((e) => 'trace_id' in e)).toBe(false);
   });
 });

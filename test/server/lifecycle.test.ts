@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { features } from '../../server/app.js';
 import type { ServerFeature } from '../../server/services.js';
+import { repoRoot } from '../support/cli.js';
 import { identityModel, slowModel } from '../support/models.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -168,3 +170,15 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   }
   expect(await check()).toBe(true);
 }
+
+describe('close() in a script', () => {
+  it('settles with nothing else keeping the process alive, a model loaded in a worker thread', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/server/scripts/close-alone.ts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect([run.status, run.stdout]).toEqual([0, 'closed\n']);
+  });
+});

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEvents } from '../../server/jobs/events.js';
+import { openPgBossQueue } from '../../server/jobs/pg-boss-queue.js';
 import { openPostgresStore, POSTGRES_SCHEMA_VERSION, redactUrl } from '../../server/store/postgres/index.js';
 import type { JobRecord } from '../../server/store/records.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
@@ -63,6 +64,17 @@ describe.skipIf(!postgres)('PostgreSQL store', () => {
       await stores[0]!.jobs.insert(jobRecord('job_m'), [], at);
       expect((await stores[3]!.jobs.get('job_m'))?.id).toBe('job_m');
       await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('starts pg-boss once its schema and queue exist when several processes start it on a new database at once', async () => {
+      const fresh = await server.createDatabase();
+      const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore(fresh)));
+      try {
+        const queues = await Promise.all(stores.map((s) => openPgBossQueue(s)));
+        await Promise.all(queues.map((q) => q.close()));
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
     });
 
     it('says which database it could not reach, without the password', async () => {
