@@ -170,6 +170,23 @@ describe('routing', () => {
     for (let i = 0; i < 100; i++) expect(router.choose('m')).toBe(2);
   });
 
+  it('keeps the guard evidence across a routing reload while the split stands (a replica reloads on every notice)', async () => {
+    const router = new Router({ registry: fakeRegistry(), store: store.routing, random: seeded(3) });
+    await patch(router, {
+      traffic: [
+        { version: '2', weight: 90 },
+        { version: '3', weight: 10 },
+      ],
+      rollback: { max_error_rate: 0.1, min_requests: 20 },
+    });
+    for (let i = 0; i < 100; i++) router.observe('m', 2, true, 5);
+    for (let i = 0; i < 19; i++) router.observe('m', 3, false, 5);
+    await router.load();
+    router.observe('m', 3, false, 5); // the 20th failure: only counted with the 19 before the reload
+    await new Promise((r) => setTimeout(r, 20));
+    expect(router.routing('m').traffic?.find((t) => t.version === 3)?.weight).toBe(0);
+  });
+
   it('rolls back on latency too: canary p99 over max_p99_ratio × the stable p99', async () => {
     const router = new Router({ registry: fakeRegistry(), store: store.routing });
     await patch(router, {
