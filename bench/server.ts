@@ -15,6 +15,8 @@ const MODEL = 'keras_mlp';
 const duration = envNumber('BENCH_DURATION', 10);
 const warmup = envNumber('BENCH_WARMUP', 2);
 const concurrencies = envIntegers('BENCH_CONNECTIONS', [1, 8, 32]);
+/** Extra `maas serve` flags, e.g. `--session-threads main`, to measure a configuration against the same bare server. */
+const maasArgs = (process.env.BENCH_MAAS_ARGS ?? '').split(/\s+/).filter(Boolean);
 const profileDir = process.env.BENCH_CPU_PROF === '1' ? join(repoRoot, '.tmp/bench/profiles') : undefined;
 
 interface Route {
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       { nodeArgs: profile('bare') },
     );
     servers.push(bare);
-    const maas = await startMaas(['--model-repository', repo, '--data-dir', join(tmp.dir, 'data')], {
+    const maas = await startMaas(['--model-repository', repo, '--data-dir', join(tmp.dir, 'data'), ...maasArgs], {
       nodeArgs: profile('maas'),
     });
     servers.push(maas);

@@ -168,8 +168,11 @@ export async function createServer(
   });
   const engine = {
     sessionThreads: settings.sessionThreads,
+    inlineRunLimitUs: settings.inlineRunLimit,
     onWorkerCrash: (err: Error, context: { name: string }) =>
       log.error({ err, model: context.name }, 'inference worker crashed; replaced'),
+    onPlaced: ({ name, where, why }: { name: string; where: string; why: string }) =>
+      log.info({ model: name, sessions: where }, `runs on the ${where}: ${why}`),
   };
   const registry = new ModelRegistry({
     repository,

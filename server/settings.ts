@@ -34,8 +34,13 @@ export interface Settings {
   intraOpThreads: number;
   /** Sessions (worker threads) per model version, unless its instance_group says otherwise. */
   instanceCount: number;
-  /** Where sessions run: worker threads (default), or the server's own thread (cheapest for tiny models, but a slow one stalls everything). */
-  sessionThreads: 'workers' | 'main';
+  /**
+   * Where sessions run: `auto` (default: worker threads, plus the server's thread for single-instance versions whose
+   * runs measure tiny), `workers` only, or `main` only (cheapest for tiny models, but a slow one stalls everything).
+   */
+  sessionThreads: 'auto' | 'workers' | 'main';
+  /** With `auto`: the longest run, in microseconds, the server's thread takes on. */
+  inlineRunLimit: number;
   /** Requests in progress at once, server-wide; beyond it a request gets 503 overloaded at once. 0 = no limit. */
   maxInflight: number;
   /** On SIGTERM: seconds to keep serving (reporting not-ready) so load balancers stop sending, before draining. */
@@ -236,11 +241,23 @@ export const settingSpecs: readonly SettingSpec[] = [
     flag: 'session-threads',
     env: 'MAAS_SESSION_THREADS',
     kind: 'choice',
-    choices: ['workers', 'main'],
+    choices: ['auto', 'workers', 'main'],
     valueName: 'WHERE',
     description:
-      'Where ONNX Runtime sessions run: workers (worker threads: a slow model never stalls the server) or main (the server thread: less overhead for tiny models, but one slow run delays every request)',
-    defaultText: 'workers',
+      'Where ONNX Runtime sessions run: auto (worker threads, and the server thread for the runs of single-instance versions that measure under --inline-run-limit), workers (worker threads only: a slow model never stalls the server) or main (the server thread only: one slow run delays every request)',
+    defaultText: 'auto',
+  },
+  {
+    key: 'inlineRunLimit',
+    flag: 'inline-run-limit',
+    env: 'MAAS_INLINE_RUN_LIMIT',
+    kind: 'integer',
+    valueName: 'MICROSECONDS',
+    description:
+      'With --session-threads auto: the longest run the server thread takes on; a version whose run on it takes longer goes back to its worker threads',
+    defaultText: '1000',
+    min: 1,
+    max: 1_000_000,
   },
   {
     key: 'maxInflight',
@@ -374,7 +391,8 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     maxDatasetSize: 100 * 1024 * 1024,
     intraOpThreads: 0,
     instanceCount: 1,
-    sessionThreads: 'workers',
+    sessionThreads: 'auto',
+    inlineRunLimit: 1000,
     maxInflight: 1024,
     drainDelay: 5,
     apiKeys: [],

@@ -1,5 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import { ModelNotFoundError, ServiceUnavailableError } from '../errors.js';
+import type { Cancellation } from '../inference/onnx-model.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { modelParam } from './params.js';
 
@@ -27,15 +29,41 @@ export function modelMustExist(registry: ModelRegistry): preParsingHookHandler {
   };
 }
 
-/** Aborts when the client goes away before its response is written: a request still queued is dropped. */
-export function clientGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) {
-      controller.abort(
-        new ServiceUnavailableError('unavailable', 'The client closed the connection before the model ran'),
-      );
-    }
-  });
-  return controller.signal;
+/**
+ * Aborts when the client goes away before its response is written: a request still queued is dropped. Lazy: nothing
+ * is attached to the response until the engine listens (only a request that waits in a batcher's queue does).
+ */
+export function clientGone(reply: FastifyReply): Cancellation {
+  return new ClientGone(reply.raw);
+}
+
+class ClientGone implements Cancellation {
+  private readonly listeners = new Map<() => void, () => void>();
+
+  constructor(private readonly response: ServerResponse) {}
+
+  get aborted(): boolean {
+    const { socket } = this.response;
+    return !this.response.writableFinished && (socket === null || socket.destroyed);
+  }
+
+  get reason(): ServiceUnavailableError {
+    return new ServiceUnavailableError('unavailable', 'The client closed the connection before the model ran');
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    const onClose = () => {
+      this.listeners.delete(listener);
+      if (!this.response.writableFinished) listener();
+    };
+    this.listeners.set(listener, onClose);
+    this.response.once('close', onClose);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const onClose = this.listeners.get(listener);
+    if (!onClose) return;
+    this.listeners.delete(listener);
+    this.response.off('close', onClose);
+  }
 }

@@ -6,7 +6,7 @@ import type { Tensor } from '../../src/protocol/tensor.js';
 import { decodePredictRequest, encodePredictResponse, type PredictResponse } from '../../src/protocol/tf-serving.js';
 import { asServerError, BadRequestError, ServiceUnavailableError } from '../errors.js';
 import { type ModelConfig, tritonDataType } from './model-config.js';
-import { ModelRunError, newRunTiming, type RunTiming, type TensorSpec } from './onnx-model.js';
+import { type Cancellation, ModelRunError, newRunTiming, type RunTiming, type TensorSpec } from './onnx-model.js';
 import { type ModelRegistry, platform } from './registry.js';
 import type { Router } from './routing.js';
 import type { ShadowMirror } from './shadow.js';
@@ -57,7 +57,7 @@ export interface InferenceRecord {
 
 export interface InferOptions {
   /** The client went away: a request still waiting is dropped. */
-  signal?: AbortSignal;
+  signal?: Cancellation;
   /** A version label (`stable`, `canary`) instead of a version number. */
   label?: string;
   /** Sticky routing: requests with the same key go to the same version of a traffic split. */

@@ -13,27 +13,46 @@ import {
   type Warmup,
 } from './model-config.js';
 import { type OnnxModel, openOnnxModel, type SessionOptions, type TensorSpec } from './onnx-model.js';
+import { PlacedModel } from './placement.js';
 import { SessionPool } from './pool.js';
 import type { ModelOpener, RegistryHooks, VersionContext } from './registry-hooks.js';
 
-/** Where sessions run: worker threads (`instance_group.count` per version), or the server's own thread. */
-export type SessionThreads = 'workers' | 'main';
+/**
+ * Where sessions run: worker threads (`instance_group.count` per version), the server's own thread, or `auto`:
+ * workers, plus the server's thread for the runs of a single-instance version that measure tiny (placement.ts).
+ */
+export type SessionThreads = 'auto' | 'workers' | 'main';
 
 export interface EngineOptions {
   sessionThreads: SessionThreads;
+  /** `auto`: the longest run, in microseconds, the server's thread takes on. */
+  inlineRunLimitUs?: number;
   /** A worker that died (it is replaced); for the log. */
   onWorkerCrash?: (err: Error, context: { name: string }) => void;
+  /** `auto` moved a version's runs; for the log. */
+  onPlaced?: (context: { name: string; where: string; why: string }) => void;
 }
+
+/** What `auto` takes on the server's thread unless told otherwise: see docs/serving.md for the measurements. */
+export const DEFAULT_INLINE_RUN_LIMIT_US = 1000;
 
 /** Opens a version's sessions as its configuration asks (session options from `parameters`). */
 export function sessionOpener(options: EngineOptions): ModelOpener {
   return async (source, base, { name, config }) => {
     const sessionOptions: SessionOptions = { ...base, ...withoutEmpty(sessionParameters(config)) };
     if (options.sessionThreads === 'main') return openOnnxModel(source, sessionOptions);
-    return SessionPool.open(source, sessionOptions, {
-      count: instanceCount(config),
+    const count = instanceCount(config);
+    const pool = await SessionPool.open(source, sessionOptions, {
+      count,
       label: `Model '${name}'`,
       onCrash: (err) => options.onWorkerCrash?.(err, { name }),
+    });
+    // Several instances ask for parallel runs, which the one server thread cannot give.
+    if (options.sessionThreads === 'workers' || count > 1) return pool;
+    return new PlacedModel(pool, {
+      inlineLimitNs: (options.inlineRunLimitUs ?? DEFAULT_INLINE_RUN_LIMIT_US) * 1000,
+      openInline: () => openOnnxModel(source, sessionOptions),
+      onPlaced: (where, why) => options.onPlaced?.({ name, where, why }),
     });
   };
 }
@@ -52,6 +71,7 @@ export function engineHooks(options: EngineOptions): RegistryHooks {
           label: `Model '${context.name}' version ${context.version}`,
           maxBatchSize: config.max_batch_size,
           ...(config.dynamic_batching ? { dynamic: config.dynamic_batching } : {}),
+          // Placement (auto) only ever shares a single-instance version with the server's thread: still one run at once.
           concurrency: options.sessionThreads === 'main' ? 1 : instanceCount(config),
         });
         batchers.set(keyOf(context), batcher);
