@@ -4,7 +4,7 @@ import type { SharedStore, Store } from '../store/store.js';
 import { openPgBossQueue } from './pg-boss-queue.js';
 import type { JobQueue } from './queue.js';
 
-/** How a process takes part when several share the store: jobs are claimed with a lease, every write of a run fenced by it. */
+/** How a process takes part when several share the store: it claims jobs with a lease that fences a run's writes. */
 export interface SharedJobs {
   store: SharedStore;
   /** This process, as recorded in the claims it holds. */
