@@ -54,11 +54,7 @@ export class JobScheduler {
         await this.runs.cancelled(job.id);
         continue;
       }
-      const missing = this.runs
-        .kindOf(job)
-        .files(job)
-        .find((f) => !existsSync(f));
-      if (missing) {
+      if (this.missingFile(job)) {
         await this.runs.fail(job.id, {
           code: 'interrupted',
           message:
@@ -143,6 +139,14 @@ export class JobScheduler {
     }
   }
 
+  /** A file the job's run reads that is gone (its copy of the data): such a run cannot start. */
+  private missingFile(job: JobRecord): string | undefined {
+    return this.runs
+      .kindOf(job)
+      .files(job)
+      .find((f) => !existsSync(f));
+  }
+
   // ---- shared store ----------------------------------------------------------------------------------------------
 
   /** Listens for other processes' job writes, and renews, reaps and polls every third of the lease. */
@@ -225,10 +229,7 @@ export class JobScheduler {
       this.runs.attempts.delete(id);
       return;
     }
-    const missing = this.runs
-      .kindOf(job)
-      .files(job)
-      .find((f) => !existsSync(f));
+    const missing = this.missingFile(job);
     if (missing) {
       await this.runs.fail(id, {
         code: 'interrupted',
