@@ -227,7 +227,7 @@ export async function createServer(
   });
   const events = new JobEvents(store.jobs, undefined, store.shared);
   const shared = await sharedJobs(settings, store, (err) => log.error({ err }, 'training queue'));
-  const evaluations = new Evaluations(registry, datasets, router);
+  const evaluations = new Evaluations(registry, datasets, router, { maxEvaluations: settings.maxEvaluations });
   const deployer = registryDeployer(registry, router);
   const jobs = new JobService({
     jobs: store.jobs,

@@ -43,6 +43,8 @@ export interface Settings {
   inlineRunLimit: number;
   /** Requests in progress at once, server-wide; beyond it a request gets 503 overloaded at once. 0 = no limit. */
   maxInflight: number;
+  /** Evaluations (each a worker thread) in progress at once; beyond it, 503 overloaded at once. 0 = no limit. */
+  maxEvaluations: number;
   /** On SIGTERM: seconds to keep serving (reporting not-ready) so load balancers stop sending, before draining. */
   drainDelay: number;
   /** Accepted Bearer keys; empty = no authentication. */
@@ -271,6 +273,17 @@ export const settingSpecs: readonly SettingSpec[] = [
     max: 1_000_000,
   },
   {
+    key: 'maxEvaluations',
+    flag: 'max-evaluations',
+    env: 'MAAS_MAX_EVALUATIONS',
+    kind: 'integer',
+    valueName: 'N',
+    description:
+      'Evaluations (POST …/evaluate, each in a worker thread) in progress at once; more get 503 overloaded with Retry-After at once (0 = no limit)',
+    defaultText: '2',
+    max: 64,
+  },
+  {
     key: 'drainDelay',
     flag: 'drain-delay',
     env: 'MAAS_DRAIN_DELAY',
@@ -394,6 +407,7 @@ function defaults(): Omit<Settings, 'modelRepository' | 'createRepository'> & {
     sessionThreads: 'auto',
     inlineRunLimit: 1000,
     maxInflight: 1024,
+    maxEvaluations: 2,
     drainDelay: 5,
     apiKeys: [],
     dataDir: defaultDataDir,

@@ -1,6 +1,6 @@
 // Who runs a job when several processes share the store: the compare-and-set changes a process applies to a job
 // record (through JobRecords.update) to claim it, renew its lease, hand it back, or take it from a process that
-// stopped renewing. Pure functions of the record and the clock; JobService applies them.
+// stopped renewing. Pure functions of the record and the clock; scheduler.ts and runs.ts apply them.
 import type { JobChange } from '../store/store.js';
 import type { JobClaim, JobRecord } from './types.js';
 

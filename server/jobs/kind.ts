@@ -1,7 +1,7 @@
-// What one kind of job (training, optimisation) adds to the job machinery in service.ts: how a create body becomes a
-// stored record, how the record reads on the wire, what a run reads and how it starts, and how a finished run's output
-// is published. The machinery itself — queue, claims and leases, serial recording, cancel, restart — is the same for
-// every kind.
+// What one kind of job (training, optimisation) adds to the job machinery (service.ts, scheduler.ts, runs.ts): how
+// a create body becomes a stored record, how the record reads on the wire, what a run reads and how it starts, and
+// how a finished run's output is published. The machinery itself — queue, claims and leases, serial recording,
+// cancel, restart — is the same for every kind.
 import type { Checkpoint, EventDraft, JobKindName, JobRecord } from '../store/records.js';
 import type { RunCallbacks, RunHandle } from './runner.js';
 import type { JobError } from './types.js';

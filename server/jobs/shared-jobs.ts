@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Store } from '../store/store.js';
+import type { SharedStore, Store } from '../store/store.js';
 import { openPgBossQueue } from './pg-boss-queue.js';
-import type { SharedJobs } from './service.js';
+import type { JobQueue } from './queue.js';
+
+/** How a process takes part when several share the store: it claims jobs with a lease that fences a run's writes. */
+export interface SharedJobs {
+  store: SharedStore;
+  /** This process, as recorded in the claims it holds. */
+  worker: string;
+  /** How long a claim lasts unrenewed; renewed every third of it. */
+  leaseMs: number;
+  /** Jobs come from this queue engine; without one, this process claims queued jobs from the store itself. */
+  queue?: JobQueue;
+}
 
 /** This process in job claims and logs: host (the pod name on Kubernetes), pid, and a random tag. */
 export const processName = (): string => `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;

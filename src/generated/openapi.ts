@@ -539,7 +539,8 @@ export interface paths {
          *     session with one intra-op thread, and the file's size and gzip size. Inputs are built from the dataset's
          *     columns as training reads them: the model's feature columns by name (its metadata, `features`, or every
          *     column but the target), rows with a missing feature left out, labels matched to the model's label order. A
-         *     dataset that does not fit the model's inputs is a 422 naming both.
+         *     dataset that does not fit the model's inputs is a 422 naming both. At most `--max-evaluations` (default 2) run
+         *     at once per server process; beyond it the answer is a 503 `overloaded` with `Retry-After`, at once.
          */
         post: operations["evaluateModelVersion"];
         delete?: never;
@@ -3354,6 +3355,28 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["UnprocessableEntity"];
+            /**
+             * @description `overloaded`: the server already runs as many evaluations as `--max-evaluations` allows (each is a
+             *     worker thread); sent at once, with `Retry-After`.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "The server has 2 evaluations in progress, its limit (--max-evaluations); retry shortly",
+                     *       "code": "overloaded",
+                     *       "status": 503,
+                     *       "request_id": "req_8f1c2d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listDatasets: {

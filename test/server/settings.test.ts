@@ -34,6 +34,7 @@ describe('settings', () => {
       sessionThreads: 'auto',
       inlineRunLimit: 1000,
       maxInflight: 1024,
+      maxEvaluations: 2,
       drainDelay: 5,
       apiKeys: [],
       dataDir: '/srv/.maas-data',
@@ -79,6 +80,17 @@ describe('settings', () => {
     const byKey = join(dir, 'grpc-false.json');
     writeFileSync(byKey, JSON.stringify({ grpc: false }));
     expect(loadSettings({ env: {}, flags: { config: byKey } }).grpc).toBe(false);
+  });
+
+  it('takes --max-evaluations from a flag, MAAS_MAX_EVALUATIONS or the file, 0 to 64', () => {
+    expect(loadSettings({ env: {}, flags: { 'max-evaluations': '5' } }).maxEvaluations).toBe(5);
+    expect(loadSettings({ env: { MAAS_MAX_EVALUATIONS: '0' } }).maxEvaluations).toBe(0);
+    const config = join(dir, 'evaluations.json');
+    writeFileSync(config, JSON.stringify({ 'max-evaluations': 3 }));
+    expect(loadSettings({ env: {}, flags: { config } }).maxEvaluations).toBe(3);
+    expect(() => loadSettings({ env: {}, flags: { 'max-evaluations': '65' } })).toThrow(
+      new SettingsError("--max-evaluations: expected an integer from 0 to 64, got '65'"),
+    );
   });
 
   it('reads the config file from MAAS_CONFIG too', () => {
