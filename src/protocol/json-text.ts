@@ -5,7 +5,8 @@ import { ProtocolError } from './errors.js';
 
 const TWO_POW_53 = 2 ** 53;
 // An integer literal of 16+ digits where a JSON value can start (after [ , : whitespace or a minus sign).
-// Tested on the raw text only when the parsed value holds a number of magnitude >= 2^53 (rare).
+// Tested on the raw text first: a regex scan is far cheaper than walking the parsed value, which then only runs
+// for the rare body that holds such a literal.
 const LONG_INTEGER_LITERAL = /[[,:\s-]\d{16}/;
 
 /**
@@ -65,8 +66,7 @@ export function quoteNonFiniteTokens(text: string): string | undefined {
 
 /** Whether `JSON.parse(text)` (given as `parsed`) may have rounded an integer literal. */
 export function needsLosslessReparse(text: string, parsed: unknown): boolean {
-  // The walk first: over a parsed body it is cheaper than the regex over its text, and almost always false.
-  return hasUnsafeNumber(parsed) && LONG_INTEGER_LITERAL.test(text);
+  return LONG_INTEGER_LITERAL.test(text) && hasUnsafeNumber(parsed);
 }
 
 const losslessOptions = {
