@@ -41,6 +41,9 @@ export interface ModelRecord {
   description: string;
   platform: string;
   policy: VersionPolicy;
+  /** config.json's max_batch_size and whether it has dynamic_batching (GET …/config). */
+  maxBatchSize: number;
+  dynamicBatching: boolean;
   /** Explicitly unloaded: stays unloaded until an explicit load or a new version. */
   unloaded: boolean;
   versions: Map<string, VersionRecord>;
@@ -67,6 +70,8 @@ export class ModelStore {
       description: seed.description ?? '',
       platform: seed.platform ?? 'onnxruntime_onnx',
       policy: seed.versionPolicy ?? { latest: 1 },
+      maxBatchSize: seed.maxBatchSize ?? 0,
+      dynamicBatching: seed.dynamicBatching ?? false,
       unloaded: false,
       versions: new Map(),
       routing: emptyRouting(),
@@ -169,6 +174,8 @@ export class ModelStore {
         description: '',
         platform: 'onnxruntime_onnx',
         policy: { latest: 1 },
+        maxBatchSize: 0,
+        dynamicBatching: false,
         unloaded: false,
         versions: new Map(),
         routing: emptyRouting(),

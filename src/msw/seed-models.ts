@@ -36,6 +36,10 @@ export interface MockModelSeed {
   platform?: string;
   /** Which versions are loaded (Triton's policies, as config.json sets them on the server). Default `{ latest: 1 }`. */
   versionPolicy?: { latest: number } | { specific: number[] } | 'all';
+  /** config.json's `max_batch_size` (default 0: no batch dimension in the configuration's dims). */
+  maxBatchSize?: number;
+  /** config.json has `dynamic_batching` (with its defaults); the mock answers each request alone all the same. */
+  dynamicBatching?: boolean;
   versions: MockModelVersionSeed[];
 }
 
@@ -76,6 +80,8 @@ export const DEFAULT_MODELS: readonly MockModelSeed[] = Object.freeze([
     name: 'keras_mlp',
     description:
       'The classic Keras MLP: 100 inputs → Dense(64, relu) → Dense(64, relu) → Dense(10, softmax); untrained, seed 42.',
+    maxBatchSize: 64,
+    dynamicBatching: true,
     versions: [
       {
         inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 100] }],

@@ -15,15 +15,23 @@ describeContract('serving', CONTRACT_AREAS.serving, (t) => {
       platform: 'onnxruntime_onnx',
       backend: 'onnxruntime',
       version_policy: { latest: { num_versions: 1 } },
-      max_batch_size: 0,
-      input: [{ name: 'input', data_type: 'TYPE_FP32', dims: [-1, 100] }],
-      output: [{ name: 'probabilities', data_type: 'TYPE_FP32', dims: [-1, 10] }],
+      // The demo's config.json batches keras_mlp; Triton's dims then leave the batch dimension out.
+      max_batch_size: 64,
+      input: [{ name: 'input', data_type: 'TYPE_FP32', dims: [100] }],
+      output: [{ name: 'probabilities', data_type: 'TYPE_FP32', dims: [10] }],
+      dynamic_batching: {
+        preferred_batch_size: [],
+        max_queue_delay_microseconds: 0,
+        default_queue_policy: { max_queue_size: 0 },
+      },
       instance_group: [{ name: 'keras_mlp', kind: 'KIND_CPU', count: 1 }],
       model_warmup: [],
     });
     // Session parameters follow the server's settings (the contract server runs one intra-op thread).
     expect(typeof config.parameters).toBe('object');
-    expect(config.dynamic_batching).toBeUndefined();
+    const multi = await t.client.models.config('multi_io');
+    expect(multi).toMatchObject({ max_batch_size: 0, input: [{ name: 'ids', dims: [-1, 3] }, {}, {}] });
+    expect(multi.dynamic_batching).toBeUndefined();
     expect(await t.client.models.config('keras_mlp', { version: 1 })).toEqual(config);
     expect(await apiError(t.client.models.config('no_such_model'))).toMatchObject({
       status: 404,

@@ -12,8 +12,12 @@ describe('DEFAULT_MODELS', () => {
     for (const seed of DEFAULT_MODELS) {
       const config = JSON.parse(new TextDecoder().decode(files.get(`${seed.name}/config.json`))) as {
         description: string;
+        max_batch_size?: number;
+        dynamic_batching?: unknown;
       };
       expect(seed.description, seed.name).toBe(config.description);
+      expect(seed.maxBatchSize ?? 0, seed.name).toBe(config.max_batch_size ?? 0);
+      expect(seed.dynamicBatching ?? false, seed.name).toBe(config.dynamic_batching !== undefined);
       const versions = [...files.keys()]
         .filter((p) => p.startsWith(`${seed.name}/`) && p.endsWith('/model.onnx'))
         .map((p) => p.split('/')[1]);

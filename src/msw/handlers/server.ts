@@ -25,11 +25,13 @@ function config(ctx: RequestContext, withVersion: boolean): Response {
   const model = ctx.state.models.require(name);
   const serving = ctx.state.models.serving(name, withVersion ? versionOrLabelParam(ctx, name) : undefined);
   const policy = model.policy;
+  // With a batch dimension in max_batch_size, Triton's dims leave it out.
+  const batched = model.maxBatchSize > 0;
   const tensors = (specs: typeof serving.inputs) =>
     specs.map((t) => ({
       name: t.name,
       data_type: t.datatype === 'BYTES' ? 'TYPE_STRING' : `TYPE_${t.datatype}`,
-      dims: [...t.shape],
+      dims: batched ? t.shape.slice(1) : [...t.shape],
     }));
   const body: ModelConfig = {
     name,
@@ -42,9 +44,18 @@ function config(ctx: RequestContext, withVersion: boolean): Response {
         : 'specific' in policy
           ? { specific: { versions: [...policy.specific] } }
           : { latest: { num_versions: policy.latest } },
-    max_batch_size: 0,
+    max_batch_size: model.maxBatchSize,
     input: tensors(serving.inputs),
     output: tensors(serving.outputs),
+    ...(model.dynamicBatching
+      ? {
+          dynamic_batching: {
+            preferred_batch_size: [],
+            max_queue_delay_microseconds: 0,
+            default_queue_policy: { max_queue_size: 0 },
+          },
+        }
+      : {}),
     instance_group: [{ name, kind: 'KIND_CPU', count: 1 }],
     parameters: {},
     model_warmup: [],
