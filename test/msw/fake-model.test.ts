@@ -157,9 +157,8 @@ describe('the deterministic fake model', () => {
   });
 });
 
+// The file's one mock: a second setupServer here would intercept the same fetches and read each body again.
 describe('a seed with its own infer function', () => {
-  const { call, state } = useMock({ clock: false });
-
   it('answers with what the function returns, and a throw is a run failure (400 invalid_input)', async () => {
     state.addModel({
       name: 'doubler',
