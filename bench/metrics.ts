@@ -1,13 +1,14 @@
 // bench/metrics: how long `GET /metrics` takes on `maas serve` (the built CLI) with 50 models that have all served
 // requests (every histogram series present), against `GET /v2/health/live` on the same server as the baseline round
 // trip. Sequential requests over one keep-alive connection; the server's CPU per scrape from /proc.
-// Env: BENCH_METRICS_MODELS (default 50), BENCH_METRICS_SCRAPES (default 300).
+// Env: BENCH_METRICS_MODELS (default 50), BENCH_METRICS_SCRAPES (default 300), BENCH_CPU_PROF=1 (write a .cpuprofile
+// of the server to .tmp/bench/profiles/metrics).
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { oipJsonBody, seededFloats } from './support/data.js';
 import { envNumber } from './support/env.js';
-import { kerasModelFile, tempDir } from './support/paths.js';
+import { kerasModelFile, repoRoot, tempDir } from './support/paths.js';
 import { bytes, note, ratio, saveResults, table, title } from './support/report.js';
 import { startMaas } from './support/server-process.js';
 
@@ -36,14 +37,11 @@ async function main(): Promise<void> {
       await copyFile(kerasModelFile, join(repo, name, '1', 'model.onnx'));
     }
     // Sessions on the server thread: 50 worker threads would measure the machine, not the scrape.
-    const maas = await startMaas([
-      '--model-repository',
-      repo,
-      '--data-dir',
-      join(tmp.dir, 'data'),
-      '--session-threads',
-      'main',
-    ]);
+    const profile = process.env.BENCH_CPU_PROF === '1';
+    const maas = await startMaas(
+      ['--model-repository', repo, '--data-dir', join(tmp.dir, 'data'), '--session-threads', 'main'],
+      profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot, '.tmp/bench/profiles/metrics')}`] } : {},
+    );
     try {
       for (let tries = 0; (await get(`${maas.url}/v2/health/ready`)).status !== 200; tries++) {
         if (tries > 600) throw new Error('the models did not load within 60 s');

@@ -1,7 +1,7 @@
 // The only import of prom-client, and a dynamic one: it is an optional peer of `maas`, like fastify.
 // The families and their labels come from src/protocol/metric-families.ts. The per-version inference histograms are
-// written by version-histograms.ts (measured: prom-client's were most of a scrape's time); every other family is a
-// prom-client metric, and the process metrics are prom-client's defaults. Per request this costs a few Map lookups
+// written by version-histograms.ts (measured: prom-client's were most of a scrape's time), the per-version counts
+// read at scrape time by version-readings.ts; every other family is a prom-client metric, and the process metrics are prom-client's defaults. Per request this costs a few Map lookups
 // and additions (HTTP requests are counted here and handed to prom-client at scrape time); what the serving core
 // counts itself (Triton's statistics, in-flight and queue gauges) is read at scrape time only.
 
@@ -10,6 +10,7 @@ import { METRIC_FAMILIES, type MetricFamily, type MetricName } from '../../src/p
 import type { InferenceRecord } from '../inference/data-plane.js';
 import { importPeer } from '../peers.js';
 import { HistogramFamily, type HistogramSeries } from './version-histograms.js';
+import { VersionReadingFamilies } from './version-readings.js';
 
 type Prom = typeof PromClient;
 
@@ -88,6 +89,15 @@ function processMetrics(prom: Prom): PromClient.Registry {
   return processRegistry;
 }
 
+/** What the serving core counts itself, read at each scrape and written by version-readings.ts. */
+const READ_AT_SCRAPE: Readonly<Record<string, (v: VersionReading) => number | undefined>> = {
+  maas_inference_request_success_total: (v) => v.success,
+  maas_inference_count_total: (v) => v.inferences,
+  maas_inference_exec_count_total: (v) => v.executions,
+  maas_inference_inflight: (v) => v.inflight,
+  maas_inference_queue_depth: (v) => v.queued,
+};
+
 const isVersionHistogram = (name: string): name is (typeof VERSION_HISTOGRAMS)[number] =>
   (VERSION_HISTOGRAMS as readonly string[]).includes(name);
 
@@ -100,6 +110,7 @@ export class ServerMetrics {
   private readonly gauges = new Map<MetricName, PromClient.Gauge>();
   private readonly histograms = new Map<MetricName, PromClient.Histogram>();
   private readonly versionHistograms = new Map<MetricName, HistogramFamily>();
+  private readonly readings: VersionReadingFamilies<VersionReading>;
   private readonly versions = new Map<string, Map<number, VersionSeries>>();
   /** Answered requests by route, method and status: counted here, handed to prom-client at scrape time. */
   private readonly requests = new Map<string, Map<string, Map<number, { labels: Labels; count: number }>>>();
@@ -111,7 +122,14 @@ export class ServerMetrics {
     this.registry = new prom.Registry();
     this.process = processMetrics(prom);
     this.contentType = this.registry.contentType;
-    for (const family of METRIC_FAMILIES as readonly MetricFamily[]) {
+    const families = METRIC_FAMILIES as readonly MetricFamily[];
+    this.readings = new VersionReadingFamilies(
+      families
+        .filter((f) => f.name in READ_AT_SCRAPE)
+        .map((family) => ({ family, value: READ_AT_SCRAPE[family.name]! })),
+    );
+    for (const family of families) {
+      if (family.name in READ_AT_SCRAPE) continue;
       const config = {
         name: family.name,
         help: family.help,
@@ -175,20 +193,7 @@ export class ServerMetrics {
 
   /** The exposition text: the server's families, then the process metrics. */
   async scrape(): Promise<string> {
-    const success = this.counter('maas_inference_request_success_total');
-    const inferences = this.counter('maas_inference_count_total');
-    const executions = this.counter('maas_inference_exec_count_total');
-    const inflight = this.gauge('maas_inference_inflight');
-    const queued = this.gauge('maas_inference_queue_depth');
-    for (const metric of [success, inferences, executions, inflight, queued]) metric.reset();
-    for (const v of this.options.versions()) {
-      const labels = { model: v.model, version: v.version };
-      success.inc(labels, v.success);
-      inferences.inc(labels, v.inferences);
-      executions.inc(labels, v.executions);
-      inflight.set(labels, v.inflight);
-      if (v.queued !== undefined) queued.set(labels, v.queued);
-    }
+    const readings = this.readings.text(this.options.versions());
     const requests = this.counter('maas_http_requests_total');
     requests.reset();
     for (const byMethod of this.requests.values())
@@ -199,7 +204,7 @@ export class ServerMetrics {
     if (waiting !== undefined) queuedJobs.set({ kind: 'training' }, waiting);
     const [own, process] = await Promise.all([this.registry.metrics(), this.process.metrics()]);
     // Every part ends in a newline; a blank line between families, as prom-client writes them.
-    return [own, ...[...this.versionHistograms.values()].map((h) => h.text()), process].join('\n');
+    return [own, readings, ...[...this.versionHistograms.values()].map((h) => h.text()), process].join('\n');
   }
 
   private seriesOf(model: string, version: number): VersionSeries {
