@@ -255,6 +255,41 @@ describe('JobService (fake runner)', () => {
     });
   });
 
+  it('writes epochs that arrive while a write waits in one transaction, keeping every event in order', async () => {
+    let updates = 0;
+    const update = store.jobs.update.bind(store.jobs);
+    store.jobs.update = (...args) => {
+      updates++;
+      return update(...args);
+    };
+    const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
+    const a = await service.create(body(ds.id));
+    await tick();
+    const run = runs[0]!;
+    const before = updates;
+    // A trainer faster than the store: 12 epochs and a message in one turn of the event loop.
+    for (let n = 1; n <= 6; n++) run.epoch(n);
+    run.callbacks.message('half way');
+    for (let n = 7; n <= 12; n++) run.epoch(n);
+    await tick();
+    await tick();
+    // The chain starts its work on a later turn: epochs 1–6 in one write, the message (an event append), 7–12 in one.
+    expect(updates - before).toBe(2);
+    const events = (await service.listEvents(a.id, 0, 100)).items.slice(2);
+    expect(events.map((e) => e.message ?? e.metrics?.epoch)).toEqual([
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      'half way',
+      ...[7, 8, 9, 10, 11, 12],
+    ]);
+    expect(await store.jobs.loadCheckpoint(a.id)).toEqual({ epoch: 12, state: new Uint8Array([12]) });
+    expect((await service.retrieve(a.id)).metrics).toMatchObject({ epoch: 12 });
+  });
+
   it('resumes a running job from its checkpoint after a restart, and keeps the queue', async () => {
     const ds = await datasets.create(new TextEncoder().encode(irisLike), 'csv', null);
     const a = await service.create(body(ds.id));
