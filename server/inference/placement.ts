@@ -68,11 +68,24 @@ export class PlacedModel implements OnnxModel {
     return this.pool.inFlight;
   }
 
-  run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
+  async run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
     const elements = inputs.reduce((n, t) => n + elementCount(t.shape), 0);
-    if (this.where === 'inline' && elements <= this.reach)
-      return this.runInline(inputs, outputNames, options, elements);
-    return this.runOnPool(inputs, outputNames, options, elements);
+    const inline = this.where === 'inline' && elements <= this.reach;
+    const timing: Partial<RunTiming> = options.timing ?? {};
+    const before = timing.computeInferNs ?? 0;
+    if (inline) this.runs.serverThread++;
+    else this.runs.workers++;
+    const outputs = await (inline ? this.inline! : this.pool).run(inputs, outputNames, { ...options, timing });
+    const took = (timing.computeInferNs ?? 0) - before;
+    if (!inline || took <= this.options.inlineLimitNs) this.witness(elements, took);
+    else if (this.struck() && this.where === 'inline') {
+      this.where = 'demoted';
+      this.options.onPlaced?.(
+        'worker threads',
+        `${STRIKES} runs in ${STRIKE_WINDOW} on the server thread took over ${formatMs(this.options.inlineLimitNs)}, the last (${elements} input elements) ${formatMs(took)}`,
+      );
+    }
+    return outputs;
   }
 
   async close(): Promise<void> {
@@ -84,42 +97,6 @@ export class PlacedModel implements OnnxModel {
   /** For tests: see SessionPool.crashWorkerForTest. */
   crashWorkerForTest(index: number): void {
     this.pool.crashWorkerForTest(index);
-  }
-
-  private async runOnPool(
-    inputs: readonly Tensor[],
-    outputNames: readonly string[] | undefined,
-    options: RunOptions,
-    elements: number,
-  ): Promise<Tensor[]> {
-    const timing: Partial<RunTiming> = options.timing ?? {};
-    const before = timing.computeInferNs ?? 0;
-    this.runs.workers++;
-    const outputs = await this.pool.run(inputs, outputNames, { ...options, timing });
-    this.witness(elements, (timing.computeInferNs ?? 0) - before);
-    return outputs;
-  }
-
-  private async runInline(
-    inputs: readonly Tensor[],
-    outputNames: readonly string[] | undefined,
-    options: RunOptions,
-    elements: number,
-  ): Promise<Tensor[]> {
-    const timing: Partial<RunTiming> = options.timing ?? {};
-    const before = timing.computeInferNs ?? 0;
-    this.runs.serverThread++;
-    const outputs = await this.inline!.run(inputs, outputNames, { ...options, timing });
-    const took = (timing.computeInferNs ?? 0) - before;
-    if (took <= this.options.inlineLimitNs) this.witness(elements, took);
-    else if (this.struck() && this.where === 'inline') {
-      this.where = 'demoted';
-      this.options.onPlaced?.(
-        'worker threads',
-        `${STRIKES} runs in ${STRIKE_WINDOW} on the server thread took over ${formatMs(this.options.inlineLimitNs)}, the last (${elements} input elements) ${formatMs(took)}`,
-      );
-    }
-    return outputs;
   }
 
   /** Notes a run over the limit; true when that makes STRIKES within the last STRIKE_WINDOW runs here. */

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlacedModel, PROOF_RUNS, REACH, STRIKES } from '../../server/inference/placement.js';
 import { SessionPool } from '../../server/inference/pool.js';
@@ -16,16 +14,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(models: Record<string, { onnx: Uint8Array; config?: unknown }>, settings: Partial<Settings> = {}) {
-  server = await startTestServer({ settings: { intraOpThreads: 1, ...settings } });
-  for (const [name, { onnx, config }] of Object.entries(models)) {
-    mkdirSync(join(server.modelRepository, name, '1'), { recursive: true });
-    writeFileSync(join(server.modelRepository, name, '1', 'model.onnx'), onnx);
-    if (config) writeFileSync(join(server.modelRepository, name, 'config.json'), JSON.stringify(config));
-  }
-  await server.registry.refresh();
+const start = async (
+  models: Record<string, { onnx: Uint8Array; config?: unknown }>,
+  settings: Partial<Settings> = {},
+) => {
+  server = await startTestServer({ models, settings: { intraOpThreads: 1, ...settings } });
   return server;
-}
+};
 
 function served(name: string) {
   const lease = server!.registry.acquire(name);
