@@ -47,6 +47,8 @@ export class PlacedModel implements OnnxModel {
   /** Inputs of up to this many elements may run on the server's thread. */
   private reach = 0;
   private readonly strikes: number[] = [];
+  /** Runs on the server thread's session right now. */
+  private inlineRuns = 0;
   private closed = false;
   /** Runs each side took (for tests; the statistics extension counts requests, not places). */
   readonly runs = { serverThread: 0, workers: 0 };
@@ -68,35 +70,62 @@ export class PlacedModel implements OnnxModel {
     return this.pool.inFlight;
   }
 
+  /** Whether a session on the server's thread is open (opened on promotion, closed after a demotion). */
+  get hasServerThreadSession(): boolean {
+    return this.inline !== undefined;
+  }
+
   async run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
     const elements = inputs.reduce((n, t) => n + elementCount(t.shape), 0);
     const inline = this.where === 'inline' && elements <= this.reach;
     const timing: Partial<RunTiming> = options.timing ?? {};
     const before = timing.computeInferNs ?? 0;
-    if (inline) this.runs.serverThread++;
-    else this.runs.workers++;
-    const outputs = await (inline ? this.inline! : this.pool).run(inputs, outputNames, { ...options, timing });
-    const took = (timing.computeInferNs ?? 0) - before;
-    if (!inline || took <= this.options.inlineLimitNs) this.witness(elements, took);
-    else if (this.struck() && this.where === 'inline') {
-      this.where = 'demoted';
-      this.options.onPlaced?.(
-        'worker threads',
-        `${STRIKES} runs in ${STRIKE_WINDOW} on the server thread took over ${formatMs(this.options.inlineLimitNs)}, the last (${elements} input elements) ${formatMs(took)}`,
-      );
+    if (!inline) {
+      this.runs.workers++;
+      const outputs = await this.pool.run(inputs, outputNames, { ...options, timing });
+      this.witness(elements, (timing.computeInferNs ?? 0) - before);
+      return outputs;
     }
-    return outputs;
+    this.runs.serverThread++;
+    this.inlineRuns++;
+    try {
+      const outputs = await this.inline!.run(inputs, outputNames, { ...options, timing });
+      const took = (timing.computeInferNs ?? 0) - before;
+      if (took <= this.options.inlineLimitNs) this.witness(elements, took);
+      else if (this.struck() && this.where === 'inline') this.demote(elements, took);
+      return outputs;
+    } finally {
+      this.inlineRuns--;
+      if (this.inlineRuns === 0 && this.where === 'demoted') this.releaseInline();
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.opening?.catch(() => {});
     await Promise.all([this.pool.close(), this.inline?.close()]);
+    this.inline = undefined;
   }
 
   /** For tests: see SessionPool.crashWorkerForTest. */
   crashWorkerForTest(index: number): void {
     this.pool.crashWorkerForTest(index);
+  }
+
+  private demote(elements: number, took: number): void {
+    this.where = 'demoted';
+    this.options.onPlaced?.(
+      'worker threads',
+      `${STRIKES} runs in ${STRIKE_WINDOW} on the server thread took over ${formatMs(this.options.inlineLimitNs)}, the last (${elements} input elements) ${formatMs(took)}`,
+    );
+  }
+
+  /** A demoted version's server-thread session is closed once no run holds it (closing under a run would crash). */
+  private releaseInline(): void {
+    const inline = this.inline;
+    if (!inline || this.closed) return;
+    this.inline = undefined;
+    void inline.close().catch(() => {});
   }
 
   /** Notes a run over the limit; true when that makes STRIKES within the last STRIKE_WINDOW runs here. */

@@ -84,6 +84,7 @@ describe('session placement (auto)', () => {
     const placed = served('slow') as PlacedModel;
     for (let i = 0; i < PROOF_RUNS; i++) expect(await infer('slow', slowBody(2))).toEqual([8]);
     await vi.waitFor(() => expect(placed.placement).toBe('server thread'));
+    expect(placed.hasServerThreadSession).toBe(true);
     // Same input size, far more work (the model multiplies n × n matrices): 800³ multiply-adds, well over 5 ms.
     for (let i = 1; i < STRIKES; i++) {
       expect(await infer('slow', slowBody(800))).toEqual([800 ** 3]);
@@ -92,6 +93,8 @@ describe('session placement (auto)', () => {
     expect(await infer('slow', slowBody(800))).toEqual([800 ** 3]);
     expect(placed.runs.serverThread).toBe(STRIKES);
     expect(placed.placement).toBe('worker threads');
+    // Its session on the server thread is closed (nothing holds it), the workers' stays.
+    expect(placed.hasServerThreadSession).toBe(false);
     for (let i = 0; i < PROOF_RUNS + 2; i++) expect(await infer('slow', slowBody(2))).toEqual([8]);
     expect(placed.runs).toEqual({ serverThread: STRIKES, workers: 2 * PROOF_RUNS + 2 });
     expect(placed.placement).toBe('worker threads');
