@@ -45,7 +45,7 @@ import { echoTraceparent, observeHttp } from './observability/http.js';
 import { observeJobs } from './observability/jobs.js';
 import { loggerOptions, logsArrivals, logsRequests, requestLoggerFactory } from './observability/logging.js';
 import { loadPromClient, ServerMetrics } from './observability/metrics.js';
-import { BatcherQueues, readVersions } from './observability/serving-readings.js';
+import { readVersions, ServedModels } from './observability/serving-readings.js';
 import { packageVersion } from './package-files.js';
 import type { CloseHook, ServerFeature, ServerServices } from './services.js';
 import { resolveSettings, type Settings } from './settings.js';
@@ -181,13 +181,14 @@ export async function createServer(
     ...(store.shared ? { shared: sharedRepository(store.shared) } : {}),
   });
   registry.addHooks(engineHooks(engine));
-  // After the engine's hooks: they see the batcher a version is served through, to read its queue at scrape time.
-  const batchers = new BatcherQueues();
-  registry.addHooks(batchers);
+  // After the engine's hooks: they see the model a version is served through (its batcher, when it batches), to read
+  // its queue and where its runs go at scrape time.
+  const served = new ServedModels();
+  registry.addHooks(served);
   const metrics = await ServerMetrics.create({
-    versions: () => readVersions(dataPlane, batchers),
+    versions: () => readVersions(dataPlane, served),
     failureReason: (err) => mapError(err, settings.maxBodySize).code,
-    batching: (model, version) => batchers.depth(model, version) !== undefined,
+    batching: (model, version) => served.depth(model, version) !== undefined,
     queuedJobs: async () => (shared?.queue ? shared.queue.depth() : (await store.jobs.withStatus('queued')).length),
   });
   const router = new Router({

@@ -59,6 +59,10 @@ export class BatchingModel implements OnnxModel {
     return this.queue.length;
   }
 
+  get placement(): OnnxModel['placement'] {
+    return this.inner.placement;
+  }
+
   run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
     let rows: number;
     try {

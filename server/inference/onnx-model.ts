@@ -58,7 +58,12 @@ export interface OnnxModel {
   /** Runs the session; `outputNames` defaults to every output, in model order. Tensors come back in that order. */
   run(inputs: readonly Tensor[], outputNames?: readonly string[], options?: RunOptions): Promise<Tensor[]>;
   close(): Promise<void>;
+  /** Where its (small) runs go now, for the metrics; absent on a bare session (the caller's thread). */
+  readonly placement?: Placement;
 }
+
+/** The thread a version's runs take. */
+export type Placement = 'server thread' | 'worker threads';
 
 /** A session could not be opened; `message` is ONNX Runtime's own (or why the model cannot be served). */
 export class ModelLoadError extends Error {

@@ -5,7 +5,7 @@
 // thread hop costs more than the run (see docs/serving.md). A run on the server's thread that takes longer than the
 // limit, a few times in a short while, sends the version back to its workers for good.
 import { elementCount, type Tensor } from '../../src/protocol/tensor.js';
-import type { OnnxModel, RunOptions, RunTiming, TensorSpec } from './onnx-model.js';
+import type { OnnxModel, Placement, RunOptions, RunTiming, TensorSpec } from './onnx-model.js';
 import type { SessionPool } from './pool.js';
 
 export interface PlacementOptions {
@@ -61,8 +61,8 @@ export class PlacedModel implements OnnxModel {
     this.outputs = pool.outputs;
   }
 
-  /** Where the next small run would go (for tests and the log). */
-  get placement(): 'server thread' | 'worker threads' {
+  /** Where the next small run would go (for the metrics, tests and the log). */
+  get placement(): Placement {
     return this.where === 'inline' ? 'server thread' : 'worker threads';
   }
 

@@ -211,6 +211,10 @@ export class SessionPool implements OnnxModel {
     return this.workers.length;
   }
 
+  get placement(): 'worker threads' {
+    return 'worker threads';
+  }
+
   run(inputs: readonly Tensor[], outputNames?: readonly string[], options: RunOptions = {}): Promise<Tensor[]> {
     if (this.closed) return Promise.reject(this.unavailable('is unloading'));
     if (options.signal?.aborted) return Promise.reject(options.signal.reason ?? new Error('aborted'));

@@ -39,6 +39,8 @@ export interface VersionReading {
   inflight: number;
   /** Requests waiting in its dynamic batcher; undefined when it has none. */
   queued: number | undefined;
+  /** 1 when its runs go to the server thread (`--session-threads auto` or `main`), 0 to workers; undefined unloaded. */
+  onServerThread: number | undefined;
 }
 
 export interface ServerMetricsOptions {
@@ -96,6 +98,7 @@ const READ_AT_SCRAPE: Readonly<Record<string, (v: VersionReading) => number | un
   maas_inference_exec_count_total: (v) => v.executions,
   maas_inference_inflight: (v) => v.inflight,
   maas_inference_queue_depth: (v) => v.queued,
+  maas_inference_server_thread: (v) => v.onServerThread,
 };
 
 const isVersionHistogram = (name: string): name is (typeof VERSION_HISTOGRAMS)[number] =>

@@ -85,6 +85,12 @@ export const METRIC_FAMILIES = [
     labels: VERSION,
   },
   {
+    name: 'maas_inference_server_thread',
+    type: 'gauge',
+    help: "1 when a loaded version's runs go to the server thread (--session-threads auto, once they proved tiny, or main), 0 when they go to its worker threads",
+    labels: VERSION,
+  },
+  {
     name: 'maas_http_requests_total',
     type: 'counter',
     help: 'Requests answered, by protocol (http; grpc later), method, route pattern and status',

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlacedModel, PROOF_RUNS, REACH, STRIKES } from '../../server/inference/placement.js';
 import { SessionPool } from '../../server/inference/pool.js';
 import type { Settings } from '../../server/settings.js';
+import { parseExposition, sampleValue } from '../support/exposition.js';
 import { addModel, slowModel } from '../support/models.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -51,6 +52,12 @@ async function addRows(rows: number) {
   expect(data).toEqual(a.map((v) => v * 11));
 }
 
+/** `maas_inference_server_thread` of the model's version 1, from GET /metrics. */
+async function serverThreadGauge(name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${server!.baseUrl}/metrics`)).text();
+  return sampleValue(parseExposition(text), 'maas_inference_server_thread', { model: name, version: '1' });
+}
+
 const slowBody = (n: number) => ({ inputs: [{ name: 'size', datatype: 'INT64', shape: [2], data: [n, n] }] });
 
 describe('session placement (auto)', () => {
@@ -61,9 +68,11 @@ describe('session placement (auto)', () => {
     expect(model).toBeInstanceOf(PlacedModel);
     const placed = model as PlacedModel;
     expect(placed.placement).toBe('worker threads');
+    expect(await serverThreadGauge('add')).toBe(0);
     for (let i = 0; i < PROOF_RUNS; i++) await addRows(1);
     expect(placed.runs).toEqual({ serverThread: 0, workers: PROOF_RUNS });
     await vi.waitFor(() => expect(placed.placement).toBe('server thread'));
+    expect(await serverThreadGauge('add')).toBe(1);
 
     await addRows(1);
     expect(placed.runs).toEqual({ serverThread: 1, workers: PROOF_RUNS });
@@ -95,6 +104,7 @@ describe('session placement (auto)', () => {
     expect(placed.placement).toBe('worker threads');
     // Its session on the server thread is closed (nothing holds it), the workers' stays.
     expect(placed.hasServerThreadSession).toBe(false);
+    expect(await serverThreadGauge('slow')).toBe(0);
     for (let i = 0; i < PROOF_RUNS + 2; i++) expect(await infer('slow', slowBody(2))).toEqual([8]);
     expect(placed.runs).toEqual({ serverThread: STRIKES, workers: 2 * PROOF_RUNS + 2 });
     expect(placed.placement).toBe('worker threads');
