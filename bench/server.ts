@@ -2,7 +2,8 @@
 // Keras MLP (100 → 64 → 64 → 10), same bodies, same concurrency, one server under load at a time.
 // Each server gets BENCH_DURATION seconds per (path, concurrency), in two halves ordered bare, maas, maas, bare.
 // Env: BENCH_DURATION (s per server per run, default 10), BENCH_WARMUP (s, default 2),
-// BENCH_CONNECTIONS (default 1,8,32), BENCH_CPU_PROF=1 (write .cpuprofile files of both servers to .tmp/bench/profiles/{maas,bare}).
+// BENCH_CONNECTIONS (default 1,8,32), BENCH_CPU_PROF=1 (write .cpuprofile files of both servers to .tmp/bench/profiles/{maas,bare}),
+// BENCH_MAAS_ARGS (extra `maas serve` flags, e.g. "--session-threads workers").
 import { join } from 'node:path';
 import { maxAbsDiff, oipJsonBody, seededFloats } from './support/data.js';
 import { envIntegers, envNumber } from './support/env.js';

@@ -25,16 +25,13 @@ export type SessionThreads = 'auto' | 'workers' | 'main';
 
 export interface EngineOptions {
   sessionThreads: SessionThreads;
-  /** `auto`: the longest run, in microseconds, the server's thread takes on. */
-  inlineRunLimitUs?: number;
+  /** `auto`: the longest run, in microseconds, the server's thread takes on (`--inline-run-limit`). */
+  inlineRunLimitUs: number;
   /** A worker that died (it is replaced); for the log. */
   onWorkerCrash?: (err: Error, context: { name: string }) => void;
   /** `auto` moved a version's runs; for the log. */
   onPlaced?: (context: { name: string; where: string; why: string }) => void;
 }
-
-/** What `auto` takes on the server's thread unless told otherwise: see docs/serving.md for the measurements. */
-export const DEFAULT_INLINE_RUN_LIMIT_US = 1000;
 
 /** Opens a version's sessions as its configuration asks (session options from `parameters`). */
 export function sessionOpener(options: EngineOptions): ModelOpener {
@@ -50,7 +47,7 @@ export function sessionOpener(options: EngineOptions): ModelOpener {
     // Several instances ask for parallel runs, which the one server thread cannot give.
     if (options.sessionThreads === 'workers' || count > 1) return pool;
     return new PlacedModel(pool, {
-      inlineLimitNs: (options.inlineRunLimitUs ?? DEFAULT_INLINE_RUN_LIMIT_US) * 1000,
+      inlineLimitNs: options.inlineRunLimitUs * 1000,
       // One thread: a run under the limit gains nothing from an intra-op pool, whose threads (spinning, by default)
       // would compete with the server thread for the cores. Measured: 31-row keras_mlp runs of 39 µs took 1–2 ms
       // with the default pool while the load generator held the other core.

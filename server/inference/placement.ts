@@ -14,7 +14,7 @@ export interface PlacementOptions {
   /** Opens the session on the server's thread (once, when the runs have proved tiny). */
   openInline(): Promise<OnnxModel>;
   /** A placement change, for the log. */
-  onPlaced?(where: 'server thread' | 'worker threads', why: string): void;
+  onPlaced?(where: Placement, why: string): void;
 }
 
 /** Worker runs under limit ÷ REACH (with none over the limit since) before the server's thread takes any. */
@@ -64,10 +64,6 @@ export class PlacedModel implements OnnxModel {
   /** Where the next small run would go (for the metrics, tests and the log). */
   get placement(): Placement {
     return this.where === 'inline' ? 'server thread' : 'worker threads';
-  }
-
-  get inFlight(): number {
-    return this.pool.inFlight;
   }
 
   /** Whether a session on the server's thread is open (opened on promotion, closed after a demotion). */

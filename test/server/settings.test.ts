@@ -93,6 +93,21 @@ describe('settings', () => {
     );
   });
 
+  it('takes --session-threads and --inline-run-limit from a flag or MAAS_*, naming a bad value', () => {
+    const flags = { 'session-threads': 'workers', 'inline-run-limit': '250' };
+    expect(loadSettings({ env: {}, flags })).toMatchObject({ sessionThreads: 'workers', inlineRunLimit: 250 });
+    expect(loadSettings({ env: { MAAS_SESSION_THREADS: 'main', MAAS_INLINE_RUN_LIMIT: '5000' } })).toMatchObject({
+      sessionThreads: 'main',
+      inlineRunLimit: 5000,
+    });
+    expect(() => loadSettings({ env: {}, flags: { 'inline-run-limit': '0' } })).toThrow(
+      new SettingsError("--inline-run-limit: expected an integer from 1 to 1000000, got '0'"),
+    );
+    expect(() => loadSettings({ env: {}, flags: { 'session-threads': 'sometimes' } })).toThrow(
+      new SettingsError("--session-threads: expected one of auto, workers, main, got 'sometimes'"),
+    );
+  });
+
   it('reads the config file from MAAS_CONFIG too', () => {
     const config = join(dir, 'env-config.json');
     writeFileSync(config, JSON.stringify({ 'api-key': ['a', 'b'] }));
